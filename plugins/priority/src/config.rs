@@ -1,0 +1,463 @@
+//! Configuration: JSON parsing, defaults, merging and validation.
+//!
+//! Parsed once in `configure`; the hook only reads the compiled [`Config`].
+
+use std::collections::BTreeMap;
+
+use cxr_guest::{Channel, PluginError};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::keywords::Phrase;
+
+/// Default first-response SLA per channel, in minutes, in `Channel::ALL` order.
+pub const DEFAULT_SLA_MINUTES: [(Channel, f64); 9] = [
+    (Channel::Email, 240.0),
+    (Channel::Chat, 5.0),
+    (Channel::Phone, 2.0),
+    (Channel::Social, 60.0),
+    (Channel::Sms, 30.0),
+    (Channel::WebForm, 480.0),
+    (Channel::InApp, 60.0),
+    (Channel::Review, 1440.0),
+    (Channel::Survey, 2880.0),
+];
+
+/// Default tiers: (name, SLA factor, score weight).
+pub const DEFAULT_TIERS: [(&str, f64, i32); 6] = [
+    ("vip", 0.25, 25),
+    ("platinum", 0.4, 20),
+    ("gold", 0.6, 14),
+    ("silver", 0.85, 7),
+    ("standard", 1.0, 0),
+    ("free", 1.5, -5),
+];
+
+/// Default urgency keywords.
+pub const DEFAULT_URGENT_KEYWORDS: &[&str] = &[
+    "outage",
+    "down",
+    "charged twice",
+    "double charged",
+    "fraud",
+    "unauthorized",
+    "unauthorised",
+    "hacked",
+    "legal",
+    "lawyer",
+    "lawsuit",
+    "data breach",
+    "security",
+    "emergency",
+    "urgent",
+    "asap",
+    "can't log in",
+    "cannot log in",
+    "locked out",
+];
+
+/// Default churn keywords.
+pub const DEFAULT_CHURN_KEYWORDS: &[&str] = &[
+    "cancel",
+    "cancelling",
+    "canceling",
+    "switch to",
+    "switching to",
+    "close my account",
+    "leave",
+    "competitor",
+];
+
+/// Default score thresholds for levels 1, 2 and 3.
+pub const DEFAULT_LEVEL_THRESHOLDS: [u32; 3] = [75, 50, 25];
+
+/// Default lifetime value from which a customer counts as high-value.
+pub const DEFAULT_HIGH_VALUE_LTV: f64 = 5000.0;
+
+/// Largest accepted SLA, in minutes (one year).
+const MAX_SLA_MINUTES: f64 = 525_600.0;
+/// Largest accepted tier SLA factor.
+const MAX_SLA_FACTOR: f64 = 100.0;
+/// Largest accepted absolute tier weight.
+const MAX_TIER_WEIGHT: i32 = 100;
+
+/// The config document as written; every key optional, unknown keys rejected.
+/// Values stay JSON here so that a type error can name its key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    sla_minutes: Option<Value>,
+    #[serde(default)]
+    tier_sla_factor: Option<Value>,
+    #[serde(default)]
+    tier_weight: Option<Value>,
+    #[serde(default)]
+    urgent_keywords: Option<Value>,
+    #[serde(default)]
+    churn_keywords: Option<Value>,
+    #[serde(default)]
+    level_thresholds: Option<Value>,
+    #[serde(default)]
+    high_value_ltv: Option<Value>,
+}
+
+/// A customer tier known to the configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// Lower-case tier name.
+    pub name: String,
+    /// Multiplier on the channel SLA.
+    pub sla_factor: f64,
+    /// Points added to the score.
+    pub weight: i32,
+}
+
+/// The validated configuration the hook works with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    sla_minutes: [f64; 9],
+    tiers: Vec<Tier>,
+    /// Urgency keyword phrases.
+    pub urgent: Vec<Phrase>,
+    /// Churn keyword phrases.
+    pub churn: Vec<Phrase>,
+    /// Minimum scores for levels 1, 2 and 3, strictly descending.
+    pub thresholds: [u32; 3],
+    /// Lifetime value from which a customer counts as high-value.
+    pub high_value_ltv: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            sla_minutes: DEFAULT_SLA_MINUTES.map(|(_, minutes)| minutes),
+            tiers: DEFAULT_TIERS
+                .iter()
+                .map(|&(name, sla_factor, weight)| Tier {
+                    name: name.to_string(),
+                    sla_factor,
+                    weight,
+                })
+                .collect(),
+            urgent: phrases(DEFAULT_URGENT_KEYWORDS.iter().copied()),
+            churn: phrases(DEFAULT_CHURN_KEYWORDS.iter().copied()),
+            thresholds: DEFAULT_LEVEL_THRESHOLDS,
+            high_value_ltv: DEFAULT_HIGH_VALUE_LTV,
+        }
+    }
+}
+
+impl Config {
+    /// Parses and validates a JSON config; an empty string or `null` means all defaults.
+    pub fn parse(json: &str) -> Result<Config, PluginError> {
+        let json = json.trim();
+        let raw: RawConfig = if json.is_empty() {
+            RawConfig::default()
+        } else {
+            serde_json::from_str::<Option<RawConfig>>(json)
+                .map_err(|e| invalid(format_args!("{e}")))?
+                .unwrap_or_default()
+        };
+        let mut config = Config::default();
+
+        if let Some(map) = field::<BTreeMap<String, f64>>("sla_minutes", raw.sla_minutes)? {
+            let mut seen = [false; 9];
+            for (key, minutes) in map {
+                let channel = Channel::parse(&key).ok_or_else(|| {
+                    invalid(format_args!(
+                        "sla_minutes: unknown channel `{key}` (expected one of {})",
+                        channel_names()
+                    ))
+                })?;
+                let slot = channel_index(channel);
+                if std::mem::replace(&mut seen[slot], true) {
+                    return Err(invalid(format_args!(
+                        "sla_minutes: channel `{}` given twice",
+                        channel.as_str()
+                    )));
+                }
+                if !(minutes > 0.0 && minutes <= MAX_SLA_MINUTES) {
+                    return Err(invalid(format_args!(
+                        "sla_minutes.{key}: must be more than 0 and at most {MAX_SLA_MINUTES} minutes, got {minutes}"
+                    )));
+                }
+                config.sla_minutes[slot] = minutes;
+            }
+        }
+
+        if let Some(map) = field::<BTreeMap<String, f64>>("tier_sla_factor", raw.tier_sla_factor)? {
+            for (key, factor) in map {
+                if !(factor > 0.0 && factor <= MAX_SLA_FACTOR) {
+                    return Err(invalid(format_args!(
+                        "tier_sla_factor.{key}: must be more than 0 and at most {MAX_SLA_FACTOR}, got {factor}"
+                    )));
+                }
+                config.tier_entry("tier_sla_factor", &key)?.sla_factor = factor;
+            }
+        }
+
+        if let Some(map) = field::<BTreeMap<String, i32>>("tier_weight", raw.tier_weight)? {
+            for (key, weight) in map {
+                if weight.abs() > MAX_TIER_WEIGHT {
+                    return Err(invalid(format_args!(
+                        "tier_weight.{key}: must be between -{MAX_TIER_WEIGHT} and {MAX_TIER_WEIGHT}, got {weight}"
+                    )));
+                }
+                config.tier_entry("tier_weight", &key)?.weight = weight;
+            }
+        }
+
+        if let Some(list) = field::<Vec<String>>("urgent_keywords", raw.urgent_keywords)? {
+            config.urgent = keyword_list("urgent_keywords", &list)?;
+        }
+        if let Some(list) = field::<Vec<String>>("churn_keywords", raw.churn_keywords)? {
+            config.churn = keyword_list("churn_keywords", &list)?;
+        }
+
+        if let Some(list) = field::<Vec<i64>>("level_thresholds", raw.level_thresholds)? {
+            config.thresholds = thresholds(&list)?;
+        }
+
+        if let Some(ltv) = field::<f64>("high_value_ltv", raw.high_value_ltv)? {
+            if !(ltv.is_finite() && ltv >= 0.0) {
+                return Err(invalid(format_args!(
+                    "high_value_ltv: must be a number of at least 0, got {ltv}"
+                )));
+            }
+            config.high_value_ltv = ltv;
+        }
+
+        Ok(config)
+    }
+
+    /// First-response SLA for a channel, in minutes, before the tier factor.
+    pub fn sla_minutes(&self, channel: Channel) -> f64 {
+        self.sla_minutes[channel_index(channel)]
+    }
+
+    /// The tier matching `name` case-insensitively (surrounding spaces ignored).
+    pub fn tier(&self, name: &str) -> Option<&Tier> {
+        let name = name.trim();
+        self.tiers.iter().find(|t| {
+            t.name
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(name.chars().flat_map(char::to_lowercase))
+        })
+    }
+
+    /// The level (1 most urgent .. 4) for a score.
+    pub fn level(&self, score: u32) -> u8 {
+        let [t1, t2, t3] = self.thresholds;
+        match score {
+            s if s >= t1 => 1,
+            s if s >= t2 => 2,
+            s if s >= t3 => 3,
+            _ => 4,
+        }
+    }
+
+    /// The tier called `key`, added with neutral values when new.
+    fn tier_entry(&mut self, field: &str, key: &str) -> Result<&mut Tier, PluginError> {
+        let name = key.trim().to_lowercase();
+        if name.is_empty() {
+            return Err(invalid(format_args!(
+                "{field}: tier name must not be empty"
+            )));
+        }
+        let index = match self.tiers.iter().position(|t| t.name == name) {
+            Some(i) => i,
+            None => {
+                self.tiers.push(Tier {
+                    name,
+                    sla_factor: 1.0,
+                    weight: 0,
+                });
+                self.tiers.len() - 1
+            }
+        };
+        Ok(&mut self.tiers[index])
+    }
+}
+
+/// Index of a channel in `Channel::ALL` order.
+fn channel_index(channel: Channel) -> usize {
+    Channel::ALL
+        .iter()
+        .position(|&c| c == channel)
+        .unwrap_or_default()
+}
+
+fn channel_names() -> String {
+    Channel::ALL.map(|c| c.as_str()).join(", ")
+}
+
+fn invalid(message: std::fmt::Arguments<'_>) -> PluginError {
+    PluginError::InvalidConfig(format!("priority config: {message}"))
+}
+
+/// Converts one config value to its type; `null` counts as absent.
+fn field<T: DeserializeOwned>(name: &str, value: Option<Value>) -> Result<Option<T>, PluginError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v)
+            .map(Some)
+            .map_err(|e| invalid(format_args!("{name}: {e}"))),
+    }
+}
+
+fn phrases<'a>(keywords: impl Iterator<Item = &'a str>) -> Vec<Phrase> {
+    let mut out: Vec<Phrase> = Vec::new();
+    for phrase in keywords.filter_map(Phrase::new) {
+        if !out.iter().any(|p| p.label == phrase.label) {
+            out.push(phrase);
+        }
+    }
+    out
+}
+
+fn keyword_list(name: &str, list: &[String]) -> Result<Vec<Phrase>, PluginError> {
+    if let Some(bad) = list.iter().find(|k| Phrase::new(k).is_none()) {
+        return Err(invalid(format_args!(
+            "{name}: keyword {bad:?} has nothing to match"
+        )));
+    }
+    Ok(phrases(list.iter().map(String::as_str)))
+}
+
+fn thresholds(list: &[i64]) -> Result<[u32; 3], PluginError> {
+    let &[a, b, c] = list else {
+        return Err(invalid(format_args!(
+            "level_thresholds: needs exactly 3 scores (for levels 1, 2 and 3), got {}",
+            list.len()
+        )));
+    };
+    let in_range = |v: i64| u32::try_from(v).ok().filter(|&v| v <= 100);
+    let (Some(a), Some(b), Some(c)) = (in_range(a), in_range(b), in_range(c)) else {
+        return Err(invalid(format_args!(
+            "level_thresholds: scores must be within 0..=100, got {list:?}"
+        )));
+    };
+    if !(a > b && b > c) {
+        return Err(invalid(format_args!(
+            "level_thresholds: scores must be strictly descending, got {list:?}"
+        )));
+    }
+    Ok([a, b, c])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(json: &str) -> String {
+        match Config::parse(json) {
+            Err(PluginError::InvalidConfig(m)) => m,
+            other => panic!("expected InvalidConfig for {json}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_and_null_configs_mean_defaults() {
+        let defaults = Config::default();
+        for json in ["", "  ", "{}", "null"] {
+            assert_eq!(Config::parse(json).expect(json), defaults);
+        }
+        assert_eq!(defaults.sla_minutes(Channel::WebForm), 480.0);
+        assert_eq!(defaults.urgent.len(), DEFAULT_URGENT_KEYWORDS.len());
+    }
+
+    #[test]
+    fn maps_merge_over_defaults_key_by_key() {
+        let c = Config::parse(
+            r#"{"sla_minutes": {"email": 60, "web-form": 120},
+                "tier_sla_factor": {"Gold": 0.5, "Enterprise": 0.3},
+                "tier_weight": {"enterprise": 22}}"#,
+        )
+        .expect("valid");
+        assert_eq!(c.sla_minutes(Channel::Email), 60.0);
+        assert_eq!(c.sla_minutes(Channel::WebForm), 120.0);
+        assert_eq!(
+            c.sla_minutes(Channel::Chat),
+            5.0,
+            "untouched key keeps default"
+        );
+        let gold = c.tier("GOLD").expect("gold");
+        assert_eq!(
+            (gold.sla_factor, gold.weight),
+            (0.5, 14),
+            "weight keeps default"
+        );
+        let ent = c.tier(" enterprise ").expect("new tier");
+        assert_eq!((ent.sla_factor, ent.weight), (0.3, 22));
+        assert_eq!(c.tier("vip").map(|t| t.weight), Some(25));
+        assert!(c.tier("bronze").is_none());
+    }
+
+    #[test]
+    fn keyword_lists_replace_defaults() {
+        let c = Config::parse(r#"{"urgent_keywords": ["Panne", "Störung"], "churn_keywords": []}"#)
+            .expect("valid");
+        let labels: Vec<_> = c.urgent.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["panne", "störung"]);
+        assert!(c.churn.is_empty());
+    }
+
+    #[test]
+    fn bad_configs_name_the_field() {
+        assert!(err(r#"{"sla_minute": {}}"#).contains("sla_minute"));
+        assert!(err(r#"{"sla_minutes": {"fax": 10}}"#).contains("`fax`"));
+        assert!(err(r#"{"sla_minutes": {"email": "soon"}}"#).contains("sla_minutes"));
+        assert!(err(r#"{"sla_minutes": {"chat": 0}}"#).contains("sla_minutes.chat"));
+        assert!(err(r#"{"sla_minutes": {"web_form": 5, "webform": 6}}"#).contains("twice"));
+        assert!(err(r#"{"tier_sla_factor": {"gold": -1}}"#).contains("tier_sla_factor.gold"));
+        assert!(err(r#"{"tier_weight": {"gold": 1.5}}"#).contains("tier_weight"));
+        assert!(err(r#"{"tier_weight": {"gold": 1000}}"#).contains("tier_weight.gold"));
+        assert!(err(r#"{"tier_weight": {" ": 3}}"#).contains("tier_weight"));
+        assert!(err(r#"{"urgent_keywords": "outage"}"#).contains("urgent_keywords"));
+        assert!(err(r#"{"churn_keywords": ["cancel", "  "]}"#).contains("churn_keywords"));
+        assert!(err(r#"{"high_value_ltv": -5}"#).contains("high_value_ltv"));
+        assert!(err(r#"{"high_value_ltv": "lots"}"#).contains("high_value_ltv"));
+        assert!(err("[1, 2]").contains("priority config"));
+        assert!(err("{not json").contains("priority config"));
+    }
+
+    #[test]
+    fn thresholds_must_be_strictly_descending_within_range() {
+        let c = Config::parse(r#"{"level_thresholds": [90, 60, 30]}"#).expect("valid");
+        assert_eq!(c.thresholds, [90, 60, 30]);
+        assert_eq!(
+            (
+                c.level(90),
+                c.level(89),
+                c.level(60),
+                c.level(30),
+                c.level(29)
+            ),
+            (1, 2, 2, 3, 4)
+        );
+        for bad in [
+            "[50, 50, 25]",
+            "[25, 50, 75]",
+            "[120, 50, 25]",
+            "[75, 50, -1]",
+            "[75, 50]",
+            "[75, 50, 25, 10]",
+            "[75.5, 50, 25]",
+        ] {
+            let m = err(&format!(r#"{{"level_thresholds": {bad}}}"#));
+            assert!(m.contains("level_thresholds"), "{bad}: {m}");
+        }
+    }
+
+    #[test]
+    fn default_levels_follow_default_thresholds() {
+        let c = Config::default();
+        assert_eq!(
+            [100, 75, 74, 50, 49, 25, 24, 0].map(|s| c.level(s)),
+            [1, 1, 2, 2, 3, 3, 4, 4]
+        );
+    }
+}

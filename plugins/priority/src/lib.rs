@@ -1,0 +1,60 @@
+//! # cxr-priority — explainable prioritization for cxr
+//!
+//! Scores how urgent an interaction is from 0 to 100 by adding up simple,
+//! named factors: the channel, the sentiment computed earlier, urgency and
+//! churn keywords, repeat contact, open issues, last CSAT / NPS, the
+//! customer's tier, lifetime value and tenure, and the time already waited
+//! against the SLA. The score maps to a level (1 most urgent .. 4) through
+//! configurable thresholds, and every factor that moved the score leaves a
+//! human-readable reason, strongest first.
+//!
+//! The first-response due time is `received_at` (or `ctx.now`) plus the
+//! channel SLA times the tier factor, halved again for level 1.
+//!
+//! Configuration is described in the crate's README; it is parsed once in
+//! [`Plugin::configure`].
+
+use cxr_guest::{Context, Interaction, Plugin, PluginError, Priority, PriorityHook, Sentiment};
+
+pub mod config;
+pub mod keywords;
+pub mod scoring;
+
+pub use config::Config;
+
+/// The priority plugin: a validated [`Config`] applied by [`scoring::prioritize`].
+#[derive(Debug, Clone)]
+pub struct PriorityPlugin {
+    config: Config,
+}
+
+impl PriorityPlugin {
+    /// The configuration this instance was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Plugin for PriorityPlugin {
+    const DESCRIPTION: &'static str = "explainable priority from channel, sentiment, keywords, \
+        repeat contact, customer value and time waited against the SLA";
+
+    fn configure(config: &str) -> Result<Self, PluginError> {
+        Ok(PriorityPlugin {
+            config: Config::parse(config)?,
+        })
+    }
+}
+
+impl PriorityHook for PriorityPlugin {
+    fn prioritize(
+        &self,
+        input: &Interaction,
+        ctx: &Context,
+        sentiment: &Sentiment,
+    ) -> Result<Priority, PluginError> {
+        Ok(scoring::prioritize(&self.config, input, ctx, sentiment))
+    }
+}
+
+cxr_guest::export!(PriorityPlugin: priority);

@@ -1,0 +1,327 @@
+//! Keyword matching: case- and accent-insensitive phrases on whole words.
+//!
+//! Text and keywords are normalised the same way ([`fold`]): lower-cased,
+//! common Latin accents removed (`kündigen` = `kundigen`), then split into
+//! words, a word being a run of letters and digits (each Han or Kana
+//! character is a word of its own, as those scripts use no spaces). A phrase
+//! matches where its words occur consecutively; a trailing `*` lets the last
+//! word match as a prefix (`cancel*` matches `cancellation`).
+//!
+//! All keywords of all rules live in one [`KeywordIndex`], which scans a
+//! message once per call and records which phrases occur where; rules then
+//! look their keywords up by id.
+
+use std::collections::BTreeMap;
+
+/// Identifies a phrase in a [`KeywordIndex`].
+pub type KeywordId = u32;
+
+/// Where a phrase was found: a bit set of [`IN_SUBJECT`] and [`IN_BODY`].
+pub type Place = u8;
+/// The phrase occurs in the subject.
+pub const IN_SUBJECT: Place = 1;
+/// The phrase occurs in the body.
+pub const IN_BODY: Place = 2;
+
+/// One normalised phrase.
+#[derive(Debug)]
+struct Phrase {
+    words: Vec<String>,
+    prefix: bool,
+}
+
+impl Phrase {
+    /// Whether the phrase starts at `text[0]` (the caller has checked the
+    /// first word, except for single-word prefix phrases).
+    fn matches_at(&self, text: &[&str]) -> bool {
+        if text.len() < self.words.len() {
+            return false;
+        }
+        let last = self.words.len() - 1;
+        self.words.iter().zip(text).enumerate().all(|(i, (w, t))| {
+            if i == last && self.prefix {
+                t.starts_with(w.as_str())
+            } else {
+                w == t
+            }
+        })
+    }
+}
+
+/// Every keyword phrase of every rule, indexed by first word.
+#[derive(Debug, Default)]
+pub struct KeywordIndex {
+    phrases: Vec<Phrase>,
+    /// Phrase ids by their exact first word.
+    by_first_word: BTreeMap<String, Vec<KeywordId>>,
+    /// Single-word prefix phrases by their prefix.
+    by_prefix: BTreeMap<String, Vec<KeywordId>>,
+    /// Byte lengths of the keys of `by_prefix`, ascending, without duplicates.
+    prefix_lens: Vec<usize>,
+    /// Interning table: (words, prefix) -> id.
+    ids: BTreeMap<(Vec<String>, bool), KeywordId>,
+}
+
+impl KeywordIndex {
+    /// Adds a keyword as an operator wrote it and returns its id (the same
+    /// id for the same normalised phrase). The error says what is wrong.
+    pub fn add(&mut self, keyword: &str) -> Result<KeywordId, String> {
+        let trimmed = keyword.trim();
+        let (text, prefix) = match trimmed.strip_suffix('*') {
+            Some(rest) => (rest, true),
+            None => (trimmed, false),
+        };
+        if text.contains('*') {
+            return Err(format!(
+                "keyword '{keyword}': '*' is only allowed at the end"
+            ));
+        }
+        if prefix && text.ends_with(|c: char| !c.is_alphanumeric()) {
+            return Err(format!(
+                "keyword '{keyword}': '*' must directly follow a word"
+            ));
+        }
+        let folded = fold(text);
+        let words: Vec<String> = words(&folded).map(str::to_string).collect();
+        if words.is_empty() {
+            return Err(format!("keyword '{keyword}' has no letters or digits"));
+        }
+        let key = (words, prefix);
+        if let Some(&id) = self.ids.get(&key) {
+            return Ok(id);
+        }
+        let id =
+            KeywordId::try_from(self.phrases.len()).map_err(|_| "too many keywords".to_string())?;
+        let (words, prefix) = key.clone();
+        let table = if prefix && words.len() == 1 {
+            if let Err(at) = self.prefix_lens.binary_search(&words[0].len()) {
+                self.prefix_lens.insert(at, words[0].len());
+            }
+            &mut self.by_prefix
+        } else {
+            &mut self.by_first_word
+        };
+        table.entry(words[0].clone()).or_default().push(id);
+        self.phrases.push(Phrase { words, prefix });
+        self.ids.insert(key, id);
+        Ok(id)
+    }
+
+    /// Finds every phrase in the subject and body of a message.
+    pub fn scan(&self, subject: Option<&str>, body: &str) -> KeywordHits {
+        let mut hits = KeywordHits(vec![0; self.phrases.len()]);
+        if self.phrases.is_empty() {
+            return hits;
+        }
+        if let Some(subject) = subject {
+            self.scan_part(subject, IN_SUBJECT, &mut hits);
+        }
+        self.scan_part(body, IN_BODY, &mut hits);
+        hits
+    }
+
+    fn scan_part(&self, text: &str, place: Place, hits: &mut KeywordHits) {
+        let folded = fold(text);
+        let tokens: Vec<&str> = words(&folded).collect();
+        for (i, &token) in tokens.iter().enumerate() {
+            if let Some(ids) = self.by_first_word.get(token) {
+                for &id in ids {
+                    if self.phrases[id as usize].matches_at(&tokens[i..]) {
+                        hits.0[id as usize] |= place;
+                    }
+                }
+            }
+            for &len in &self.prefix_lens {
+                if len > token.len() {
+                    break;
+                }
+                if !token.is_char_boundary(len) {
+                    continue;
+                }
+                if let Some(ids) = self.by_prefix.get(&token[..len]) {
+                    for &id in ids {
+                        hits.0[id as usize] |= place;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The result of [`KeywordIndex::scan`]: where each phrase was found.
+#[derive(Debug, Clone, Default)]
+pub struct KeywordHits(Vec<Place>);
+
+impl KeywordHits {
+    /// Where the phrase was found; 0 when it was not.
+    pub fn place(&self, id: KeywordId) -> Place {
+        self.0.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// Whether the phrase was found anywhere.
+    pub fn found(&self, id: KeywordId) -> bool {
+        self.place(id) != 0
+    }
+}
+
+/// Human-readable place: "subject", "body" or "subject and body".
+pub fn place_name(place: Place) -> &'static str {
+    match place {
+        IN_SUBJECT => "subject",
+        IN_BODY => "body",
+        _ => "subject and body",
+    }
+}
+
+/// Lower-cases `text` and strips common Latin diacritics.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            match strip_accent(lower) {
+                Folded::One(f) => out.push(f),
+                Folded::Two(a, b) => {
+                    out.push(a);
+                    out.push(b);
+                }
+            }
+        }
+    }
+    out
+}
+
+enum Folded {
+    One(char),
+    Two(char, char),
+}
+
+fn strip_accent(c: char) -> Folded {
+    use Folded::{One, Two};
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => One('a'),
+        'ç' | 'ć' | 'č' | 'ĉ' => One('c'),
+        'ď' | 'đ' => One('d'),
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => One('e'),
+        'ğ' => One('g'),
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => One('i'),
+        'ł' => One('l'),
+        'ñ' | 'ń' | 'ň' => One('n'),
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => One('o'),
+        'ř' => One('r'),
+        'ś' | 'š' | 'ş' | 'ș' => One('s'),
+        'ť' | 'ţ' | 'ț' => One('t'),
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => One('u'),
+        'ý' | 'ÿ' => One('y'),
+        'ź' | 'ż' | 'ž' => One('z'),
+        'ß' => Two('s', 's'),
+        'æ' => Two('a', 'e'),
+        'œ' => Two('o', 'e'),
+        other => One(other),
+    }
+}
+
+/// Whether `c` is written without spaces between words (Han, Kana), so that
+/// each character counts as a word.
+fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+    )
+}
+
+/// The words of already folded text, in order.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(char::is_alphanumeric)?;
+        let tail = &rest[start..];
+        let first = tail.chars().next()?;
+        let len = if is_unspaced(first) {
+            first.len_utf8()
+        } else {
+            tail.find(|c: char| !c.is_alphanumeric() || is_unspaced(c))
+                .unwrap_or(tail.len())
+        };
+        let (word, after) = tail.split_at(len);
+        rest = after;
+        Some(word)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(keywords: &[&str]) -> (KeywordIndex, Vec<KeywordId>) {
+        let mut index = KeywordIndex::default();
+        let ids = keywords.iter().map(|k| index.add(k).unwrap()).collect();
+        (index, ids)
+    }
+
+    #[test]
+    fn words_split_on_punctuation_and_fold_accents() {
+        let folded = fold("Kündigung: l'application PLANTE, ça m'énerve!");
+        let got: Vec<&str> = words(&folded).collect();
+        assert_eq!(
+            got,
+            [
+                "kundigung",
+                "l",
+                "application",
+                "plante",
+                "ca",
+                "m",
+                "enerve"
+            ]
+        );
+    }
+
+    #[test]
+    fn unspaced_scripts_split_per_character() {
+        let got: Vec<&str> = words("我要退款 please").collect();
+        assert_eq!(got, ["我", "要", "退", "款", "please"]);
+        let (index, ids) = index(&["退款"]);
+        assert!(index.scan(None, "请给我退款，谢谢").found(ids[0]));
+    }
+
+    #[test]
+    fn phrase_needs_whole_words_in_sequence() {
+        let (index, ids) = index(&["cancel", "charged twice", "cancel*"]);
+        let hits = index.scan(Some("Charged   TWICE"), "about my cancellation");
+        assert!(
+            !hits.found(ids[0]),
+            "'cancel' must not match 'cancellation'"
+        );
+        assert_eq!(hits.place(ids[1]), IN_SUBJECT);
+        assert_eq!(hits.place(ids[2]), IN_BODY);
+        let hits = index.scan(None, "Cancel! now");
+        assert!(hits.found(ids[0]));
+    }
+
+    #[test]
+    fn same_phrase_gets_same_id() {
+        let (_, ids) = index(&["Refund", "refund", " REFUND "]);
+        assert_eq!(ids[0], ids[1]);
+        assert_eq!(ids[1], ids[2]);
+    }
+
+    #[test]
+    fn bad_keywords_are_rejected() {
+        let mut index = KeywordIndex::default();
+        assert!(index.add("!!!").unwrap_err().contains("no letters"));
+        assert!(
+            index
+                .add("can*cel")
+                .unwrap_err()
+                .contains("only allowed at the end")
+        );
+        assert!(index.add("*").is_err());
+        assert!(index.add("").is_err());
+    }
+}

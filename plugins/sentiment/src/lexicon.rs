@@ -1,0 +1,381 @@
+//! The compiled lexicon: every known word gets one id and one [`Entry`]
+//! (valence, modifier role, language hints); multi-word phrases are indexed
+//! by their first word. Built once in `configure`, read-only afterwards.
+
+use std::collections::HashMap;
+
+use crate::vocab::Vocab;
+use crate::{lang, tables, tokenize};
+
+/// The word list shipped with the crate (term, tab, valence).
+const LEXICON_TSV: &str = include_str!("lexicon.tsv");
+
+/// Id of a token that is not in the lexicon.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Role flags of an [`Entry`].
+pub(crate) mod flag {
+    /// The entry has a valence (possibly 0 for a neutral phrase).
+    pub const VALENCE: u32 = 1 << 0;
+    /// Flips and damps a sentiment word up to three tokens later.
+    pub const NEGATOR: u32 = 1 << 1;
+    /// "but": the clause before weighs less, the clause after more.
+    pub const BUT: u32 = 1 << 2;
+    /// "however": like "but"; at a sentence start it damps the sentence before.
+    pub const HOWEVER: u32 = 1 << 3;
+    /// "although": the clause it introduces weighs less.
+    pub const ALTHOUGH: u32 = 1 << 4;
+    /// A positive word often used sarcastically ("great", "perfect").
+    pub const SARCASM_PRONE: u32 = 1 << 5;
+    /// A word that marks sarcasm before a positive word ("just", "oh", "yeah").
+    pub const SARCASM_MARKER: u32 = 1 << 6;
+    /// A politeness formula ("thanks", "thanks in advance").
+    pub const POLITE: u32 = 1 << 7;
+    /// An English function word (language detection).
+    pub const EN_STOP: u32 = 1 << 8;
+    /// An ASCII emoticon, matched on a whole whitespace chunk.
+    pub const EMOTICON: u32 = 1 << 9;
+    /// An emoji or emoticon.
+    pub const SYMBOL: u32 = 1 << 10;
+    /// A speaker label of the company side in transcripts ("Agent:").
+    pub const AGENT: u32 = 1 << 11;
+    /// A speaker label of the customer side in transcripts ("Caller:").
+    pub const CUSTOMER: u32 = 1 << 12;
+    /// "at all": strengthens a negated sentiment word before it.
+    pub const AT_ALL: u32 = 1 << 13;
+    /// "never": with "so"/"this" in between it emphasises instead of flipping.
+    pub const NEVER: u32 = 1 << 14;
+    /// "so", "this", "such" (see [`NEVER`]).
+    pub const NEVER_SO: u32 = 1 << 15;
+    /// "another", "again": a sarcastic positive word is often followed by one.
+    pub const REPEAT: u32 = 1 << 16;
+    /// A request formula ("please", "could you"): politeness there is not praise.
+    pub const REQUEST: u32 = 1 << 17;
+    /// A phrase that already contains a negation is not negated again.
+    pub const NO_NEGATE: u32 = 1 << 18;
+    /// "can't", "doesn't", "won't": on its own ("the label doesn't print")
+    /// it reports a failure.
+    pub const FAILURE: u32 = 1 << 19;
+    /// A verb after which a negation reports no failure ("don't know").
+    pub const NEUTRAL_VERB: u32 = 1 << 20;
+    /// Conditional or hedged clause ("if", "usually", "will"): no failure,
+    /// no waiting complaint.
+    pub const HEDGE: u32 = 1 << 21;
+    /// A waiting verb ("took", "waited", "been").
+    pub const WAIT: u32 = 1 << 22;
+    /// A short time unit (minutes, hours).
+    pub const TIME_SHORT: u32 = 1 << 23;
+    /// A long time unit (days, weeks, months).
+    pub const TIME_LONG: u32 = 1 << 24;
+    /// A number written as a word ("five", "several").
+    pub const NUMBER_WORD: u32 = 1 << 25;
+    /// "yet": "haven't used it yet" is no failure.
+    pub const YET: u32 = 1 << 26;
+}
+
+/// What the lexicon knows about one word or phrase.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Entry {
+    /// Valence on the -4..4 scale (meaningful with [`flag::VALENCE`]).
+    pub valence: f32,
+    /// Booster (> 0) or dampener (< 0) scalar, 0 when the word is neither.
+    pub booster: f32,
+    /// [`flag`] bits.
+    pub flags: u32,
+    /// Bit set of the covered foreign languages this is a function word of.
+    pub lang: u8,
+    phrase_start: u32,
+    phrase_len: u32,
+}
+
+impl Entry {
+    /// Whether any of the given flag bits is set.
+    pub fn has(&self, bits: u32) -> bool {
+        self.flags & bits != 0
+    }
+
+    /// Whether the entry carries a non-zero valence.
+    pub fn is_sentiment(&self) -> bool {
+        self.has(flag::VALENCE) && self.valence != 0.0
+    }
+}
+
+/// A multi-word phrase: the ids of its words, in order, and its entry.
+#[derive(Clone, Debug)]
+pub(crate) struct Phrase {
+    pub ids: Box<[u32]>,
+    pub entry: Entry,
+}
+
+/// Why the lexicon could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BuildError {
+    /// The shipped word list or tables are broken (a bug).
+    Shipped(String),
+    /// An operator's extra term cannot be used.
+    Extra(String),
+}
+
+/// Word ids, entries and the phrase index.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lexicon {
+    ids: Vocab,
+    entries: Vec<Entry>,
+    phrases: Vec<Phrase>,
+}
+
+impl Lexicon {
+    /// Builds the lexicon: shipped word list, modifier tables, language
+    /// hints, then the operator's `extra` terms (which override).
+    ///
+    /// `extra` valences must already be validated.
+    pub(crate) fn build(extra: &[(&str, f32)]) -> Result<Lexicon, BuildError> {
+        let splitter = Lexicon::default();
+        let mut b = Builder::default();
+
+        for word in lang::ENGLISH.split_whitespace() {
+            b.term(&splitter, word, |e| e.flags |= flag::EN_STOP)
+                .map_err(BuildError::Shipped)?;
+        }
+        for (bit, words) in lang::FOREIGN {
+            for word in words.split_whitespace() {
+                b.term(&splitter, word, |e| e.lang |= bit)
+                    .map_err(BuildError::Shipped)?;
+            }
+        }
+        for (n, line) in LEXICON_TSV.lines().enumerate() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let shipped =
+                |msg: String| BuildError::Shipped(format!("lexicon.tsv line {}: {msg}", n + 1));
+            let (term, value) = line
+                .rsplit_once('\t')
+                .ok_or_else(|| shipped("missing tab".to_string()))?;
+            let valence: f32 = value
+                .parse()
+                .map_err(|_| shipped(format!("bad valence `{value}`")))?;
+            b.valence(&splitter, term, valence).map_err(shipped)?;
+        }
+        for &(term, scalar) in tables::BOOSTERS {
+            b.term(&splitter, term, |e| e.booster = scalar)
+                .map_err(BuildError::Shipped)?;
+        }
+        for &(bits, terms) in tables::ROLES {
+            for term in terms {
+                b.term(&splitter, term, |e| e.flags |= bits)
+                    .map_err(BuildError::Shipped)?;
+            }
+        }
+        for &(term, valence) in extra {
+            b.valence(&splitter, term, valence)
+                .map_err(|msg| BuildError::Extra(format!("extra_lexicon[{term:?}]: {msg}")))?;
+        }
+        Ok(b.finish())
+    }
+
+    /// The id of a word (lower case), or [`NONE`].
+    pub(crate) fn lookup(&self, word: &str) -> u32 {
+        self.ids.get(word).unwrap_or(NONE)
+    }
+
+    /// The entry of a known id.
+    pub(crate) fn entry(&self, id: u32) -> &Entry {
+        &self.entries[id as usize]
+    }
+
+    /// The phrases starting with the word of `entry`, longest first.
+    pub(crate) fn phrases_of(&self, entry: &Entry) -> &[Phrase] {
+        let start = entry.phrase_start as usize;
+        &self.phrases[start..start + entry.phrase_len as usize]
+    }
+
+    /// Number of distinct words and phrases.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len() + self.phrases.len()
+    }
+}
+
+/// Collects words and phrases before the phrase index is sorted.
+#[derive(Default)]
+struct Builder {
+    lex: Lexicon,
+    phrase_ids: HashMap<Box<[u32]>, usize>,
+}
+
+impl Builder {
+    fn valence(&mut self, splitter: &Lexicon, term: &str, valence: f32) -> Result<(), String> {
+        self.term(splitter, term, |e| {
+            e.valence = valence;
+            e.flags |= flag::VALENCE;
+        })
+    }
+
+    /// Applies `set` to the entry of `term`, creating it if needed. Terms
+    /// with "n't" are also registered without the apostrophe ("dont").
+    fn term(
+        &mut self,
+        splitter: &Lexicon,
+        term: &str,
+        set: impl Fn(&mut Entry),
+    ) -> Result<(), String> {
+        let words = tokenize::term_words(term, splitter);
+        if words.is_empty() {
+            return Err(format!("`{term}` has no word the tokenizer can match"));
+        }
+        self.words(&words, &set);
+        if words.iter().any(|w| w.ends_with("n't")) {
+            let bare: Vec<String> = words.iter().map(|w| w.replace("n't", "nt")).collect();
+            self.words(&bare, &set);
+        }
+        Ok(())
+    }
+
+    fn words(&mut self, words: &[String], set: &impl Fn(&mut Entry)) {
+        if let [word] = words {
+            let id = self.id(word);
+            let entry = &mut self.lex.entries[id as usize];
+            set(entry);
+            if is_symbol(word) {
+                entry.flags |= flag::SYMBOL;
+                if word.is_ascii() {
+                    entry.flags |= flag::EMOTICON;
+                }
+            }
+            return;
+        }
+        let ids: Box<[u32]> = words.iter().map(|w| self.id(w)).collect();
+        let index = match self.phrase_ids.get(&ids) {
+            Some(&i) => i,
+            None => {
+                self.lex.phrases.push(Phrase {
+                    ids: ids.clone(),
+                    entry: Entry::default(),
+                });
+                let i = self.lex.phrases.len() - 1;
+                self.phrase_ids.insert(ids, i);
+                i
+            }
+        };
+        set(&mut self.lex.phrases[index].entry);
+    }
+
+    fn id(&mut self, word: &str) -> u32 {
+        let id = self.lex.ids.insert(word);
+        if id as usize == self.lex.entries.len() {
+            self.lex.entries.push(Entry::default());
+        }
+        id
+    }
+
+    /// Marks negating phrases, sorts phrases by first word (longest first)
+    /// and points every first word at its run of phrases.
+    fn finish(self) -> Lexicon {
+        let mut lex = self.lex;
+        for phrase in &mut lex.phrases {
+            let negating = phrase
+                .ids
+                .iter()
+                .any(|&id| lex.entries[id as usize].has(flag::NEGATOR));
+            if negating {
+                phrase.entry.flags |= flag::NO_NEGATE;
+                // "still not", "never arrived": a complaint phrase with a
+                // negation in it also negates what follows ("still not happy").
+                if phrase.entry.is_sentiment() && phrase.entry.valence < 0.0 {
+                    phrase.entry.flags |= flag::NEGATOR;
+                }
+            }
+        }
+        lex.phrases
+            .sort_by(|a, b| a.ids[0].cmp(&b.ids[0]).then(b.ids.len().cmp(&a.ids.len())));
+        let mut i = 0;
+        while i < lex.phrases.len() {
+            let first = lex.phrases[i].ids[0];
+            let mut j = i;
+            while j < lex.phrases.len() && lex.phrases[j].ids[0] == first {
+                j += 1;
+            }
+            let entry = &mut lex.entries[first as usize];
+            entry.phrase_start = i as u32;
+            entry.phrase_len = (j - i) as u32;
+            i = j;
+        }
+        lex
+    }
+}
+
+/// Whether a term is an emoji or an emoticon rather than a word.
+fn is_symbol(word: &str) -> bool {
+    !word.chars().any(char::is_alphanumeric) || word.chars().any(tokenize::is_emoji)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_lexicon_builds_and_is_large() {
+        let lex = Lexicon::build(&[]).unwrap();
+        assert!(lex.len() > 1500, "{} entries", lex.len());
+        let great = lex.entry(lex.lookup("great"));
+        assert!(great.is_sentiment() && great.valence > 2.0);
+        assert!(great.has(flag::SARCASM_PRONE));
+    }
+
+    #[test]
+    fn shipped_word_list_is_clean() {
+        let mut seen = std::collections::HashSet::new();
+        for line in LEXICON_TSV
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (term, value) = line.rsplit_once('\t').unwrap();
+            let valence: f32 = value.parse().unwrap();
+            assert!((-4.0..=4.0).contains(&valence), "{line}");
+            assert_eq!(term, term.to_lowercase(), "terms are lower case: {line}");
+            assert!(seen.insert(term), "duplicate term {term}");
+        }
+    }
+
+    #[test]
+    fn extra_terms_override_and_bad_ones_are_reported() {
+        let lex = Lexicon::build(&[("refund", -1.0), ("money pit", -2.5)]).unwrap();
+        assert_eq!(lex.entry(lex.lookup("refund")).valence, -1.0);
+        let money = lex.entry(lex.lookup("money"));
+        assert!(
+            lex.phrases_of(money)
+                .iter()
+                .any(|p| p.entry.valence == -2.5)
+        );
+        match Lexicon::build(&[("@shop", 1.0)]) {
+            Err(BuildError::Extra(msg)) => assert!(msg.contains("@shop"), "{msg}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn contractions_get_a_bare_variant() {
+        let lex = Lexicon::build(&[]).unwrap();
+        assert!(lex.entry(lex.lookup("doesn't")).has(flag::NEGATOR));
+        assert!(lex.entry(lex.lookup("doesnt")).has(flag::NEGATOR));
+    }
+
+    #[test]
+    fn phrases_are_indexed_longest_first() {
+        let lex = Lexicon::build(&[]).unwrap();
+        let still = lex.entry(lex.lookup("still"));
+        let phrases = lex.phrases_of(still);
+        assert!(phrases.len() > 5);
+        assert!(phrases.windows(2).all(|w| w[0].ids.len() >= w[1].ids.len()));
+    }
+
+    #[test]
+    fn emoticons_and_emoji_are_symbols() {
+        let lex = Lexicon::build(&[]).unwrap();
+        assert!(lex.entry(lex.lookup(":(")).has(flag::EMOTICON));
+        assert!(lex.entry(lex.lookup("😡")).has(flag::SYMBOL));
+        assert!(!lex.entry(lex.lookup("😡")).has(flag::EMOTICON));
+    }
+}

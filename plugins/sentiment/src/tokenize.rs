@@ -1,0 +1,566 @@
+//! A single-pass, allocation-light tokenizer. Text is lower-cased once into
+//! a shared buffer; every word is looked up in the lexicon as it is cut, and
+//! the counts the language check and the emphasis rules need are kept on
+//! the way.
+//!
+//! Tokens: words (letters, digits, inner apostrophes: "doesn't"), numbers
+//! ("59.90", "5/5"), symbols (emoji, whole-chunk ASCII emoticons such as
+//! ":-(" or ":D"), clause separators (`, ; : ( ) -`), sentence ends (`.`),
+//! runs of `!`/`?` and line breaks. URLs, e-mail addresses and @handles are
+//! skipped.
+
+use crate::lexicon::{Lexicon, NONE, flag};
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Letters (and inner apostrophes).
+    Word,
+    /// Anything with a digit: "12", "59.90", "5/5", "3pm".
+    Number,
+    /// An emoji or an emoticon.
+    Symbol,
+    /// A clause separator: `,` `;` `:` brackets, a free-standing dash.
+    Sep,
+    /// A sentence end: `.` or an ellipsis.
+    End,
+    /// A run of `!` and `?` (counts in `excl` / `quest`).
+    Mark,
+    /// A line break, or the boundary between subject and body.
+    Break,
+}
+
+/// Token flag bits.
+pub(crate) mod tf {
+    /// An all-caps word of at least two letters.
+    pub const CAPS: u8 = 1;
+    /// An elongated word ("sooo", "baaad").
+    pub const ELONG: u8 = 2;
+    /// An unknown word ending in "n't": a negation.
+    pub const NEG: u8 = 4;
+    /// The token comes from the subject line.
+    pub const SUBJECT: u8 = 8;
+    /// The separator is a comma.
+    pub const COMMA: u8 = 16;
+    /// The separator is a colon.
+    pub const COLON: u8 = 32;
+}
+
+/// One token: a span of [`Doc::lower`] plus its lexicon id.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Lexicon id, or [`NONE`].
+    pub id: u32,
+    pub kind: Kind,
+    /// [`tf`] bits.
+    pub flags: u8,
+    /// `!` in a [`Kind::Mark`] run.
+    pub excl: u8,
+    /// `?` in a [`Kind::Mark`] run.
+    pub quest: u8,
+}
+
+/// Counts kept while tokenizing.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Stats {
+    /// Word tokens (letters, no digits).
+    pub words: u32,
+    /// Words with at least two letters.
+    pub cased: u32,
+    /// Of those, all upper case.
+    pub caps: u32,
+    /// Words found in the lexicon.
+    pub known: u32,
+    /// English function words.
+    pub english: u32,
+    /// Function words of a covered foreign language (and not English).
+    pub foreign: u32,
+    /// Words written in a non-Latin script.
+    pub non_latin: u32,
+    /// Words with accented Latin letters ("é", "ñ", "ü").
+    pub accented: u32,
+    /// Known emoji and emoticons.
+    pub symbols: u32,
+    /// `!` characters.
+    pub excl: u32,
+    /// `?` characters.
+    pub quest: u32,
+}
+
+/// A tokenized text.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Doc {
+    /// The lower-cased text of every token, back to back.
+    pub lower: String,
+    pub tokens: Vec<Token>,
+    pub stats: Stats,
+}
+
+/// A word being cut.
+struct WordAcc {
+    start: usize,
+    upper: u32,
+    lower: u32,
+    digit: bool,
+    non_latin: bool,
+    accented: bool,
+    /// A #hashtag: scored, but not counted for language or coverage.
+    hashtag: bool,
+}
+
+impl Doc {
+    /// An empty document with room for about `len` bytes of text.
+    pub(crate) fn with_capacity(len: usize) -> Doc {
+        Doc {
+            lower: String::with_capacity(len + 8),
+            tokens: Vec::with_capacity(len / 4 + 4),
+            stats: Stats::default(),
+        }
+    }
+
+    /// The lower-cased text of a token.
+    pub(crate) fn text(&self, token: &Token) -> &str {
+        &self.lower[token.start..token.end]
+    }
+
+    /// Tokenizes `text` and appends it, followed by a break.
+    pub(crate) fn push_text(&mut self, text: &str, lex: &Lexicon, subject: bool) {
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = start.take() {
+                    self.chunk(&text[s..i], lex, subject);
+                }
+                if c == '\n' {
+                    self.push_break();
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            self.chunk(&text[s..], lex, subject);
+        }
+        self.push_break();
+    }
+
+    fn push_break(&mut self) {
+        if self.tokens.last().is_some_and(|t| t.kind != Kind::Break) {
+            self.push(Kind::Break, self.lower.len(), NONE, 0);
+        }
+    }
+
+    fn push(&mut self, kind: Kind, start: usize, id: u32, flags: u8) {
+        self.tokens.push(Token {
+            start,
+            end: self.lower.len(),
+            id,
+            kind,
+            flags,
+            excl: 0,
+            quest: 0,
+        });
+    }
+
+    /// One whitespace-separated chunk.
+    fn chunk(&mut self, chunk: &str, lex: &Lexicon, subject: bool) {
+        let sub = if subject { tf::SUBJECT } else { 0 };
+        if chunk.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.scan(chunk, lex, sub);
+            return;
+        }
+        if let Some(id) = emoticon(chunk, lex) {
+            self.push_symbol(chunk, id, sub);
+            return;
+        }
+        let core = chunk.trim_end_matches(['.', ',', '!', '?', ';']);
+        if core.len() < chunk.len()
+            && !core.is_empty()
+            && let Some(id) = emoticon(core, lex)
+        {
+            self.push_symbol(core, id, sub);
+            self.scan(&chunk[core.len()..], lex, sub);
+            return;
+        }
+        if is_link(core) {
+            self.scan(&chunk[core.len()..], lex, sub);
+            return;
+        }
+        // an emoticon glued to a word: "thanks:)"
+        for k in [3, 2] {
+            if chunk.len() > k && chunk.is_char_boundary(chunk.len() - k) {
+                let (head, tail) = chunk.split_at(chunk.len() - k);
+                if head.ends_with(char::is_alphabetic)
+                    && tail.starts_with(|c: char| c.is_ascii_punctuation())
+                    && let Some(id) = emoticon(tail, lex)
+                {
+                    self.scan(head, lex, sub);
+                    self.push_symbol(tail, id, sub);
+                    return;
+                }
+            }
+        }
+        self.scan(chunk, lex, sub);
+    }
+
+    fn push_symbol(&mut self, text: &str, id: u32, flags: u8) {
+        let start = self.lower.len();
+        for c in text.chars() {
+            self.lower.push(c.to_ascii_lowercase());
+        }
+        self.stats.symbols += 1;
+        self.push(Kind::Symbol, start, id, flags);
+    }
+
+    /// Cuts a chunk into words, numbers, symbols and punctuation.
+    fn scan(&mut self, s: &str, lex: &Lexicon, sub: u8) {
+        let mut word: Option<WordAcc> = None;
+        let mut prev = ' ';
+        let mut i = 0;
+        while let Some(c) = char_at(s, i) {
+            i += c.len_utf8();
+            if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
+                let w = word.get_or_insert(WordAcc {
+                    hashtag: prev == '#',
+                    start: self.lower.len(),
+                    upper: 0,
+                    lower: 0,
+                    digit: false,
+                    non_latin: false,
+                    accented: false,
+                });
+                if c.is_ascii() {
+                    if c.is_ascii_digit() {
+                        w.digit = true;
+                    } else if c.is_ascii_uppercase() {
+                        w.upper += 1;
+                    } else {
+                        w.lower += 1;
+                    }
+                    self.lower.push(c.to_ascii_lowercase());
+                } else {
+                    if c.is_numeric() {
+                        w.digit = true;
+                    } else if c.is_uppercase() {
+                        w.upper += 1;
+                    } else {
+                        w.lower += 1;
+                    }
+                    let latin = u32::from(c) <= 0x24F;
+                    w.non_latin |= c.is_alphabetic() && !latin;
+                    w.accented |= c.is_alphabetic() && latin;
+                    self.lower.extend(c.to_lowercase());
+                }
+            } else {
+                let next = char_at(s, i);
+                if word.is_some() && joins_word(c, prev, next) {
+                    self.lower.push(if c == '’' { '\'' } else { c });
+                } else {
+                    if let Some(w) = word.take() {
+                        self.flush(w, lex, sub);
+                    }
+                    self.punct(c, prev, next, lex, sub);
+                }
+            }
+            prev = c;
+        }
+        if let Some(w) = word.take() {
+            self.flush(w, lex, sub);
+        }
+    }
+
+    fn punct(&mut self, c: char, prev: char, next: Option<char>, lex: &Lexicon, sub: u8) {
+        let at = self.lower.len();
+        match c {
+            '!' | '?' => {
+                let excl = u8::from(c == '!');
+                let quest = u8::from(c == '?');
+                self.stats.excl += u32::from(excl);
+                self.stats.quest += u32::from(quest);
+                if matches!(prev, '!' | '?')
+                    && let Some(t) = self.tokens.last_mut().filter(|t| t.kind == Kind::Mark)
+                {
+                    t.excl = t.excl.saturating_add(excl);
+                    t.quest = t.quest.saturating_add(quest);
+                    return;
+                }
+                self.push(Kind::Mark, at, NONE, sub);
+                if let Some(t) = self.tokens.last_mut() {
+                    t.excl = excl;
+                    t.quest = quest;
+                }
+            }
+            '.' | '…' | '。' => {
+                let inner = c == '.' && next.is_some_and(char::is_alphanumeric);
+                if !inner && prev != '.' {
+                    self.push(Kind::End, at, NONE, sub);
+                }
+            }
+            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '–' | '—' | '|' => {
+                let extra = match c {
+                    ',' => tf::COMMA,
+                    ':' => tf::COLON,
+                    _ => 0,
+                };
+                self.push(Kind::Sep, at, NONE, sub | extra);
+            }
+            '-' => {
+                let inner = prev.is_alphanumeric() && next.is_some_and(char::is_alphanumeric);
+                if !inner {
+                    self.push(Kind::Sep, at, NONE, sub);
+                }
+            }
+            c if is_emoji(c) => {
+                self.lower.push(c);
+                let id = lex.lookup(&self.lower[at..]);
+                self.stats.symbols += u32::from(id != NONE);
+                self.push(Kind::Symbol, at, id, sub);
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends a word: classifies it, looks it up (with fallbacks for
+    /// possessives and elongation) and updates the counts.
+    fn flush(&mut self, w: WordAcc, lex: &Lexicon, sub: u8) {
+        let text = &self.lower[w.start..];
+        let mut flags = sub;
+        let mut id = lex.lookup(text);
+        if w.digit {
+            self.push(Kind::Number, w.start, id, flags);
+            return;
+        }
+        let st = if w.hashtag {
+            &mut Stats::default()
+        } else {
+            &mut self.stats
+        };
+        st.words += 1;
+        st.non_latin += u32::from(w.non_latin);
+        st.accented += u32::from(w.accented);
+        if w.upper + w.lower >= 2 {
+            st.cased += 1;
+            if w.lower == 0 {
+                st.caps += 1;
+                flags |= tf::CAPS;
+            }
+        }
+        if id == NONE
+            && let Some(stem) = text.strip_suffix("'s")
+        {
+            id = lex.lookup(stem);
+        }
+        if id == NONE && has_run(text, 3) {
+            flags |= tf::ELONG;
+            id = lex.lookup(&squeeze(text, 2));
+            if id == NONE {
+                id = lex.lookup(&squeeze(text, 1));
+            }
+        }
+        if id == NONE && text.ends_with("n't") {
+            flags |= tf::NEG;
+        }
+        if id != NONE {
+            st.known += 1;
+            let e = lex.entry(id);
+            if e.has(flag::EN_STOP) {
+                st.english += 1;
+            } else if e.lang != 0 {
+                st.foreign += 1;
+            }
+        }
+        self.push(Kind::Word, w.start, id, flags);
+    }
+}
+
+/// The character starting at byte `i` (ASCII without decoding).
+fn char_at(s: &str, i: usize) -> Option<char> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some(char::from(b))
+    } else {
+        s.get(i..)?.chars().next()
+    }
+}
+
+/// Whether `c` continues the current word: an apostrophe between letters,
+/// or `. , / :` between digits.
+fn joins_word(c: char, prev: char, next: Option<char>) -> bool {
+    match c {
+        '\'' | '’' => prev.is_alphabetic() && next.is_some_and(char::is_alphabetic),
+        '.' | ',' | '/' | ':' => prev.is_numeric() && next.is_some_and(char::is_numeric),
+        _ => false,
+    }
+}
+
+/// The id of a whole-chunk ASCII emoticon.
+fn emoticon(s: &str, lex: &Lexicon) -> Option<u32> {
+    const MAX: usize = 6;
+    let b = s.as_bytes();
+    // every emoticon has punctuation in its first two bytes (":(", "d:", "t_t")
+    let punct_early = b.iter().take(2).any(u8::is_ascii_punctuation);
+    if b.len() < 2 || b.len() > MAX || !punct_early || !s.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; MAX];
+    for (d, b) in buf.iter_mut().zip(s.bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    let key = std::str::from_utf8(&buf[..s.len()]).ok()?;
+    let id = lex.lookup(key);
+    (id != NONE && lex.entry(id).has(flag::EMOTICON)).then_some(id)
+}
+
+/// URLs, e-mail addresses and @handles.
+fn is_link(s: &str) -> bool {
+    s.starts_with('@')
+        || s.contains("://")
+        || s.starts_with("www.")
+        || (s.contains('@') && s.contains('.'))
+}
+
+/// Emoji code points (the common blocks).
+pub(crate) fn is_emoji(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF | 0x3030 | 0x303D)
+        && !matches!(u32::from(c), 0x1F3FB..=0x1F3FF)
+}
+
+/// Whether some character repeats at least `n` times in a row.
+fn has_run(text: &str, n: usize) -> bool {
+    let mut prev = None;
+    let mut run = 0;
+    for c in text.chars() {
+        if Some(c) == prev {
+            run += 1;
+            if run >= n && c.is_alphabetic() {
+                return true;
+            }
+        } else {
+            prev = Some(c);
+            run = 1;
+        }
+    }
+    false
+}
+
+/// Shortens every run of three or more equal letters to `keep` letters.
+fn squeeze(text: &str, keep: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut j = i;
+        while j < chars.len() && chars[j] == c {
+            j += 1;
+        }
+        let run = j - i;
+        let n = if run >= 3 { keep } else { run };
+        out.extend(std::iter::repeat_n(c, n));
+        i = j;
+    }
+    out
+}
+
+/// The words of a lexicon term, cut exactly as the tokenizer cuts text.
+/// A term without letters or digits (an emoticon) is one symbol.
+pub(crate) fn term_words(term: &str, lex: &Lexicon) -> Vec<String> {
+    let term = term.trim();
+    let symbol = !term.contains(char::is_whitespace)
+        && (!term.chars().any(char::is_alphanumeric)
+            || term.contains([':', ';', '=', '^', '_', '<', '>']));
+    if symbol {
+        return vec![
+            term.chars()
+                .filter(|&c| c != '\u{FE0F}')
+                .flat_map(char::to_lowercase)
+                .collect(),
+        ];
+    }
+    let mut doc = Doc::with_capacity(term.len());
+    doc.push_text(term, lex, false);
+    doc.tokens
+        .iter()
+        .filter(|t| matches!(t.kind, Kind::Word | Kind::Number | Kind::Symbol))
+        .map(|t| doc.text(t).to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, String)> {
+        let lex = Lexicon::build(&[]).unwrap();
+        let mut doc = Doc::with_capacity(text.len());
+        doc.push_text(text, &lex, false);
+        doc.tokens
+            .iter()
+            .map(|t| (t.kind, doc.text(t).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn words_numbers_and_punctuation() {
+        let toks = kinds("I paid EUR 59.90 twice, it doesn't work!!");
+        let texts: Vec<&str> = toks.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "i", "paid", "eur", "59.90", "twice", "", "it", "doesn't", "work", "", ""
+            ]
+        );
+        assert_eq!(toks[3].0, Kind::Number);
+        assert_eq!(toks[5].0, Kind::Sep);
+        assert_eq!(toks[9].0, Kind::Mark);
+        assert_eq!(toks[10].0, Kind::Break);
+    }
+
+    #[test]
+    fn emoticons_emoji_and_links() {
+        let toks = kinds("Great :) see https://x.example/a:/b thanks:( @shop 😡😡");
+        let syms: Vec<&str> = toks
+            .iter()
+            .filter(|(k, _)| *k == Kind::Symbol)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        assert_eq!(syms, [":)", ":(", "😡", "😡"]);
+        assert!(!toks.iter().any(|(_, s)| s == "shop" || s == "https"));
+    }
+
+    #[test]
+    fn caps_elongation_and_apostrophes() {
+        let lex = Lexicon::build(&[]).unwrap();
+        let mut doc = Doc::with_capacity(64);
+        doc.push_text("This is SOOO baaad, can’t stand it", &lex, false);
+        let t: Vec<&Token> = doc.tokens.iter().collect();
+        assert_ne!(t[2].flags & tf::CAPS, 0);
+        assert_ne!(t[2].flags & tf::ELONG, 0);
+        assert_eq!(lex.lookup("so"), t[2].id);
+        assert_eq!(lex.lookup("bad"), t[3].id);
+        assert_eq!(doc.text(t[5]), "can't");
+        assert_eq!(doc.stats.caps, 1);
+    }
+
+    #[test]
+    fn ellipsis_and_dashes() {
+        let toks = kinds("rip-off... 2 stars - bad");
+        let k: Vec<Kind> = toks.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            k,
+            [
+                Kind::Word,
+                Kind::Word,
+                Kind::End,
+                Kind::Number,
+                Kind::Word,
+                Kind::Sep,
+                Kind::Word,
+                Kind::Break
+            ]
+        );
+    }
+}
