@@ -1,0 +1,171 @@
+//! Native vs wasm, measured in one run: each hook and the whole pipeline,
+//! the same plugin code compiled natively (as a Rust library) and as a wasm
+//! component run by the host; `reuse` vs `isolate`; instantiation time.
+//!
+//! Run: cargo bench -p cxr-host --bench native_vs_wasm
+//! Input: examples/interactions.jsonl (every line), repeated in rounds that
+//! alternate native and wasm so machine noise hits both alike; the figure
+//! reported is the median round.
+
+use cxr_guest::{Plugin, PriorityHook, RoutingHook, SentimentHook};
+use cxr_host::bindings::wit;
+use cxr_host::config::{InstanceMode, PipelineConfig};
+use cxr_host::convert;
+use cxr_host::input::parse_interaction;
+use cxr_host::model::{self, Interaction};
+use cxr_host::{Pipeline, PluginComponent, Runtime, builtin};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+const ROUNDS: usize = 25;
+
+fn main() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/interactions.jsonl")).unwrap();
+    let inputs: Vec<Interaction> = text.lines().map(|l| parse_interaction(l).result.unwrap()).collect();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().to_utc();
+    let n = inputs.len() as f64;
+
+    let base = PipelineConfig::from_toml(builtin::REFERENCE_PIPELINE).unwrap();
+    let cfg = |s: &Option<cxr_host::config::StageConfig>| s.as_ref().unwrap().config_json().unwrap();
+    let (s_cfg, p_cfg, r_cfg) = (cfg(&base.sentiment), cfg(&base.priority), base.routers[0].config_json().unwrap());
+
+    // Native: the plugin crates as plain Rust.
+    let ns = cxr_sentiment::SentimentPlugin::configure(&s_cfg).unwrap();
+    let np = cxr_priority::PriorityPlugin::configure(&p_cfg).unwrap();
+    let nr = cxr_router::RouterPlugin::configure(&r_cfg).unwrap();
+    let g_inputs: Vec<cxr_guest::Interaction> = inputs.iter().map(guest_interaction).collect();
+    let g_ctx = cxr_guest::Context { now: now.timestamp_millis(), pipeline: "bench".into() };
+
+    // Wasm: the same code as components, one instance each (reuse), no fuel.
+    let mut unmetered = base.clone();
+    unmetered.limits.fuel = 0;
+    let runtime = Runtime::new(&unmetered.limits).unwrap();
+    let load = |bytes: &[u8], cfg: &str| {
+        let p = PluginComponent::load(&runtime, bytes, "bench").unwrap();
+        let mut i = p.instantiate(&runtime, 0).unwrap();
+        i.configure(&runtime, cfg).unwrap();
+        (p, i)
+    };
+    let (sp, mut si) = load(builtin::SENTIMENT, &s_cfg);
+    let (pp, mut pi) = load(builtin::PRIORITY, &p_cfg);
+    let (rp, mut ri) = load(builtin::ROUTER, &r_cfg);
+    let w_inputs: Vec<wit::Interaction> = inputs.iter().map(convert::interaction).collect();
+    let w_ctx = wit::Context { now: now.timestamp_millis(), pipeline: "bench".into() };
+
+    // Hook inputs computed once, natively and in wasm.
+    let g_sent: Vec<_> = g_inputs.iter().map(|i| ns.score(i, &g_ctx).unwrap()).collect();
+    let g_prio: Vec<_> = g_inputs.iter().zip(&g_sent).map(|(i, s)| np.prioritize(i, &g_ctx, s).unwrap()).collect();
+    let w_sent: Vec<_> = w_inputs.iter().map(|i| si.sentiment(&runtime, i, &w_ctx).0.unwrap()).collect();
+    let w_prio: Vec<_> = w_inputs.iter().zip(&w_sent).map(|(i, s)| pi.priority(&runtime, i, &w_ctx, s).0.unwrap()).collect();
+
+    let pipeline = |mode: InstanceMode, fuel: u64| {
+        let mut c = base.clone();
+        c.instance_mode = mode;
+        c.limits.fuel = fuel;
+        Pipeline::load(&c, Path::new(".")).unwrap()
+    };
+    let reuse = pipeline(InstanceMode::Reuse, 0);
+    let reuse_fuel = pipeline(InstanceMode::Reuse, base.limits.fuel);
+    let isolate = pipeline(InstanceMode::Isolate, 0);
+
+    println!("native vs wasm on {} interactions (examples/interactions.jsonl), median of {ROUNDS} rounds, µs per interaction\n", inputs.len());
+    println!("{:<34} {:>10} {:>10} {:>8}", "measure", "baseline", "wasm", "ratio");
+    let mut row = |name: &str, a: &mut dyn FnMut(), b: &mut dyn FnMut()| {
+        let (x, y) = alternate(a, b);
+        println!("{name:<34} {:>10.2} {:>10.2} {:>7.2}x", x / n, y / n, y / x);
+    };
+    row("sentiment hook (native → wasm)", &mut || for i in &g_inputs { black_box(ns.score(i, &g_ctx).unwrap()); }, &mut || {
+        for i in &w_inputs { black_box(si.sentiment(&runtime, i, &w_ctx).0.unwrap()); }
+    });
+    row("priority hook (native → wasm)", &mut || for (i, s) in g_inputs.iter().zip(&g_sent) { black_box(np.prioritize(i, &g_ctx, s).unwrap()); }, &mut || {
+        for (i, s) in w_inputs.iter().zip(&w_sent) { black_box(pi.priority(&runtime, i, &w_ctx, s).0.unwrap()); }
+    });
+    row("routing hook (native → wasm)", &mut || {
+        for ((i, s), p) in g_inputs.iter().zip(&g_sent).zip(&g_prio) { black_box(nr.route(i, &g_ctx, s, p).unwrap()); }
+    }, &mut || {
+        for ((i, s), p) in w_inputs.iter().zip(&w_sent).zip(&w_prio) { black_box(ri.routing(&runtime, i, &w_ctx, s, p).0.unwrap()); }
+    });
+    let mut native_pipeline = || {
+        for ix in &inputs {
+            let i = guest_interaction(ix);
+            let s = ns.score(&i, &g_ctx).unwrap();
+            let p = np.prioritize(&i, &g_ctx, &s).unwrap();
+            black_box(nr.route(&i, &g_ctx, &s, &p).unwrap());
+        }
+    };
+    row("pipeline reuse (native → wasm)", &mut native_pipeline, &mut || for ix in &inputs { black_box(reuse.decide(ix, now)); });
+    row("pipeline reuse+fuel (native → wasm)", &mut native_pipeline, &mut || for ix in &inputs { black_box(reuse_fuel.decide(ix, now)); });
+    row("isolate vs reuse (wasm → wasm)", &mut || for ix in &inputs { black_box(reuse.decide(ix, now)); }, &mut || {
+        for ix in &inputs { black_box(isolate.decide(ix, now)); }
+    });
+
+    println!("\ninstantiation (fresh instance, before configure), µs");
+    for (name, p) in [("sentiment", &sp), ("priority", &pp), ("router", &rp)] {
+        let mut times: Vec<f64> = (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(p.instantiate(&runtime, 0).unwrap());
+                t.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!("  {name:<10} median {:>8.1}  p90 {:>8.1}", times[100], times[180]);
+    }
+}
+
+/// Median over rounds of the time of `a` and of `b` (nanoseconds per round),
+/// alternating the two.
+fn alternate(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64) {
+    a();
+    b();
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        a();
+        ta.push(t.elapsed().as_secs_f64() * 1e6);
+        let t = Instant::now();
+        b();
+        tb.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    ta.sort_by(f64::total_cmp);
+    tb.sort_by(f64::total_cmp);
+    (ta[ROUNDS / 2], tb[ROUNDS / 2])
+}
+
+/// The host's interaction as the guest kit's type (what a native build of a plugin takes).
+fn guest_interaction(ix: &Interaction) -> cxr_guest::Interaction {
+    let channel = |c: model::Channel| cxr_guest::Channel::parse(c.as_str()).unwrap();
+    cxr_guest::Interaction {
+        id: ix.id.clone(),
+        channel: channel(ix.channel),
+        received_at: ix.received_at.map(|t| t.timestamp_millis()),
+        subject: ix.subject.clone(),
+        body: ix.body.clone(),
+        language: ix.language.clone(),
+        customer: cxr_guest::Customer {
+            id: ix.customer.id.clone(),
+            tier: ix.customer.tier.clone(),
+            lifetime_value: ix.customer.lifetime_value,
+            tenure_days: ix.customer.tenure_days,
+            contacts_last_30d: ix.customer.contacts_last_30d,
+            open_interactions: ix.customer.open_interactions,
+            last_csat: ix.customer.last_csat,
+            last_nps: ix.customer.last_nps,
+        },
+        history: ix
+            .history
+            .iter()
+            .map(|m| cxr_guest::Message {
+                at: m.at.map(|t| t.timestamp_millis()),
+                channel: m.channel.map(channel),
+                direction: match m.direction {
+                    model::Direction::Inbound => cxr_guest::Direction::Inbound,
+                    model::Direction::Outbound => cxr_guest::Direction::Outbound,
+                },
+                body: m.body.clone(),
+            })
+            .collect(),
+        attributes: ix.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+    }
+}

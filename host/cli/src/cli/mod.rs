@@ -1,0 +1,57 @@
+//! Command-line arguments and the verbs.
+
+mod inspect;
+mod route;
+mod run;
+mod setup;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub use setup::init_logging;
+
+/// The command failed (bad pipeline, unreadable file, ...).
+pub const EXIT_FAILURE: u8 = 1;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  success (routed batches count bad input lines as error records, not failures)
+  1  the command failed: unreadable input file, invalid pipeline or plugin
+  2  invalid command-line usage
+
+Environment:
+  CXR_LOG        log filter for stderr, e.g. `info` or `cxr_host=debug` (default: warn)
+  CXR_CACHE_DIR  where compiled plugins are cached (default: $XDG_CACHE_HOME/cxr or ~/.cache/cxr)
+  CXR_CACHE=off  compile plugins on every run instead
+  NO_COLOR       no colour in log output";
+
+/// cxr: customer-experience routing with sandboxed WebAssembly plugins.
+///
+/// Every interaction (email, chat, call, review...) goes through a pipeline
+/// of plugins (sentiment -> priority -> routers) and comes out as an explained
+/// decision: queue, skills, discipline, urgency and why.
+#[derive(Parser, Debug)]
+#[command(name = "cxr", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Route(route::RouteArgs),
+    Run(run::RunArgs),
+    Inspect(inspect::InspectArgs),
+}
+
+/// Runs the chosen verb.
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Route(a) => route::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Inspect(a) => inspect::run(a),
+    }
+}

@@ -1,0 +1,103 @@
+//! `cxr run`: decide one interaction and explain the decision.
+
+use super::setup::{PipelineArgs, read_input};
+use anyhow::{Result, bail};
+use clap::Args;
+use cxr_host::input::parse_interaction;
+use cxr_host::model::Decision;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Decide one interaction and explain it: reasons, rule, and what each plugin used.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  cxr run examples/one.json\n  echo '{\"id\":\"T-1\",\"body\":\"I want to cancel\"}' | cxr run -\n  cxr run --plugin my_plugin.wasm examples/one.json --json")]
+pub struct RunArgs {
+    /// A file holding one interaction as JSON (or `-` for stdin).
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// Print the decision as JSON instead of the explanation.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    let text = read_input(&args.input)?;
+    let parsed = parse_interaction(text.trim());
+    let ix = match parsed.result {
+        Ok(ix) => ix,
+        Err(e) => bail!("{}: {e}", args.input.display()),
+    };
+    let pipeline = args.pipeline.load()?;
+    let decision = pipeline.decide(&ix, args.pipeline.now.unwrap_or_else(chrono::Utc::now));
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&decision)?);
+    } else {
+        print!("{}", explain(&decision));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The decision as text for a person.
+pub fn explain(d: &Decision) -> String {
+    let mut out = String::new();
+    let route = d.route.as_ref();
+    let queue = route.map_or("-", |r| r.queue.as_str());
+    let disc = d.discipline.map_or("-", |x| x.as_str());
+    let level = d.priority.as_ref().map_or("-".to_string(), |p| p.level.to_string());
+    out.push_str(&format!("{}  ->  {queue}  ({disc}, priority {level})\n", d.id));
+    if let Some(s) = &d.sentiment {
+        out.push_str(&format!(
+            "  sentiment  {} {:+.2} (confidence {:.2})\n",
+            s.label.as_str(),
+            s.score,
+            s.confidence
+        ));
+        for c in &s.cues {
+            out.push_str(&format!("             {:+.2}  \"{}\"\n", c.weight, c.text));
+        }
+    }
+    if let Some(p) = &d.priority {
+        let due = p
+            .first_response_due
+            .map_or("none".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        out.push_str(&format!("  priority   level {}, score {}, first response due {due}\n", p.level, p.score));
+    }
+    if let Some(r) = route {
+        out.push_str(&format!(
+            "  route      queue {}, skills [{}], language {}, actions [{}]{}{}\n",
+            r.queue,
+            r.skills.join(", "),
+            r.language.as_deref().unwrap_or("-"),
+            r.actions.join(", "),
+            r.rule.as_ref().map_or(String::new(), |x| format!(", rule {x}")),
+            if r.fallback { " (fallback)" } else { "" }
+        ));
+    }
+    if !d.reasons.is_empty() {
+        out.push_str("  reasons\n");
+        for r in &d.reasons {
+            out.push_str(&format!("    - {r}\n"));
+        }
+    }
+    if !d.trace.is_empty() {
+        out.push_str("  plugins\n");
+        for t in &d.trace {
+            let fuel = t.fuel.map_or(String::new(), |f| format!("  fuel {f}"));
+            out.push_str(&format!(
+                "    {:<9} {} {} ({})  {:.1} us{fuel}  memory {:.1} MiB  {}\n",
+                t.hook,
+                t.plugin,
+                t.version,
+                &t.sha256[..12.min(t.sha256.len())],
+                t.micros,
+                t.memory_bytes as f64 / (1 << 20) as f64,
+                t.outcome
+            ));
+        }
+    }
+    if let Some(e) = &d.error {
+        out.push_str(&format!("  error      {e}\n"));
+    }
+    out
+}

@@ -1,0 +1,24 @@
+//! The reference plugins and the reference pipeline compiled into this build.
+
+/// The reference sentiment plugin component.
+pub static SENTIMENT: &[u8] = include_bytes!(env!("CXR_WASM_SENTIMENT"));
+/// The reference priority plugin component.
+pub static PRIORITY: &[u8] = include_bytes!(env!("CXR_WASM_PRIORITY"));
+/// The reference router plugin component.
+pub static ROUTER: &[u8] = include_bytes!(env!("CXR_WASM_ROUTER"));
+
+/// The reference pipeline (the same file as `examples/pipeline.toml`).
+pub static REFERENCE_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
+
+/// Names usable as `builtin:NAME` in a pipeline file.
+pub const NAMES: [&str; 3] = ["sentiment", "priority", "router"];
+
+/// The component bytes of a built-in plugin.
+pub fn plugin_bytes(name: &str) -> Option<&'static [u8]> {
+    match name {
+        "sentiment" => Some(SENTIMENT),
+        "priority" => Some(PRIORITY),
+        "router" => Some(ROUTER),
+        _ => None,
+    }
+}

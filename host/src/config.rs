@@ -1,0 +1,302 @@
+//! The pipeline file (TOML): which plugins run for which hook, their
+//! configuration, the limits every hook call runs under, and the fallback.
+
+use crate::model::Discipline;
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A whole pipeline file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Name shown in decisions' context and logs.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// How plugin instances are used across interactions.
+    #[serde(default)]
+    pub instance_mode: InstanceMode,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub fallback: Fallback,
+    /// The sentiment stage; without it every interaction is neutral.
+    pub sentiment: Option<StageConfig>,
+    /// The priority stage; without it every interaction gets the fallback level.
+    pub priority: Option<StageConfig>,
+    /// The router chain, tried in order until one decides.
+    #[serde(default)]
+    pub routers: Vec<StageConfig>,
+}
+
+fn default_name() -> String {
+    "pipeline".to_string()
+}
+
+/// `reuse`: an instance serves many calls (never shared across pipelines).
+/// `isolate`: a fresh instance per interaction, so no state can leak between customers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceMode {
+    #[default]
+    Reuse,
+    Isolate,
+}
+
+/// Limits for every hook call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Fuel (roughly, wasm instructions) per hook call; `0` turns metering off.
+    #[serde(default = "Limits::default_fuel")]
+    pub fuel: u64,
+    /// Wall-clock deadline per hook call, in milliseconds (epoch interruption).
+    #[serde(default = "Limits::default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Linear memory cap per instance, in MiB.
+    #[serde(default = "Limits::default_memory_mb")]
+    pub memory_mb: u64,
+    /// Cap on the size of what one hook call returns, in KiB.
+    #[serde(default = "Limits::default_output_kb")]
+    pub output_kb: u64,
+    /// Cap on what a plugin may write to its log (stdout, stderr, `host.log`) per call, in KiB.
+    #[serde(default = "Limits::default_log_kb")]
+    pub log_kb: u64,
+    /// Fuel for starting an instance and running `configure` (compiling
+    /// rules can cost far more than one hook call); `0` with `fuel = 0`.
+    #[serde(default = "Limits::default_setup_fuel")]
+    pub setup_fuel: u64,
+    /// Deadline for starting an instance and running `configure`, in milliseconds.
+    #[serde(default = "Limits::default_setup_timeout_ms")]
+    pub setup_timeout_ms: u64,
+}
+
+impl Limits {
+    fn default_fuel() -> u64 {
+        100_000_000
+    }
+    fn default_timeout_ms() -> u64 {
+        200
+    }
+    fn default_memory_mb() -> u64 {
+        64
+    }
+    fn default_output_kb() -> u64 {
+        256
+    }
+    fn default_log_kb() -> u64 {
+        16
+    }
+    fn default_setup_fuel() -> u64 {
+        5_000_000_000
+    }
+    fn default_setup_timeout_ms() -> u64 {
+        5_000
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            fuel: Self::default_fuel(),
+            timeout_ms: Self::default_timeout_ms(),
+            memory_mb: Self::default_memory_mb(),
+            output_kb: Self::default_output_kb(),
+            log_kb: Self::default_log_kb(),
+            setup_fuel: Self::default_setup_fuel(),
+            setup_timeout_ms: Self::default_setup_timeout_ms(),
+        }
+    }
+}
+
+/// The decision used when no router decides or a plugin fails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fallback {
+    #[serde(default = "Fallback::default_queue")]
+    pub queue: String,
+    #[serde(default = "Fallback::default_discipline")]
+    pub discipline: Discipline,
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// Priority level when the priority stage failed or is absent.
+    #[serde(default = "Fallback::default_level")]
+    pub level: u8,
+}
+
+impl Fallback {
+    fn default_queue() -> String {
+        "general".to_string()
+    }
+    fn default_discipline() -> Discipline {
+        Discipline::Service
+    }
+    fn default_level() -> u8 {
+        3
+    }
+}
+
+impl Default for Fallback {
+    fn default() -> Self {
+        Fallback {
+            queue: Self::default_queue(),
+            discipline: Self::default_discipline(),
+            skills: Vec::new(),
+            actions: Vec::new(),
+            level: Self::default_level(),
+        }
+    }
+}
+
+/// One stage: a plugin and its configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageConfig {
+    /// `builtin:sentiment`, `builtin:priority`, `builtin:router`, or a path
+    /// to a `.wasm` component (relative to the pipeline file).
+    pub plugin: String,
+    /// Handed to the plugin's `configure` as JSON.
+    #[serde(default)]
+    pub config: Option<toml::Table>,
+    /// What a failure of this stage does to the decision.
+    #[serde(default)]
+    pub on_failure: FailurePolicy,
+    /// After this many consecutive failures the plugin is quarantined
+    /// (not called) for `quarantine_secs`, then tried again; 0 never quarantines.
+    #[serde(default = "StageConfig::default_quarantine_after")]
+    pub quarantine_after: u32,
+    /// Length of a quarantine, in seconds.
+    #[serde(default = "StageConfig::default_quarantine_secs")]
+    pub quarantine_secs: u64,
+}
+
+/// What a failing stage (trap, overrun, plugin error, out-of-contract value,
+/// quarantine) does to the decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailurePolicy {
+    /// Fail open: the pipeline's fallback decides, with `error` set.
+    #[default]
+    Fallback,
+    /// Fail closed: the decision carries only the error (no route).
+    Error,
+}
+
+impl StageConfig {
+    fn default_quarantine_after() -> u32 {
+        5
+    }
+    fn default_quarantine_secs() -> u64 {
+        30
+    }
+
+    /// A stage running `plugin` with no config and the default failure policy.
+    pub fn new(plugin: impl Into<String>) -> Self {
+        StageConfig {
+            plugin: plugin.into(),
+            config: None,
+            on_failure: FailurePolicy::default(),
+            quarantine_after: Self::default_quarantine_after(),
+            quarantine_secs: Self::default_quarantine_secs(),
+        }
+    }
+
+    /// The stage's config as the JSON text the plugin receives (`{}` when none).
+    pub fn config_json(&self) -> Result<String> {
+        match &self.config {
+            None => Ok("{}".to_string()),
+            Some(table) => serde_json::to_string(table).context("converting plugin config to JSON"),
+        }
+    }
+}
+
+/// Where a stage's component comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PluginSource {
+    /// One of the reference plugins compiled into this build.
+    Builtin(String),
+    /// A component file.
+    File(PathBuf),
+}
+
+impl PipelineConfig {
+    /// Parses a pipeline file's text. Errors name the line and key.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let config: PipelineConfig = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads a pipeline file; plugin paths in it are resolved against its folder.
+    pub fn from_file(path: &Path) -> Result<(Self, PathBuf)> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading pipeline file {}", path.display()))?;
+        let config = Self::from_toml(&text)
+            .with_context(|| format!("in pipeline file {}", path.display()))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok((config, base))
+    }
+
+    fn validate(&self) -> Result<()> {
+        let l = &self.limits;
+        if l.timeout_ms == 0 || l.timeout_ms > 60_000 {
+            bail!("limits.timeout_ms must be 1..=60000, got {}", l.timeout_ms);
+        }
+        if l.setup_timeout_ms == 0 || l.setup_timeout_ms > 600_000 {
+            bail!("limits.setup_timeout_ms must be 1..=600000, got {}", l.setup_timeout_ms);
+        }
+        if l.memory_mb == 0 || l.memory_mb > 4096 {
+            bail!("limits.memory_mb must be 1..=4096, got {}", l.memory_mb);
+        }
+        if l.output_kb == 0 {
+            bail!("limits.output_kb must be at least 1");
+        }
+        if !(1..=4).contains(&self.fallback.level) {
+            bail!("fallback.level must be 1..=4, got {}", self.fallback.level);
+        }
+        if self.fallback.queue.trim().is_empty() {
+            bail!("fallback.queue must not be empty");
+        }
+        Ok(())
+    }
+}
+
+/// Resolves a stage's `plugin` string.
+pub fn plugin_source(spec: &str, base: &Path) -> PluginSource {
+    match spec.strip_prefix("builtin:") {
+        Some(name) => PluginSource::Builtin(name.to_string()),
+        None => PluginSource::File(base.join(spec)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply() {
+        let c = PipelineConfig::from_toml("[[routers]]\nplugin = \"builtin:router\"\n").unwrap();
+        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.instance_mode, InstanceMode::Reuse);
+        assert_eq!(c.routers[0].config_json().unwrap(), "{}");
+    }
+
+    #[test]
+    fn typos_are_rejected_with_the_key() {
+        let e = PipelineConfig::from_toml("[limits]\nfuell = 5\n").unwrap_err().to_string();
+        assert!(e.contains("fuell"), "{e}");
+        let e = PipelineConfig::from_toml("[limits]\ntimeout_ms = 0\n").unwrap_err().to_string();
+        assert!(e.contains("timeout_ms"), "{e}");
+    }
+
+    #[test]
+    fn plugin_config_becomes_json() {
+        let c = PipelineConfig::from_toml(
+            "[sentiment]\nplugin = \"builtin:sentiment\"\n[sentiment.config]\nneutral_band = 0.1\n",
+        )
+        .unwrap();
+        assert_eq!(c.sentiment.unwrap().config_json().unwrap(), r#"{"neutral_band":0.1}"#);
+    }
+}

@@ -1,0 +1,220 @@
+//! Checks every value a plugin returns against the contract and converts it
+//! into the host's types. Out-of-contract values are rejected with a reason
+//! naming the field; over-long lists of reasons or cues are trimmed.
+
+use crate::bindings::wit;
+use crate::convert::from_millis;
+use crate::model::{Cue, Discipline, PriorityResult, RouteResult, SentimentLabel, SentimentResult};
+
+/// Most cues kept from a sentiment result.
+pub const MAX_CUES: usize = 8;
+/// Most reasons kept from one hook.
+pub const MAX_REASONS: usize = 16;
+/// Longest queue name accepted.
+pub const MAX_QUEUE_LEN: usize = 64;
+/// Most skills, actions or tags accepted.
+pub const MAX_LIST: usize = 32;
+/// Longest skill, action, tag, rule name or language code accepted.
+pub const MAX_NAME_LEN: usize = 64;
+/// Longest reason or cue text kept (longer ones are cut).
+pub const MAX_TEXT_LEN: usize = 300;
+
+fn cut(mut s: String) -> String {
+    if s.len() > MAX_TEXT_LEN {
+        let mut end = MAX_TEXT_LEN;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
+fn reasons(list: Vec<String>) -> Vec<String> {
+    list.into_iter()
+        .filter(|r| !r.trim().is_empty())
+        .take(MAX_REASONS)
+        .map(cut)
+        .collect()
+}
+
+fn unit(name: &str, v: f64, lo: f64, hi: f64) -> Result<f64, String> {
+    if !v.is_finite() {
+        return Err(format!("{name} is {v}, not a finite number"));
+    }
+    if v < lo || v > hi {
+        return Err(format!("{name} {v} is outside [{lo}, {hi}]"));
+    }
+    Ok(v)
+}
+
+fn name_list(field: &str, list: Vec<String>) -> Result<Vec<String>, String> {
+    if list.len() > MAX_LIST {
+        return Err(format!("{field} has {} entries (at most {MAX_LIST})", list.len()));
+    }
+    for item in &list {
+        check_name(field, item)?;
+    }
+    Ok(list)
+}
+
+fn check_name(field: &str, item: &str) -> Result<(), String> {
+    if item.trim().is_empty() {
+        return Err(format!("{field} contains an empty name"));
+    }
+    if item.len() > MAX_NAME_LEN {
+        return Err(format!("{field} entry is {} bytes long (at most {MAX_NAME_LEN})", item.len()));
+    }
+    if item.chars().any(char::is_control) {
+        return Err(format!("{field} entry {item:?} contains control characters"));
+    }
+    Ok(())
+}
+
+/// Rough size in bytes of what a hook returned, for the output-size limit.
+fn strings_size<'a>(items: impl IntoIterator<Item = &'a String>) -> usize {
+    items.into_iter().map(|s| s.len() + 8).sum()
+}
+
+fn check_size(hook: &str, size: usize, limit_bytes: usize) -> Result<(), String> {
+    if size > limit_bytes {
+        return Err(format!(
+            "{hook} output is {size} bytes, over the {} KiB limit",
+            limit_bytes / 1024
+        ));
+    }
+    Ok(())
+}
+
+/// Checks and converts a sentiment result.
+pub fn sentiment(s: wit::Sentiment, limit_bytes: usize) -> Result<SentimentResult, String> {
+    check_size("sentiment", strings_size(s.cues.iter().map(|c| &c.text)) + 32, limit_bytes)?;
+    let score = unit("sentiment.score", s.score, -1.0, 1.0)?;
+    let confidence = unit("sentiment.confidence", s.confidence, 0.0, 1.0)?;
+    let mut cues = Vec::with_capacity(s.cues.len().min(MAX_CUES));
+    for c in s.cues.into_iter().take(MAX_CUES) {
+        let weight = unit("sentiment.cues.weight", c.weight, -4.0, 4.0)?;
+        cues.push(Cue { text: cut(c.text), weight });
+    }
+    Ok(SentimentResult {
+        score,
+        label: match s.label {
+            wit::SentimentLabel::Negative => SentimentLabel::Negative,
+            wit::SentimentLabel::Neutral => SentimentLabel::Neutral,
+            wit::SentimentLabel::Positive => SentimentLabel::Positive,
+        },
+        confidence,
+        cues,
+    })
+}
+
+/// Checks and converts a priority result; returns it with its reasons.
+pub fn priority(p: wit::Priority, limit_bytes: usize) -> Result<(PriorityResult, Vec<String>), String> {
+    check_size("priority", strings_size(&p.reasons) + 32, limit_bytes)?;
+    if !(1..=4).contains(&p.level) {
+        return Err(format!("priority.level {} is outside 1..=4", p.level));
+    }
+    if p.score > 100 {
+        return Err(format!("priority.score {} is outside 0..=100", p.score));
+    }
+    let due = match p.first_response_due {
+        None => None,
+        Some(ms) => Some(from_millis(ms).ok_or_else(|| format!("priority.first_response_due {ms} is not a representable time"))?),
+    };
+    Ok((
+        PriorityResult {
+            level: p.level,
+            score: p.score,
+            first_response_due: due,
+        },
+        reasons(p.reasons),
+    ))
+}
+
+/// Checks and converts a route; returns it with its discipline and reasons.
+pub fn route(r: wit::Route, limit_bytes: usize) -> Result<(RouteResult, Discipline, Vec<String>), String> {
+    let size = r.queue.len()
+        + strings_size(&r.skills)
+        + strings_size(&r.actions)
+        + strings_size(&r.tags)
+        + strings_size(&r.reasons)
+        + r.rule.as_ref().map_or(0, String::len)
+        + r.language.as_ref().map_or(0, String::len);
+    check_size("routing", size, limit_bytes)?;
+    if r.queue.trim().is_empty() {
+        return Err("route.queue is empty".to_string());
+    }
+    if r.queue.len() > MAX_QUEUE_LEN {
+        return Err(format!("route.queue is {} bytes long (at most {MAX_QUEUE_LEN})", r.queue.len()));
+    }
+    check_name("route.queue", &r.queue)?;
+    if let Some(l) = &r.language {
+        check_name("route.language", l)?;
+    }
+    if let Some(rule) = &r.rule {
+        check_name("route.rule", rule)?;
+    }
+    let discipline = match r.discipline {
+        wit::Discipline::Service => Discipline::Service,
+        wit::Discipline::Care => Discipline::Care,
+        wit::Discipline::Experience => Discipline::Experience,
+    };
+    Ok((
+        RouteResult {
+            queue: r.queue,
+            skills: name_list("route.skills", r.skills)?,
+            language: r.language,
+            actions: name_list("route.actions", r.actions)?,
+            tags: name_list("route.tags", r.tags)?,
+            rule: r.rule,
+            fallback: false,
+        },
+        discipline,
+        reasons(r.reasons),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(score: f64, confidence: f64) -> wit::Sentiment {
+        wit::Sentiment {
+            score,
+            label: wit::SentimentLabel::Neutral,
+            confidence,
+            cues: vec![],
+        }
+    }
+
+    #[test]
+    fn sentiment_out_of_range_is_rejected_with_the_field() {
+        assert!(sentiment(s(7.3, 0.5), 1 << 20).unwrap_err().contains("sentiment.score 7.3"));
+        assert!(sentiment(s(f64::NAN, 0.5), 1 << 20).unwrap_err().contains("NaN"));
+        assert!(sentiment(s(0.1, 1.5), 1 << 20).unwrap_err().contains("confidence"));
+        assert!(sentiment(s(-1.0, 0.0), 1 << 20).is_ok());
+    }
+
+    #[test]
+    fn bad_levels_and_queues_are_rejected() {
+        let p = wit::Priority { level: 9, score: 10, first_response_due: None, reasons: vec![] };
+        assert!(priority(p, 1 << 20).unwrap_err().contains("level 9"));
+        let mut r = wit::Route {
+            queue: String::new(),
+            skills: vec![],
+            language: None,
+            discipline: wit::Discipline::Care,
+            actions: vec![],
+            tags: vec![],
+            rule: None,
+            reasons: vec![],
+        };
+        assert!(route(r.clone(), 1 << 20).unwrap_err().contains("empty"));
+        r.queue = "q".repeat(10_000);
+        assert!(route(r.clone(), 1 << 20).unwrap_err().contains("at most 64"));
+        r.queue = "billing".into();
+        r.skills = vec!["x".repeat(100_000)];
+        assert!(route(r, 64 * 1024).unwrap_err().contains("over the 64 KiB limit"));
+    }
+}

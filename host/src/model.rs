@@ -1,0 +1,285 @@
+//! The host's own data types: interactions as read from JSON, and decisions
+//! as written to JSON. Plugins see the WIT types; `convert` maps between them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The channel an interaction arrived through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Chat,
+    Phone,
+    Social,
+    Sms,
+    WebForm,
+    InApp,
+    Review,
+    Survey,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 9] = [
+        Channel::Email,
+        Channel::Chat,
+        Channel::Phone,
+        Channel::Social,
+        Channel::Sms,
+        Channel::WebForm,
+        Channel::InApp,
+        Channel::Review,
+        Channel::Survey,
+    ];
+
+    /// The JSON name (`web_form`, `in_app`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Phone => "phone",
+            Channel::Social => "social",
+            Channel::Sms => "sms",
+            Channel::WebForm => "web_form",
+            Channel::InApp => "in_app",
+            Channel::Review => "review",
+            Channel::Survey => "survey",
+        }
+    }
+
+    /// Parses a channel name; `web-form` and `webform` are accepted too.
+    pub fn parse(name: &str) -> Option<Channel> {
+        let n = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == n || c.as_str().replace('_', "") == n)
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Direction of a history message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// What the platform knows about the customer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifetime_value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenure_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts_last_30d: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_interactions: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_csat: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_nps: Option<u8>,
+}
+
+/// An earlier message in the customer's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryMessage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    pub direction: Direction,
+    pub body: String,
+}
+
+/// One incoming customer interaction (the input contract).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub id: String,
+    pub channel: Channel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub customer: Customer,
+    #[serde(default)]
+    pub history: Vec<HistoryMessage>,
+    /// Free key/value attributes, including unknown input fields.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Interaction {
+    /// A minimal interaction: an id, a channel and a body.
+    pub fn new(id: impl Into<String>, channel: Channel, body: impl Into<String>) -> Self {
+        Interaction {
+            id: id.into(),
+            channel,
+            received_at: None,
+            subject: None,
+            body: body.into(),
+            language: None,
+            customer: Customer::default(),
+            history: Vec::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+}
+
+/// Which kind of work an interaction is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Discipline {
+    Service,
+    Care,
+    Experience,
+}
+
+impl Discipline {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Discipline::Service => "service",
+            Discipline::Care => "care",
+            Discipline::Experience => "experience",
+        }
+    }
+}
+
+impl fmt::Display for Discipline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Sentiment label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentimentLabel {
+    Negative,
+    Neutral,
+    Positive,
+}
+
+impl SentimentLabel {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentimentLabel::Negative => "negative",
+            SentimentLabel::Neutral => "neutral",
+            SentimentLabel::Positive => "positive",
+        }
+    }
+}
+
+/// A text cue that moved the sentiment score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    pub text: String,
+    pub weight: f64,
+}
+
+/// Result of the sentiment hook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentResult {
+    pub score: f64,
+    pub label: SentimentLabel,
+    pub confidence: f64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<Cue>,
+}
+
+/// Result of the priority hook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityResult {
+    pub level: u8,
+    pub score: u32,
+    pub first_response_due: Option<DateTime<Utc>>,
+}
+
+/// The route part of a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteResult {
+    pub queue: String,
+    pub skills: Vec<String>,
+    pub language: Option<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The rule (or router) that decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// True when the pipeline's fallback decided (no router did, or a plugin failed).
+    pub fallback: bool,
+}
+
+/// What one hook call used and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEntry {
+    pub plugin: String,
+    pub version: String,
+    pub sha256: String,
+    pub hook: String,
+    /// Fuel consumed (when the pipeline meters fuel).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fuel: Option<u64>,
+    /// Wall time of the call in microseconds (instantiation included when a
+    /// fresh instance was needed).
+    pub micros: f64,
+    /// Peak linear memory of the instance, in bytes.
+    pub memory_bytes: u64,
+    /// `ok`, `pass` or `error`.
+    pub outcome: String,
+}
+
+/// The decision for one interaction (the output contract). Every input line
+/// yields exactly one of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub id: String,
+    /// 1-based input line, when the decision came from a JSON Lines batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    pub discipline: Option<Discipline>,
+    pub sentiment: Option<SentimentResult>,
+    pub priority: Option<PriorityResult>,
+    pub route: Option<RouteResult>,
+    pub reasons: Vec<String>,
+    pub trace: Vec<TraceEntry>,
+    pub error: Option<String>,
+}
+
+impl Decision {
+    /// A record for input that could not be read or decided at all.
+    pub fn error_record(id: impl Into<String>, line: Option<u64>, error: impl Into<String>) -> Self {
+        Decision {
+            id: id.into(),
+            line,
+            discipline: None,
+            sentiment: None,
+            priority: None,
+            route: None,
+            reasons: Vec::new(),
+            trace: Vec::new(),
+            error: Some(error.into()),
+        }
+    }
+}

@@ -1,0 +1,523 @@
+//! The decision pipeline: sentiment → priority → router chain → fallback.
+//!
+//! A `Pipeline` is `Send + Sync`: each component is compiled once, and each
+//! call takes an instance from the stage's pool (`reuse`) or makes a fresh
+//! one (`isolate`). Whatever a plugin does, `decide` returns a decision.
+
+use crate::bindings::wit;
+use crate::builtin;
+use crate::config::{FailurePolicy, Fallback, InstanceMode, PipelineConfig, PluginSource, plugin_source};
+use crate::contract;
+use crate::convert::{self, millis};
+use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, TraceEntry};
+use crate::plugin::{CallError, Hook, Instance, PluginComponent, Usage};
+use crate::runtime::Runtime;
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A loaded pipeline, ready to decide interactions from many threads at once.
+pub struct Pipeline {
+    name: String,
+    runtime: Runtime,
+    mode: InstanceMode,
+    fallback: Fallback,
+    sentiment: Option<Stage>,
+    priority: Option<Stage>,
+    routers: Vec<Stage>,
+}
+
+/// One plugin in one role, with its configuration, idle instances and health.
+struct Stage {
+    hook: Hook,
+    plugin: Arc<PluginComponent>,
+    config_json: String,
+    idle: Mutex<Vec<Instance>>,
+    on_failure: FailurePolicy,
+    quarantine_after: u32,
+    quarantine_for: Duration,
+    health: Health,
+}
+
+/// Failure bookkeeping of a stage, for quarantine.
+#[derive(Default)]
+struct Health {
+    consecutive_failures: AtomicU32,
+    quarantined_until: Mutex<Option<Instant>>,
+    calls: AtomicU64,
+    failures: AtomicU64,
+    quarantines: AtomicU64,
+}
+
+/// Counters of one stage, for metrics.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StageStats {
+    pub hook: Hook,
+    pub plugin: String,
+    pub version: String,
+    /// Calls attempted (including those refused by a quarantine).
+    pub calls: u64,
+    /// Calls that failed (trap, overrun, plugin error, contract breach, quarantine).
+    pub failures: u64,
+    /// Times the plugin was put in quarantine.
+    pub quarantines: u64,
+    /// Whether it is in quarantine now.
+    pub quarantined: bool,
+}
+
+impl Pipeline {
+    /// The reference pipeline compiled into this build.
+    pub fn reference() -> Result<Self> {
+        let config = PipelineConfig::from_toml(builtin::REFERENCE_PIPELINE).context("in the built-in reference pipeline")?;
+        Self::load(&config, Path::new("."))
+    }
+
+    /// Loads a pipeline file.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let (config, base) = PipelineConfig::from_file(path)?;
+        Self::load(&config, &base).with_context(|| format!("loading pipeline {}", path.display()))
+    }
+
+    /// Builds a pipeline from its configuration; relative plugin paths are
+    /// resolved against `base`. Every plugin is compiled and configured once
+    /// here, so a bad component or config fails now, not on the first call.
+    pub fn load(config: &PipelineConfig, base: &Path) -> Result<Self> {
+        Self::load_with(config, base, Runtime::new(&config.limits)?, HashMap::new())
+    }
+
+    /// Like [`Pipeline::load`], on a given runtime and with components
+    /// already compiled on it (so nothing is compiled twice).
+    pub fn load_with(
+        config: &PipelineConfig,
+        base: &Path,
+        runtime: Runtime,
+        mut loaded: HashMap<PluginSource, Arc<PluginComponent>>,
+    ) -> Result<Self> {
+        let mut stage = |spec: &crate::config::StageConfig, hook: Hook, role: &str| -> Result<Stage> {
+            let source = plugin_source(&spec.plugin, base);
+            let plugin = match loaded.get(&source) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = load_source(&runtime, &source)?;
+                    loaded.insert(source.clone(), p.clone());
+                    p
+                }
+            };
+            if !plugin.has_hook(hook) {
+                bail!(
+                    "{role}: plugin `{}` ({}) does not implement the {hook} hook (it implements: {})",
+                    plugin.meta().name,
+                    spec.plugin,
+                    plugin.meta().hooks.iter().map(|h| h.as_str()).collect::<Vec<_>>().join(", ")
+                );
+            }
+            let config_json = spec.config_json().with_context(|| format!("{role}.config"))?;
+            let stage = Stage {
+                hook,
+                plugin,
+                config_json,
+                idle: Mutex::new(Vec::new()),
+                on_failure: spec.on_failure,
+                quarantine_after: spec.quarantine_after,
+                quarantine_for: Duration::from_secs(spec.quarantine_secs),
+                health: Health::default(),
+            };
+            // Configure one instance now: a bad config is a load error.
+            let instance = stage
+                .fresh_instance(&runtime)
+                .map_err(|e| anyhow!("{role}: plugin `{}` rejected its configuration: {e}", spec.plugin))?;
+            if config.instance_mode == InstanceMode::Reuse {
+                stage.idle.lock().unwrap().push(instance);
+            }
+            Ok(stage)
+        };
+        let sentiment = config.sentiment.as_ref().map(|s| stage(s, Hook::Sentiment, "sentiment")).transpose()?;
+        let priority = config.priority.as_ref().map(|s| stage(s, Hook::Priority, "priority")).transpose()?;
+        let routers = config
+            .routers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| stage(s, Hook::Routing, &format!("routers[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Pipeline {
+            name: config.name.clone(),
+            runtime,
+            mode: config.instance_mode,
+            fallback: config.fallback.clone(),
+            sentiment,
+            priority,
+            routers,
+        })
+    }
+
+    /// The pipeline's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The instance mode.
+    pub fn instance_mode(&self) -> InstanceMode {
+        self.mode
+    }
+
+    /// The plugins of this pipeline, in stage order, with the hook each serves.
+    pub fn plugins(&self) -> Vec<(Hook, Arc<PluginComponent>)> {
+        self.stages().map(|s| (s.hook, s.plugin.clone())).collect()
+    }
+
+    /// Calls, failures and quarantines per stage, in stage order.
+    pub fn stats(&self) -> Vec<StageStats> {
+        self.stages()
+            .map(|s| StageStats {
+                hook: s.hook,
+                plugin: s.plugin.meta().name.clone(),
+                version: s.plugin.meta().version.clone(),
+                calls: s.health.calls.load(Ordering::Relaxed),
+                failures: s.health.failures.load(Ordering::Relaxed),
+                quarantines: s.health.quarantines.load(Ordering::Relaxed),
+                quarantined: s.quarantined_until().is_some(),
+            })
+            .collect()
+    }
+
+    fn stages(&self) -> impl Iterator<Item = &Stage> {
+        self.sentiment.iter().chain(self.priority.iter()).chain(self.routers.iter())
+    }
+
+    /// Decides one interaction. Never fails: a plugin failure yields the
+    /// fallback decision with `error` set.
+    pub fn decide(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
+        let input = convert::interaction(ix);
+        let ctx = wit::Context {
+            now: millis(now),
+            pipeline: self.name.clone(),
+        };
+        let limit = (self.runtime.limits.output_kb as usize) << 10;
+        let mut run = Run {
+            trace: Vec::with_capacity(2 + self.routers.len()),
+            reasons: Vec::new(),
+        };
+
+        // 1. Sentiment.
+        let sentiment_wit = match &self.sentiment {
+            None => neutral(),
+            Some(stage) => {
+                let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.sentiment(rt, &input, &ctx));
+                match run.check(stage, outcome, |s| contract::sentiment(s.clone(), limit).map(|r| (s, r))) {
+                    Ok((wit_s, result)) => {
+                        run.reasons.push(sentiment_reason(&result));
+                        wit_s
+                    }
+                    Err(e) => return self.failed(stage, ix, run, None, None, e),
+                }
+            }
+        };
+        let sentiment = contract::sentiment(sentiment_wit.clone(), limit).ok();
+
+        // 2. Priority.
+        let priority_wit = match &self.priority {
+            None => wit::Priority {
+                level: self.fallback.level,
+                score: 0,
+                first_response_due: None,
+                reasons: vec![],
+            },
+            Some(stage) => {
+                let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.priority(rt, &input, &ctx, &sentiment_wit));
+                match run.check(stage, outcome, |p| contract::priority(p.clone(), limit).map(|r| (p, r))) {
+                    Ok((wit_p, (_, reasons))) => {
+                        run.reasons.extend(reasons);
+                        wit_p
+                    }
+                    Err(e) => return self.failed(stage, ix, run, sentiment, None, e),
+                }
+            }
+        };
+        let priority = contract::priority(priority_wit.clone(), limit).ok().map(|(p, _)| p);
+
+        // 3. Routers, in order, until one decides.
+        let mut passes = Vec::new();
+        for stage in &self.routers {
+            let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.routing(rt, &input, &ctx, &sentiment_wit, &priority_wit));
+            let checked = run.check(stage, outcome, |o| match o {
+                wit::RoutingOutcome::Pass(why) => Ok(Err(why)),
+                wit::RoutingOutcome::Route(r) => contract::route(r, limit).map(Ok),
+            });
+            match checked {
+                Ok(Ok((route, discipline, reasons))) => {
+                    run.reasons.extend(reasons);
+                    return Decision {
+                        id: ix.id.clone(),
+                        line: None,
+                        discipline: Some(discipline),
+                        sentiment,
+                        priority,
+                        route: Some(route),
+                        reasons: run.reasons,
+                        trace: run.trace,
+                        error: None,
+                    };
+                }
+                Ok(Err(why)) => {
+                    if let Some(last) = run.trace.last_mut() {
+                        last.outcome = "pass".to_string();
+                    }
+                    passes.push(format!("router `{}` passed: {}", stage.plugin.meta().name, why.chars().take(200).collect::<String>()));
+                }
+                Err(e) => return self.failed(stage, ix, run, sentiment, priority, e),
+            }
+        }
+        if passes.is_empty() {
+            passes.push("no router configured".to_string());
+        }
+        run.reasons.push(format!("fallback: {}", passes.join("; ")));
+        self.fallback_decision(ix, run, sentiment, priority, None)
+    }
+
+    /// The decision when `stage` failed: the fallback (fail open) or an
+    /// error-only record (fail closed), as the stage's policy says.
+    fn failed(
+        &self,
+        stage: &Stage,
+        ix: &Interaction,
+        mut run: Run,
+        sentiment: Option<SentimentResult>,
+        priority: Option<PriorityResult>,
+        error: String,
+    ) -> Decision {
+        match stage.on_failure {
+            FailurePolicy::Fallback => self.fallback_decision(ix, run, sentiment, priority, Some(error)),
+            FailurePolicy::Error => {
+                run.reasons.push(format!("failed closed: {error}"));
+                Decision {
+                    id: ix.id.clone(),
+                    line: None,
+                    discipline: None,
+                    sentiment,
+                    priority,
+                    route: None,
+                    reasons: run.reasons,
+                    trace: run.trace,
+                    error: Some(error),
+                }
+            }
+        }
+    }
+
+    fn fallback_decision(
+        &self,
+        ix: &Interaction,
+        mut run: Run,
+        sentiment: Option<SentimentResult>,
+        priority: Option<PriorityResult>,
+        error: Option<String>,
+    ) -> Decision {
+        let fb = &self.fallback;
+        if let Some(e) = &error {
+            run.reasons.push(format!("fallback: {e}"));
+        }
+        let priority = priority.or(Some(PriorityResult {
+            level: fb.level,
+            score: 0,
+            first_response_due: None,
+        }));
+        Decision {
+            id: ix.id.clone(),
+            line: None,
+            discipline: Some(fb.discipline),
+            sentiment,
+            priority,
+            route: Some(RouteResult {
+                queue: fb.queue.clone(),
+                skills: fb.skills.clone(),
+                language: ix.language.clone(),
+                actions: fb.actions.clone(),
+                tags: Vec::new(),
+                rule: None,
+                fallback: true,
+            }),
+            reasons: run.reasons,
+            trace: run.trace,
+            error,
+        }
+    }
+}
+
+/// Trace and reasons gathered while deciding one interaction.
+struct Run {
+    trace: Vec<TraceEntry>,
+    reasons: Vec<String>,
+}
+
+impl Run {
+    /// Records the call in the trace and checks its result against the contract.
+    fn check<T, U>(
+        &mut self,
+        stage: &Stage,
+        (result, usage): (Result<T, CallError>, Usage),
+        validate: impl FnOnce(T) -> Result<U, String>,
+    ) -> Result<U, String> {
+        let meta = stage.plugin.meta();
+        let checked = result
+            .map_err(|e| e.to_string())
+            .and_then(|v| validate(v).map_err(|e| CallError::Contract(e).to_string()));
+        stage.record(checked.is_ok());
+        self.trace.push(TraceEntry {
+            plugin: meta.name.clone(),
+            version: meta.version.clone(),
+            sha256: meta.sha256.clone(),
+            hook: stage.hook.as_str().to_string(),
+            fuel: usage.fuel,
+            micros: (usage.micros * 10.0).round() / 10.0,
+            memory_bytes: usage.memory_bytes,
+            outcome: if checked.is_ok() { "ok" } else { "error" }.to_string(),
+        });
+        checked.map_err(|e| format!("{} hook of plugin `{}` {}: {e}", stage.hook, meta.name, meta.version))
+    }
+}
+
+impl Stage {
+    fn fresh_instance(&self, runtime: &Runtime) -> Result<Instance, CallError> {
+        let mut instance = self.plugin.instantiate(runtime, 0)?;
+        instance.configure(runtime, &self.config_json)?;
+        Ok(instance)
+    }
+
+    /// When the stage is in quarantine, until when.
+    fn quarantined_until(&self) -> Option<Instant> {
+        let mut until = self.health.quarantined_until.lock().unwrap();
+        match *until {
+            Some(t) if t > Instant::now() => Some(t),
+            Some(_) => {
+                *until = None;
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Counts a call's outcome; quarantines the stage after too many
+    /// consecutive failures.
+    fn record(&self, ok: bool) {
+        let h = &self.health;
+        h.calls.fetch_add(1, Ordering::Relaxed);
+        if ok {
+            h.consecutive_failures.store(0, Ordering::Relaxed);
+            return;
+        }
+        h.failures.fetch_add(1, Ordering::Relaxed);
+        let n = h.consecutive_failures.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.quarantine_after > 0 && n >= self.quarantine_after {
+            let mut until = h.quarantined_until.lock().unwrap();
+            if until.is_none() {
+                *until = Some(Instant::now() + self.quarantine_for);
+                h.quarantines.fetch_add(1, Ordering::Relaxed);
+                h.consecutive_failures.store(0, Ordering::Relaxed);
+                tracing::warn!(
+                    plugin = %self.plugin.meta().name,
+                    hook = %self.hook,
+                    failures = n,
+                    seconds = self.quarantine_for.as_secs(),
+                    "plugin quarantined after consecutive failures"
+                );
+            }
+        }
+    }
+
+    /// Runs `f` on an instance: an idle one (`reuse`) or a fresh one. An
+    /// instance that trapped is dropped, never reused. A quarantined stage
+    /// is not called at all.
+    fn call<T>(
+        &self,
+        runtime: &Runtime,
+        mode: InstanceMode,
+        f: impl FnOnce(&mut Instance, &Runtime) -> (Result<T, CallError>, Usage),
+    ) -> (Result<T, CallError>, Usage) {
+        if let Some(until) = self.quarantined_until() {
+            let left = until.saturating_duration_since(Instant::now()).as_secs_f64();
+            let why = format!(
+                "quarantined after {} consecutive failures; retried in {left:.0} s",
+                self.quarantine_after
+            );
+            return (Err(CallError::Quarantined(why)), Usage::default());
+        }
+        let started = Instant::now();
+        let pooled = match mode {
+            InstanceMode::Reuse => self.idle.lock().unwrap().pop(),
+            InstanceMode::Isolate => None,
+        };
+        let (mut instance, setup_micros) = match pooled {
+            Some(i) => (i, 0.0),
+            None => match self.fresh_instance(runtime) {
+                Ok(i) => (i, started.elapsed().as_secs_f64() * 1e6),
+                Err(e) => {
+                    let usage = Usage {
+                        micros: started.elapsed().as_secs_f64() * 1e6,
+                        ..Usage::default()
+                    };
+                    return (Err(e), usage);
+                }
+            },
+        };
+        let (result, mut usage) = f(&mut instance, runtime);
+        usage.micros += setup_micros;
+        let healthy = !matches!(result, Err(CallError::Trap(_)));
+        if healthy && mode == InstanceMode::Reuse {
+            self.idle.lock().unwrap().push(instance);
+        }
+        (result, usage)
+    }
+}
+
+fn neutral() -> wit::Sentiment {
+    wit::Sentiment {
+        score: 0.0,
+        label: wit::SentimentLabel::Neutral,
+        confidence: 0.0,
+        cues: vec![],
+    }
+}
+
+fn sentiment_reason(s: &SentimentResult) -> String {
+    let label = match s.label {
+        SentimentLabel::Negative => "negative",
+        SentimentLabel::Neutral => "neutral",
+        SentimentLabel::Positive => "positive",
+    };
+    let mut reason = format!("sentiment {label} {:+.2} (confidence {:.2})", s.score, s.confidence);
+    if !s.cues.is_empty() {
+        let cues: Vec<String> = s.cues.iter().take(3).map(|c| format!("\"{}\" {:+.2}", c.text, c.weight)).collect();
+        reason.push_str(&format!(": {}", cues.join(", ")));
+    }
+    reason
+}
+
+fn load_source(runtime: &Runtime, source: &PluginSource) -> Result<Arc<PluginComponent>> {
+    match source {
+        PluginSource::Builtin(name) => {
+            let bytes = builtin::plugin_bytes(name).ok_or_else(|| {
+                anyhow!("unknown built-in plugin `builtin:{name}` (built in: {})", builtin::NAMES.join(", "))
+            })?;
+            PluginComponent::load(runtime, bytes, &format!("builtin:{name}"))
+        }
+        PluginSource::File(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading plugin {}", path.display()))?;
+            PluginComponent::load(runtime, &bytes, &path.display().to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Pipeline>();
+    }
+}

@@ -1,0 +1,407 @@
+//! Loading a plugin component: checking that it is a component of this WIT
+//! package, discovering its hooks, pre-linking it, and running its functions
+//! under the pipeline's limits.
+
+use crate::bindings::exports::cxr::plugin::{lifecycle, priority, routing, sentiment};
+use crate::bindings::wit;
+use crate::runtime::{EPOCH_TICK_MS, Runtime};
+use crate::sandbox::PluginState;
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+use wasmtime::component::{Component, InstancePre, types::ComponentItem};
+use wasmtime::{Store, Trap};
+
+/// The WIT package and version this host implements.
+pub const WIT_PACKAGE: &str = "cxr:plugin";
+/// The WIT version this host implements.
+pub const WIT_VERSION: &str = "0.1.0";
+
+/// One of the three hooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hook {
+    Sentiment,
+    Priority,
+    Routing,
+}
+
+impl Hook {
+    /// Every hook, in pipeline order.
+    pub const ALL: [Hook; 3] = [Hook::Sentiment, Hook::Priority, Hook::Routing];
+
+    /// The hook's WIT interface name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hook::Sentiment => "sentiment",
+            Hook::Priority => "priority",
+            Hook::Routing => "routing",
+        }
+    }
+
+    fn export_name(self) -> String {
+        format!("{WIT_PACKAGE}/{}@{WIT_VERSION}", self.as_str())
+    }
+}
+
+impl fmt::Display for Hook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a plugin says about itself, plus what the host measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginMeta {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub sha256: String,
+    pub size_bytes: usize,
+    pub wit_version: String,
+    pub hooks: Vec<Hook>,
+    pub imports: Vec<String>,
+    pub exports: Vec<String>,
+}
+
+/// A compiled, pre-linked plugin component. Cheap to share; instantiate per use.
+pub struct PluginComponent {
+    meta: PluginMeta,
+    pre: InstancePre<PluginState>,
+    lifecycle: lifecycle::GuestIndices,
+    sentiment: Option<sentiment::GuestIndices>,
+    priority: Option<priority::GuestIndices>,
+    routing: Option<routing::GuestIndices>,
+}
+
+impl fmt::Debug for PluginComponent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PluginComponent").field("meta", &self.meta).finish()
+    }
+}
+
+/// How a call into a plugin ended badly.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    /// The plugin returned its own error value.
+    #[error("plugin error: {0}")]
+    Plugin(String),
+    /// The plugin trapped, overran a limit, or broke the contract.
+    #[error("{0}")]
+    Trap(String),
+    /// The plugin returned a value outside the contract.
+    #[error("out of contract: {0}")]
+    Contract(String),
+    /// The plugin is quarantined after repeated failures and was not called.
+    #[error("{0}")]
+    Quarantined(String),
+}
+
+/// What one call used.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Usage {
+    pub fuel: Option<u64>,
+    pub micros: f64,
+    pub memory_bytes: u64,
+}
+
+/// A live instance of a plugin with its store.
+pub struct Instance {
+    store: Store<PluginState>,
+    lifecycle: lifecycle::Guest,
+    sentiment: Option<sentiment::Guest>,
+    priority: Option<priority::Guest>,
+    routing: Option<routing::Guest>,
+}
+
+impl PluginComponent {
+    /// Compiles and checks a component. `origin` names it in errors (a path or `builtin:x`).
+    pub fn load(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Arc<Self>> {
+        check_header(bytes).with_context(|| format!("{origin} cannot be loaded"))?;
+        let component = Component::new(&runtime.engine, bytes)
+            .map_err(|e| anyhow!("{origin} is not a valid WebAssembly component: {e:#}"))?;
+        let ty = component.component_type();
+        let exports: Vec<String> = ty.exports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
+        let imports: Vec<String> = ty.imports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
+        let lifecycle_name = format!("{WIT_PACKAGE}/lifecycle@{WIT_VERSION}");
+        if !exports.iter().any(|e| *e == lifecycle_name) {
+            let other = exports.iter().find(|e| e.starts_with(&format!("{WIT_PACKAGE}/")));
+            match other {
+                Some(e) => bail!(
+                    "{origin} was built for a different version of the plugin contract (it exports `{e}`; this host speaks {WIT_PACKAGE}@{WIT_VERSION})"
+                ),
+                None => bail!(
+                    "{origin} is not a cxr plugin: it does not export `{lifecycle_name}` (its exports: {})",
+                    if exports.is_empty() { "none".to_string() } else { exports.join(", ") }
+                ),
+            }
+        }
+        for (name, item) in ty.exports(&runtime.engine) {
+            if name.starts_with(&format!("{WIT_PACKAGE}/")) && !matches!(item.ty, ComponentItem::ComponentInstance(_)) {
+                bail!("{origin}: export `{name}` is not an interface instance");
+            }
+        }
+        let hooks: Vec<Hook> = Hook::ALL
+            .into_iter()
+            .filter(|h| exports.contains(&h.export_name()))
+            .collect();
+        if hooks.is_empty() {
+            bail!("{origin} exports no hook: a cxr plugin exports at least one of sentiment, priority, routing");
+        }
+        let pre = runtime.linker.instantiate_pre(&component).map_err(|e| {
+            anyhow!("{origin} imports something the host does not provide: {e:#} (a plugin may import only `{WIT_PACKAGE}/host` and sandboxed WASI 0.2)")
+        })?;
+        let indices_err = |h: &'static str| move |e: wasmtime::Error| anyhow!("{origin}: the `{h}` export does not match {WIT_PACKAGE}@{WIT_VERSION}: {e:#}");
+        let lifecycle = lifecycle::GuestIndices::new(&pre).map_err(indices_err("lifecycle"))?;
+        let sentiment = hooks
+            .contains(&Hook::Sentiment)
+            .then(|| sentiment::GuestIndices::new(&pre).map_err(indices_err("sentiment")))
+            .transpose()?;
+        let priority = hooks
+            .contains(&Hook::Priority)
+            .then(|| priority::GuestIndices::new(&pre).map_err(indices_err("priority")))
+            .transpose()?;
+        let routing = hooks
+            .contains(&Hook::Routing)
+            .then(|| routing::GuestIndices::new(&pre).map_err(indices_err("routing")))
+            .transpose()?;
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let mut plugin = PluginComponent {
+            meta: PluginMeta {
+                name: String::new(),
+                version: String::new(),
+                description: String::new(),
+                sha256,
+                size_bytes: bytes.len(),
+                wit_version: WIT_VERSION.to_string(),
+                hooks,
+                imports,
+                exports,
+            },
+            pre,
+            lifecycle,
+            sentiment,
+            priority,
+            routing,
+        };
+        // Ask the plugin who it is (under the limits, like any call).
+        let mut instance = plugin
+            .instantiate(runtime, 0)
+            .map_err(|e| anyhow!("{origin} failed to start: {e}"))?;
+        let lifecycle = instance.lifecycle.clone();
+        let info = instance
+            .call(runtime, 0, |store| lifecycle.call_info(store))
+            .map(|(info, _)| info)
+            .map_err(|e| anyhow!("{origin}: `info` failed: {e}"))?;
+        if info.name.trim().is_empty() || info.name.len() > 128 || info.version.len() > 64 || info.description.len() > 1024 {
+            bail!("{origin}: `info` returned an empty or oversized name, version or description");
+        }
+        plugin.meta.name = info.name;
+        plugin.meta.version = info.version;
+        plugin.meta.description = info.description;
+        Ok(Arc::new(plugin))
+    }
+
+    /// Name, version, hash, hooks, imports and exports.
+    pub fn meta(&self) -> &PluginMeta {
+        &self.meta
+    }
+
+    /// Whether the component implements `hook`.
+    pub fn has_hook(&self, hook: Hook) -> bool {
+        self.meta.hooks.contains(&hook)
+    }
+
+    /// A fresh instance (not yet configured).
+    pub fn instantiate(&self, runtime: &Runtime, now_ms: i64) -> Result<Instance, CallError> {
+        let limits = &runtime.limits;
+        let state = PluginState::new(
+            Arc::from(self.meta.name.as_str()),
+            (limits.memory_mb as usize) << 20,
+            (limits.log_kb as usize) << 10,
+        );
+        let mut store = Store::new(&runtime.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        arm(&mut store, runtime, now_ms, Budget::Setup);
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| CallError::Trap(describe_trap(&e, &store, runtime, "instantiation", Budget::Setup)))?;
+        let load_err = |e: wasmtime::Error| CallError::Trap(format!("loading exports: {e:#}"));
+        let lifecycle = self.lifecycle.load(&mut store, &instance).map_err(load_err)?;
+        let sentiment = self.sentiment.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
+        let priority = self.priority.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
+        let routing = self.routing.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
+        Ok(Instance {
+            store,
+            lifecycle,
+            sentiment,
+            priority,
+            routing,
+        })
+    }
+}
+
+/// Which budget a call runs under.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    /// Instantiation, `info` and `configure`: `setup_fuel`, `setup_timeout_ms`.
+    Setup,
+    /// A hook call: `fuel`, `timeout_ms`.
+    Hook,
+}
+
+impl Budget {
+    fn fuel(self, runtime: &Runtime) -> u64 {
+        match self {
+            Budget::Setup => runtime.limits.setup_fuel.max(runtime.limits.fuel),
+            Budget::Hook => runtime.limits.fuel,
+        }
+    }
+    fn timeout_ms(self, runtime: &Runtime) -> u64 {
+        match self {
+            Budget::Setup => runtime.limits.setup_timeout_ms,
+            Budget::Hook => runtime.limits.timeout_ms,
+        }
+    }
+}
+
+/// Sets fuel, deadline, clock and per-call counters before a call.
+fn arm(store: &mut Store<PluginState>, runtime: &Runtime, now_ms: i64, budget: Budget) {
+    if runtime.limits.fuel > 0 {
+        store.set_fuel(budget.fuel(runtime)).expect("fuel metering is enabled");
+    }
+    store.set_epoch_deadline(budget.timeout_ms(runtime).div_ceil(EPOCH_TICK_MS).max(1));
+    let state = store.data_mut();
+    state.now_ms.store(now_ms, std::sync::atomic::Ordering::Relaxed);
+    state.limiter.denied = false;
+    state.log.reset();
+}
+
+/// Turns a wasmtime error into a precise, human-readable reason.
+fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, runtime: &Runtime, what: &str, budget: Budget) -> String {
+    let limits = &runtime.limits;
+    let state = store.data();
+    if state.limiter.denied {
+        return format!("{what}: memory limit of {} MiB exceeded", limits.memory_mb);
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => format!("{what}: ran out of fuel (limit {})", budget.fuel(runtime)),
+        Some(Trap::Interrupt) => format!("{what}: exceeded its deadline of {} ms", budget.timeout_ms(runtime)),
+        Some(Trap::StackOverflow) => format!("{what}: stack overflow"),
+        Some(Trap::UnreachableCodeReached) => format!("{what}: trapped (the plugin panicked or aborted)"),
+        Some(trap) => format!("{what}: trapped: {trap}"),
+        None => format!("{what}: {}", e.root_cause()),
+    }
+}
+
+impl Instance {
+    /// Runs `configure` with the plugin's config JSON.
+    pub fn configure(&mut self, runtime: &Runtime, config_json: &str) -> Result<(), CallError> {
+        let lifecycle = self.lifecycle.clone();
+        let (result, _) = self.call(runtime, 0, |store| lifecycle.call_configure(store, config_json))?;
+        result.map_err(|e| CallError::Plugin(format!("configure: {}", plugin_error_text(&e))))
+    }
+
+    /// Calls the sentiment hook.
+    pub fn sentiment(&mut self, runtime: &Runtime, input: &wit::Interaction, ctx: &wit::Context) -> (Result<wit::Sentiment, CallError>, Usage) {
+        let Some(g) = self.sentiment.clone() else {
+            return (Err(CallError::Trap("plugin does not export the sentiment hook".into())), Usage::default());
+        };
+        self.hook_call(runtime, ctx.now, |store| g.call_score(store, input, ctx))
+    }
+
+    /// Calls the priority hook.
+    pub fn priority(&mut self, runtime: &Runtime, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> (Result<wit::Priority, CallError>, Usage) {
+        let Some(g) = self.priority.clone() else {
+            return (Err(CallError::Trap("plugin does not export the priority hook".into())), Usage::default());
+        };
+        self.hook_call(runtime, ctx.now, |store| g.call_prioritize(store, input, ctx, s))
+    }
+
+    /// Calls the routing hook.
+    pub fn routing(
+        &mut self,
+        runtime: &Runtime,
+        input: &wit::Interaction,
+        ctx: &wit::Context,
+        s: &wit::Sentiment,
+        p: &wit::Priority,
+    ) -> (Result<wit::RoutingOutcome, CallError>, Usage) {
+        let Some(g) = self.routing.clone() else {
+            return (Err(CallError::Trap("plugin does not export the routing hook".into())), Usage::default());
+        };
+        self.hook_call(runtime, ctx.now, |store| g.call_route(store, input, ctx, s, p))
+    }
+
+    fn hook_call<R>(
+        &mut self,
+        runtime: &Runtime,
+        now_ms: i64,
+        f: impl FnOnce(&mut Store<PluginState>) -> wasmtime::Result<Result<R, wit::PluginError>>,
+    ) -> (Result<R, CallError>, Usage) {
+        let started = Instant::now();
+        arm(&mut self.store, runtime, now_ms, Budget::Hook);
+        let result = f(&mut self.store);
+        let usage = self.usage(runtime, started, Budget::Hook);
+        let result = match result {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(CallError::Plugin(plugin_error_text(&e))),
+            Err(e) => Err(CallError::Trap(describe_trap(&e, &self.store, runtime, "call", Budget::Hook))),
+        };
+        (result, usage)
+    }
+
+    /// Runs `f` under the setup limits; used for `info` and `configure`.
+    fn call<R>(
+        &mut self,
+        runtime: &Runtime,
+        now_ms: i64,
+        f: impl FnOnce(&mut Store<PluginState>) -> wasmtime::Result<R>,
+    ) -> Result<(R, Usage), CallError> {
+        let started = Instant::now();
+        arm(&mut self.store, runtime, now_ms, Budget::Setup);
+        let result = f(&mut self.store);
+        let usage = self.usage(runtime, started, Budget::Setup);
+        result
+            .map(|r| (r, usage))
+            .map_err(|e| CallError::Trap(describe_trap(&e, &self.store, runtime, "setup", Budget::Setup)))
+    }
+
+    fn usage(&self, runtime: &Runtime, started: Instant, budget: Budget) -> Usage {
+        let fuel = (runtime.limits.fuel > 0)
+            .then(|| self.store.get_fuel().ok().map(|left| budget.fuel(runtime) - left))
+            .flatten();
+        Usage {
+            fuel,
+            micros: started.elapsed().as_secs_f64() * 1e6,
+            memory_bytes: self.store.data().limiter.peak_bytes as u64,
+        }
+    }
+}
+
+/// A readable text for a plugin's own error value.
+pub fn plugin_error_text(e: &wit::PluginError) -> String {
+    match e {
+        wit::PluginError::InvalidConfig(m) => format!("invalid config: {m}"),
+        wit::PluginError::InvalidInput(m) => format!("invalid input: {m}"),
+        wit::PluginError::Internal(m) => format!("internal error: {m}"),
+    }
+}
+
+/// Rejects what is clearly not a component before handing it to the compiler.
+fn check_header(bytes: &[u8]) -> Result<()> {
+    if bytes.len() < 8 || &bytes[0..4] != b"\0asm" {
+        bail!("not a WebAssembly file (no `\\0asm` header)");
+    }
+    match &bytes[4..8] {
+        [0x0d, 0x00, 0x01, 0x00] => Ok(()),
+        [0x01, 0x00, 0x00, 0x00] => bail!(
+            "this is a core WebAssembly module, not a component; build the plugin with `--target wasm32-wasip2`"
+        ),
+        v => bail!("unsupported WebAssembly version/layer {v:02x?}"),
+    }
+}

@@ -1,0 +1,260 @@
+//! What a plugin instance lives in: a deny-by-default WASI context (no
+//! files, network, environment or arguments; a fixed clock; seeded
+//! randomness), a memory limiter, and a bounded log sink for its output.
+
+use crate::bindings::cxr::plugin::host::{Host, LogLevel};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use wasmtime::component::ResourceTable;
+use wasmtime::ResourceLimiter;
+use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
+use wasmtime_wasi::random::Deterministic;
+use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
+
+/// Per-instance state held in the wasmtime `Store`.
+pub struct PluginState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(crate) limiter: MemoryLimiter,
+    pub(crate) log: LogSink,
+    /// The "now" the plugin sees through WASI clocks, in ms since the epoch.
+    pub(crate) now_ms: Arc<AtomicI64>,
+}
+
+impl PluginState {
+    /// A fresh sandbox for the named plugin.
+    pub fn new(plugin: Arc<str>, memory_bytes: usize, log_bytes: usize) -> Self {
+        let now_ms = Arc::new(AtomicI64::new(0));
+        let log = LogSink::new(plugin, log_bytes);
+        let mut b = WasiCtx::builder();
+        b.stdout(log.stream("stdout"))
+            .stderr(log.stream("stderr"))
+            .wall_clock(FixedClock(now_ms.clone()))
+            .monotonic_clock(FixedClock(now_ms.clone()))
+            .secure_random(Deterministic::new(seeded_bytes(0x5eed_c0de)))
+            .insecure_random(Deterministic::new(seeded_bytes(0x1234_5678)))
+            .insecure_random_seed(0x0cc5_eed0)
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        PluginState {
+            wasi: b.build(),
+            table: ResourceTable::new(),
+            limiter: MemoryLimiter::new(memory_bytes),
+            log,
+            now_ms,
+        }
+    }
+}
+
+impl WasiView for PluginState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl Host for PluginState {
+    fn log(&mut self, level: LogLevel, message: String) {
+        self.log.write_line(level, &message);
+    }
+}
+
+/// 4 KiB of pseudo-random bytes from a fixed seed (splitmix64), so that a
+/// plugin's "random" numbers are the same on every run.
+fn seeded_bytes(seed: u64) -> Vec<u8> {
+    let mut state = seed;
+    let mut out = Vec::with_capacity(4096);
+    while out.len() < 4096 {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    out
+}
+
+/// A clock that always reads the decision's "now".
+struct FixedClock(Arc<AtomicI64>);
+
+impl HostWallClock for FixedClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_millis(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::from_millis(self.0.load(Ordering::Relaxed).max(0) as u64)
+    }
+}
+
+impl HostMonotonicClock for FixedClock {
+    fn resolution(&self) -> u64 {
+        1_000_000
+    }
+    fn now(&self) -> u64 {
+        (self.0.load(Ordering::Relaxed).max(0) as u64).saturating_mul(1_000_000)
+    }
+}
+
+/// Caps linear memory and table growth, and records the peak memory size.
+pub struct MemoryLimiter {
+    max_bytes: usize,
+    pub(crate) peak_bytes: usize,
+    pub(crate) denied: bool,
+}
+
+impl MemoryLimiter {
+    fn new(max_bytes: usize) -> Self {
+        MemoryLimiter {
+            max_bytes,
+            peak_bytes: 0,
+            denied: false,
+        }
+    }
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.max_bytes {
+            self.denied = true;
+            return Ok(false);
+        }
+        self.peak_bytes = self.peak_bytes.max(desired);
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+/// Where a plugin's stdout, stderr and `host.log` lines go: the host's
+/// `tracing` log, tagged with the plugin name, up to a byte budget per call.
+#[derive(Clone)]
+pub struct LogSink {
+    plugin: Arc<str>,
+    budget: usize,
+    used: Arc<AtomicUsize>,
+}
+
+impl LogSink {
+    fn new(plugin: Arc<str>, budget: usize) -> Self {
+        LogSink {
+            plugin,
+            budget,
+            used: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Starts a new call's budget.
+    pub(crate) fn reset(&self) {
+        self.used.store(0, Ordering::Relaxed);
+    }
+
+    fn admit(&self, len: usize) -> bool {
+        let before = self.used.fetch_add(len, Ordering::Relaxed);
+        if before + len <= self.budget {
+            return true;
+        }
+        if before <= self.budget {
+            tracing::warn!(plugin = %self.plugin, budget = self.budget, "plugin log budget exhausted; further output of this call is dropped");
+        }
+        false
+    }
+
+    fn write_line(&self, level: LogLevel, message: &str) {
+        if !self.admit(message.len()) {
+            return;
+        }
+        let plugin = &*self.plugin;
+        match level {
+            LogLevel::Trace => tracing::trace!(plugin, "{message}"),
+            LogLevel::Debug => tracing::debug!(plugin, "{message}"),
+            LogLevel::Info => tracing::info!(plugin, "{message}"),
+            LogLevel::Warn => tracing::warn!(plugin, "{message}"),
+            LogLevel::Error => tracing::error!(plugin, "{message}"),
+        }
+    }
+
+    fn write_bytes(&self, stream: &'static str, bytes: &[u8]) {
+        if !self.admit(bytes.len()) {
+            return;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            tracing::info!(plugin = %self.plugin, stream, "{line}");
+        }
+    }
+
+    fn stream(&self, name: &'static str) -> LogStream {
+        LogStream {
+            sink: self.clone(),
+            name,
+        }
+    }
+}
+
+/// A plugin's stdout or stderr.
+struct LogStream {
+    sink: LogSink,
+    name: &'static str,
+}
+
+impl IsTerminal for LogStream {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl StdoutStream for LogStream {
+    fn p2_stream(&self) -> Box<dyn OutputStream> {
+        Box::new(LogStream {
+            sink: self.sink.clone(),
+            name: self.name,
+        })
+    }
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        Box::new(LogStream {
+            sink: self.sink.clone(),
+            name: self.name,
+        })
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl OutputStream for LogStream {
+    fn write(&mut self, bytes: bytes::Bytes) -> StreamResult<()> {
+        self.sink.write_bytes(self.name, &bytes);
+        Ok(())
+    }
+    fn flush(&mut self) -> StreamResult<()> {
+        Ok(())
+    }
+    fn check_write(&mut self) -> StreamResult<usize> {
+        Ok(64 * 1024)
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl Pollable for LogStream {
+    async fn ready(&mut self) {}
+}
+
+impl tokio::io::AsyncWrite for LogStream {
+    fn poll_write(self: Pin<&mut Self>, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        self.sink.write_bytes(self.name, buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}

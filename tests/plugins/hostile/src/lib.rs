@@ -1,0 +1,172 @@
+//! A plugin that misbehaves on purpose, for the end-to-end tests.
+//!
+//! Config: `{"mode": "...", "when": "MARKER"}`. The plugin behaves (neutral
+//! sentiment, level-4 priority, route to queue `hostile-ok`) unless the
+//! interaction's body contains `when` (every interaction when `when` is
+//! absent); then it does what `mode` says. Probe modes (`read-file`, `env`,
+//! `clock`, `random`, `socket`) report what they observed as a plugin error
+//! so the tests can check that the sandbox denied it.
+
+use cxr_guest::*;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    mode: String,
+    #[serde(default)]
+    when: Option<String>,
+}
+
+/// The misbehaving plugin.
+pub struct Hostile {
+    mode: String,
+    when: Option<String>,
+}
+
+impl Plugin for Hostile {
+    const DESCRIPTION: &'static str = "misbehaves on purpose (test plugin)";
+    fn configure(config: &str) -> Result<Self, PluginError> {
+        let c: Config = serde_json::from_str(config).map_err(PluginError::config)?;
+        if c.mode == "bad-config" {
+            return Err(PluginError::InvalidConfig("mode bad-config always fails".into()));
+        }
+        Ok(Hostile { mode: c.mode, when: c.when })
+    }
+}
+
+fn recurse(n: u64) -> u64 {
+    // Not a tail call: each frame keeps a live array.
+    let buf = [n; 64];
+    if n == u64::MAX {
+        return buf[3];
+    }
+    recurse(n + 1).wrapping_add(buf[(n % 64) as usize])
+}
+
+impl Hostile {
+    fn triggered(&self, input: &Interaction) -> bool {
+        self.when.as_ref().is_none_or(|m| input.body.contains(m.as_str()))
+    }
+
+    /// Runs the misbehaviour; returns an error describing probes.
+    fn misbehave(&self, input: &Interaction) -> Result<(), PluginError> {
+        if !self.triggered(input) {
+            return Ok(());
+        }
+        match self.mode.as_str() {
+            "ok" => Ok(()),
+            "panic" => panic!("hostile plugin panics on purpose"),
+            "loop" => {
+                let mut x = 0u64;
+                loop {
+                    x = std::hint::black_box(x.wrapping_add(1));
+                }
+            }
+            "recursion" => {
+                let r = recurse(std::hint::black_box(0));
+                Err(PluginError::Internal(format!("recursion ended?! {r}")))
+            }
+            "oom" => {
+                let mut hog: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hog.push(vec![1u8; 1 << 20]);
+                    std::hint::black_box(&hog);
+                }
+            }
+            "slow" => {
+                // Busy but bounded: a few million iterations.
+                let mut x = 0u64;
+                for i in 0..3_000_000u64 {
+                    x = std::hint::black_box(x ^ i.wrapping_mul(31));
+                }
+                std::hint::black_box(x);
+                Ok(())
+            }
+            "read-file" => match std::fs::read_to_string("/etc/passwd") {
+                Ok(_) => Err(PluginError::Internal("PROBE read-file: ALLOWED".into())),
+                Err(e) => Err(PluginError::Internal(format!("PROBE read-file: denied ({e})"))),
+            },
+            "env" => {
+                let vars: Vec<(String, String)> = std::env::vars().collect();
+                Err(PluginError::Internal(format!("PROBE env: {} variables", vars.len())))
+            }
+            "clock" => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis())
+                    .unwrap_or(0);
+                Err(PluginError::Internal(format!("PROBE clock: {now}")))
+            }
+            "random" => {
+                let mut buf = [0u8; 8];
+                let h = std::collections::hash_map::RandomState::new();
+                let v = std::hash::BuildHasher::hash_one(&h, 42u8);
+                buf.copy_from_slice(&v.to_le_bytes());
+                Err(PluginError::Internal(format!("PROBE random: {}", u64::from_le_bytes(buf))))
+            }
+            "socket" => match std::net::TcpStream::connect("127.0.0.1:9") {
+                Ok(_) => Err(PluginError::Internal("PROBE socket: ALLOWED".into())),
+                Err(e) => Err(PluginError::Internal(format!("PROBE socket: denied ({e})"))),
+            },
+            "log-flood" => {
+                for i in 0..100_000 {
+                    println!("flood line {i} ..........................................");
+                    cxr_guest::log::info("flooding the host log");
+                }
+                Ok(())
+            }
+            "error" => Err(PluginError::InvalidInput("hostile plugin refuses this input".into())),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl SentimentHook for Hostile {
+    fn score(&self, input: &Interaction, _ctx: &Context) -> Result<Sentiment, PluginError> {
+        self.misbehave(input)?;
+        let mut s = Sentiment::neutral(0.5);
+        if self.triggered(input) {
+            match self.mode.as_str() {
+                "score-7" => s.score = 7.3,
+                "score-nan" => s.score = f64::NAN,
+                "huge-output" => {
+                    s.cues = (0..200_000).map(|i| Cue { text: format!("cue {i}"), weight: 0.0 }).collect();
+                }
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+}
+
+impl PriorityHook for Hostile {
+    fn prioritize(&self, input: &Interaction, _ctx: &Context, _s: &Sentiment) -> Result<Priority, PluginError> {
+        self.misbehave(input)?;
+        let mut p = Priority::new(4, 10);
+        if self.triggered(input) && self.mode == "level-9" {
+            p.level = 9;
+        }
+        Ok(p)
+    }
+}
+
+impl RoutingHook for Hostile {
+    fn route(&self, input: &Interaction, _ctx: &Context, _s: &Sentiment, _p: &Priority) -> Result<RoutingOutcome, PluginError> {
+        self.misbehave(input)?;
+        let mut r = Route::to("hostile-ok", Discipline::Service);
+        if self.triggered(input) {
+            match self.mode.as_str() {
+                "pass" => return Ok(RoutingOutcome::Pass("hostile plugin passes".into())),
+                "empty-queue" => r.queue = String::new(),
+                "long-queue" => r.queue = "q".repeat(10 * 1024),
+                "huge-output" => r.skills = (0..100_000).map(|i| format!("skill-{i}")).collect(),
+                "huge-string" => r.reasons = vec!["x".repeat(8 << 20)],
+                _ => {}
+            }
+        }
+        Ok(r.into())
+    }
+}
+
+cxr_guest::export!(Hostile: sentiment, priority, routing);

@@ -1,0 +1,155 @@
+//! Plugins that trap, loop or misbehave yield the fallback decision with a
+//! precise error; the rest of a batch is decided normally; nothing is lost.
+
+use cxr_e2e::{Role, hostile_pipeline, ix, now, reference_with};
+use cxr_host::batch::{BatchOptions, route_stream};
+use cxr_host::{Decision, Pipeline};
+use std::time::{Duration, Instant};
+
+const LIMITS: &str = "fuel = 0\ntimeout_ms = 100\nmemory_mb = 32";
+
+/// A batch of good interactions with bad ones (body containing `BAD`) mixed in.
+fn batch(n: usize) -> Vec<u8> {
+    let mut out = String::new();
+    for i in 0..n {
+        let body = if i % 5 == 2 { "BAD: please help with my invoice" } else { "Where is my parcel? It is late." };
+        out.push_str(&format!("{{\"id\":\"I-{i}\",\"channel\":\"email\",\"body\":\"{body}\"}}\n"));
+    }
+    out.into_bytes()
+}
+
+fn run_batch(p: &Pipeline, input: &[u8]) -> Vec<Decision> {
+    let mut out = Vec::new();
+    let opts = BatchOptions { now: Some(now()), ..BatchOptions::default() };
+    let summary = route_stream(p, input, &mut out, &opts, |_| {}).unwrap();
+    let decisions: Vec<Decision> = out
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(summary.lines as usize, decisions.len());
+    decisions
+}
+
+/// Runs the batch and checks: bad ones fell back with `expect` in the error,
+/// good ones were routed normally, ids in order.
+fn check_batch(role: Role, mode: &str, expect: &str) -> Vec<Decision> {
+    let p = hostile_pipeline(role, mode, Some("BAD"), LIMITS);
+    let decisions = run_batch(&p, &batch(20));
+    assert_eq!(decisions.len(), 20);
+    for (i, d) in decisions.iter().enumerate() {
+        assert_eq!(d.id, format!("I-{i}"), "output keeps input order");
+        let route = d.route.as_ref().expect("every interaction gets a route");
+        if i % 5 == 2 {
+            let err = d.error.as_deref().unwrap_or_else(|| panic!("{mode}: I-{i} should have failed: {d:#?}"));
+            assert!(err.contains(expect), "{mode}: error {err:?} should mention {expect:?}");
+            assert!(route.fallback);
+            assert_eq!(route.queue, "triage");
+        } else {
+            assert!(d.error.is_none(), "{mode}: good interaction I-{i} failed: {:?}", d.error);
+            assert!(!route.fallback);
+        }
+    }
+    decisions
+}
+
+#[test]
+fn a_trapping_plugin_gets_the_fallback() {
+    check_batch(Role::Sentiment, "panic", "panicked");
+    check_batch(Role::Router, "panic", "panicked");
+}
+
+#[test]
+fn a_looping_plugin_is_stopped_at_its_deadline() {
+    let p = hostile_pipeline(Role::Priority, "loop", None, LIMITS);
+    let started = Instant::now();
+    let d = p.decide(&ix(r#"{"id":"L-1","body":"hello"}"#), now());
+    let took = started.elapsed();
+    let err = d.error.as_deref().expect("the loop is reported");
+    assert!(err.contains("deadline of 100 ms"), "{err}");
+    assert!(err.contains("priority hook of plugin `cxr-test-hostile`"), "{err}");
+    assert!(d.route.as_ref().unwrap().fallback);
+    // The loop never ends by itself: being here at all proves it was stopped.
+    assert!(took < Duration::from_secs(10), "stopped after {took:?}");
+    // The looping call is in the trace, marked as an error.
+    assert_eq!(d.trace.last().unwrap().outcome, "error");
+}
+
+#[test]
+fn a_looping_plugin_in_a_batch_does_not_stop_the_others() {
+    check_batch(Role::Sentiment, "loop", "deadline");
+}
+
+#[test]
+fn fuel_stops_a_loop_when_metered() {
+    let p = hostile_pipeline(Role::Sentiment, "loop", None, "fuel = 5000000\ntimeout_ms = 10000");
+    let d = p.decide(&ix(r#"{"id":"F-1","body":"hello"}"#), now());
+    assert!(d.error.as_deref().unwrap().contains("ran out of fuel"), "{:?}", d.error);
+}
+
+#[test]
+fn plugin_errors_and_contract_breaches_fall_back_with_the_reason() {
+    check_batch(Role::Priority, "error", "refuses this input");
+    check_batch(Role::Sentiment, "score-7", "sentiment.score 7.3 is outside");
+    check_batch(Role::Priority, "level-9", "priority.level 9");
+    check_batch(Role::Router, "empty-queue", "route.queue is empty");
+}
+
+#[test]
+fn a_router_that_passes_hands_over_to_the_next() {
+    let p = hostile_pipeline(Role::Router, "pass", None, LIMITS);
+    let d = p.decide(&ix(r#"{"id":"P-1","body":"I was charged twice"}"#), now());
+    assert!(d.error.is_none());
+    assert_eq!(d.route.as_ref().unwrap().queue, "billing");
+    let outcomes: Vec<&str> = d.trace.iter().map(|t| t.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["ok", "ok", "pass", "ok"]);
+}
+
+#[test]
+fn a_trapped_instance_is_replaced_and_later_calls_work() {
+    let p = hostile_pipeline(Role::Sentiment, "panic", Some("BAD"), LIMITS);
+    for i in 0..5 {
+        let bad = p.decide(&ix(&format!(r#"{{"id":"X-{i}","body":"BAD"}}"#)), now());
+        assert!(bad.error.is_some());
+        let good = p.decide(&ix(&format!(r#"{{"id":"Y-{i}","body":"fine"}}"#)), now());
+        assert!(good.error.is_none(), "{:?}", good.error);
+    }
+}
+
+#[test]
+fn malformed_lines_get_error_records_and_the_rest_is_decided() {
+    let p = reference_with(|t| t);
+    let input = b"{\"id\":\"A\",\"body\":\"Where is my order?\"}\n\
+                  {\"id\":\"B\",\"body\":\n\
+                  not json at all\n\
+                  {\"id\":\"C\",\"body\":\"x\",\"channel\":\"carrier-pigeon\"}\n\
+                  \n\
+                  {\"body\":\"no id here\"}\n\
+                  {\"id\":\"D\",\"body\":\"Thanks, great service!\"}\n";
+    let d = run_batch(&p, input);
+    assert_eq!(d.len(), 7, "one record per input line");
+    assert!(d[0].error.is_none());
+    assert_eq!(d[1].id, "line 2");
+    assert!(d[1].error.as_deref().unwrap().starts_with("line 2: invalid JSON"));
+    assert!(d[2].error.as_deref().unwrap().starts_with("line 3: invalid JSON"));
+    assert_eq!(d[3].id, "C", "the id is kept when it could be read");
+    assert!(d[3].error.as_deref().unwrap().contains("unknown channel \"carrier-pigeon\""));
+    assert!(d[4].error.as_deref().unwrap().contains("empty line"));
+    assert!(d[5].error.as_deref().unwrap().contains("field `id`: is required"));
+    assert!(d[6].error.is_none());
+    let lines: Vec<u64> = d.iter().map(|x| x.line.unwrap()).collect();
+    assert_eq!(lines, [1, 2, 3, 4, 5, 6, 7]);
+}
+
+#[test]
+fn isolate_mode_decides_like_reuse() {
+    let isolate = reference_with(|t| t.replace("instance_mode = \"reuse\"", "instance_mode = \"isolate\""));
+    assert_eq!(isolate.instance_mode(), cxr_host::InstanceMode::Isolate);
+    let reuse = reference_with(|t| t);
+    let input = ix(r#"{"id":"I-1","channel":"chat","body":"I want to cancel my plan, your app is broken"}"#);
+    let a = isolate.decide(&input, now());
+    let b = reuse.decide(&input, now());
+    assert_eq!(a.route, b.route);
+    assert_eq!(a.priority, b.priority);
+    assert_eq!(a.sentiment, b.sentiment);
+}

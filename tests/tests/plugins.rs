@@ -1,0 +1,64 @@
+//! Loading plugins: the starter plugin works as the README says; what is not
+//! a cxr plugin is refused with a reason.
+
+use cxr_e2e::{STARTER_WASM, ix, load as load_pipeline, now};
+use cxr_host::{Hook, Limits, PipelineConfig, PluginComponent, Runtime};
+
+fn load(bytes: &[u8]) -> Result<std::sync::Arc<PluginComponent>, String> {
+    let runtime = Runtime::new(&Limits::default()).unwrap();
+    PluginComponent::load(&runtime, bytes, "test.wasm").map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn the_starter_plugin_loads_and_names_its_hook() {
+    let bytes = std::fs::read(STARTER_WASM).unwrap();
+    let p = load(&bytes).unwrap();
+    assert_eq!(p.meta().name, "starter-plugin");
+    assert_eq!(p.meta().hooks, [Hook::Sentiment]);
+    assert!(p.meta().imports.iter().all(|i| i.starts_with("wasi:") || i.starts_with("cxr:plugin/")));
+}
+
+#[test]
+fn the_starter_plugin_runs_in_a_pipeline() {
+    let toml = format!(
+        "[sentiment]\nplugin = {STARTER_WASM:?}\n[priority]\nplugin = \"builtin:priority\"\n[[routers]]\nplugin = \"builtin:router\"\n"
+    );
+    let p = load_pipeline(&PipelineConfig::from_toml(&toml).unwrap()).unwrap();
+    let d = p.decide(&ix(r#"{"id":"S-1","body":"My phone is broken and I want a refund"}"#), now());
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.trace[0].plugin, "starter-plugin");
+    assert!(d.sentiment.unwrap().score < 0.0);
+}
+
+#[test]
+fn what_is_not_a_component_of_this_package_is_refused() {
+    let not_wasm = load(b"PK\x03\x04 this is a zip").unwrap_err();
+    assert!(not_wasm.contains("not a WebAssembly file"), "{not_wasm}");
+    let core = load(b"\0asm\x01\0\0\0").unwrap_err();
+    assert!(core.contains("core WebAssembly module, not a component"), "{core}");
+    let empty_component = load(b"\0asm\x0d\0\x01\0").unwrap_err();
+    assert!(empty_component.contains("is not a cxr plugin"), "{empty_component}");
+    let truncated = load(&std::fs::read(STARTER_WASM).unwrap()[..5000]).unwrap_err();
+    assert!(truncated.contains("not a valid WebAssembly component"), "{truncated}");
+}
+
+#[test]
+fn a_plugin_in_the_wrong_role_is_refused_at_load() {
+    let toml = format!("[priority]\nplugin = {STARTER_WASM:?}\n");
+    let err = load_pipeline(&PipelineConfig::from_toml(&toml).unwrap())
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap();
+    assert!(err.contains("does not implement the priority hook"), "{err}");
+}
+
+#[test]
+fn a_bad_plugin_config_is_refused_at_load() {
+    let toml = "[[routers]]\nplugin = \"builtin:router\"\n[routers.config]\nno_such_key = 1\n";
+    let err = load_pipeline(&PipelineConfig::from_toml(toml).unwrap())
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap();
+    assert!(err.contains("rejected its configuration"), "{err}");
+    assert!(err.contains("no_such_key"), "{err}");
+}
