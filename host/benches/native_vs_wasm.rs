@@ -68,10 +68,13 @@ fn main() {
     let reuse = pipeline(InstanceMode::Reuse, 0);
     let reuse_fuel = pipeline(InstanceMode::Reuse, base.limits.fuel);
     let isolate = pipeline(InstanceMode::Isolate, 0);
+    let mut pooled_config = unmetered.clone();
+    pooled_config.limits.pool_instances = 64;
+    let pooled_runtime = Runtime::new(&pooled_config.limits).unwrap();
 
     println!("native vs wasm on {} interactions (examples/interactions.jsonl), median of {ROUNDS} rounds, µs per interaction\n", inputs.len());
     println!("{:<34} {:>10} {:>10} {:>8}", "measure", "baseline", "wasm", "ratio");
-    let mut row = |name: &str, a: &mut dyn FnMut(), b: &mut dyn FnMut()| {
+    let row = |name: &str, a: &mut dyn FnMut(), b: &mut dyn FnMut()| {
         let (x, y) = alternate(a, b);
         println!("{name:<34} {:>10.2} {:>10.2} {:>7.2}x", x / n, y / n, y / x);
     };
@@ -100,18 +103,19 @@ fn main() {
         for ix in &inputs { black_box(isolate.decide(ix, now)); }
     });
 
-    println!("\ninstantiation (fresh instance, before configure), µs");
-    for (name, p) in [("sentiment", &sp), ("priority", &pp), ("router", &rp)] {
-        let mut times: Vec<f64> = (0..200)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(p.instantiate(&runtime, 0).unwrap());
-                t.elapsed().as_secs_f64() * 1e6
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        println!("  {name:<10} median {:>8.1}  p90 {:>8.1}", times[100], times[180]);
+    println!("\ninstantiation (fresh instance, before configure), µs: on demand vs pooling allocator");
+    for (name, bytes, p) in [("sentiment", builtin::SENTIMENT, &sp), ("priority", builtin::PRIORITY, &pp), ("router", builtin::ROUTER, &rp)] {
+        let pooled = PluginComponent::load(&pooled_runtime, bytes, "bench").unwrap();
+        let (a, b) = alternate(&mut || { black_box(p.instantiate(&runtime, 0).unwrap()); }, &mut || {
+            black_box(pooled.instantiate(&pooled_runtime, 0).unwrap());
+        });
+        println!("  {name:<10} {a:>8.1} {b:>8.1}  ratio {:.2}x", b / a);
     }
+    let (cfg_time, _) = alternate(&mut || {
+        let mut i = rp.instantiate(&runtime, 0).unwrap();
+        i.configure(&runtime, &r_cfg).unwrap();
+    }, &mut || {});
+    println!("  router instantiate + configure (what isolate pays per interaction): {cfg_time:.0} µs");
 }
 
 /// Median over rounds of the time of `a` and of `b` (nanoseconds per round),

@@ -5,7 +5,7 @@ use crate::input::parse_interaction;
 use crate::model::Decision;
 use crate::pipeline::Pipeline;
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{self, BufRead, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -21,6 +21,8 @@ pub struct BatchOptions {
     pub now: Option<DateTime<Utc>>,
     /// Lines read ahead and decided in parallel before being written.
     pub chunk_lines: usize,
+    /// How many recent ids are remembered to flag duplicates (0: no check).
+    pub duplicate_window: usize,
 }
 
 impl Default for BatchOptions {
@@ -30,6 +32,7 @@ impl Default for BatchOptions {
             max_line_bytes: 1 << 20,
             now: None,
             chunk_lines: 512,
+            duplicate_window: 100_000,
         }
     }
 }
@@ -43,7 +46,7 @@ pub struct BatchSummary {
     pub routed: u64,
     /// Decisions made by the fallback (no router decided, or a plugin failed).
     pub fallbacks: u64,
-    /// Lines that could not be read as an interaction.
+    /// Lines that could not be read as an interaction (duplicates included).
     pub input_errors: u64,
     /// Decisions where a plugin failed.
     pub plugin_errors: u64,
@@ -135,13 +138,54 @@ fn read_line(reader: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Re
 
 /// Decides one input line (1-based number `n`).
 pub fn decide_line(pipeline: &Pipeline, n: u64, text: &str, now: DateTime<Utc>) -> Decision {
+    decide_text(pipeline, n, text, now).0
+}
+
+/// Decides one line; also says whether the record's id came from the input.
+fn decide_text(pipeline: &Pipeline, n: u64, text: &str, now: DateTime<Utc>) -> (Decision, bool) {
     let parsed = parse_interaction(text);
+    let has_id = parsed.id.is_some();
     let mut d = match parsed.result {
         Ok(ix) => pipeline.decide(&ix, now),
         Err(e) => Decision::error_record(parsed.id.unwrap_or_else(|| format!("line {n}")), None, format!("line {n}: {e}")),
     };
     d.line = Some(n);
-    d
+    (d, has_id)
+}
+
+/// Remembers the most recent ids of a batch to flag duplicates.
+struct RecentIds {
+    window: usize,
+    lines: HashMap<String, u64>,
+    order: VecDeque<String>,
+}
+
+impl RecentIds {
+    fn new(window: usize) -> Self {
+        RecentIds {
+            window,
+            lines: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    /// The line an id was first seen on, if it was seen recently; else remembers it.
+    fn first_seen(&mut self, id: &str, line: u64) -> Option<u64> {
+        if self.window == 0 {
+            return None;
+        }
+        if let Some(&first) = self.lines.get(id) {
+            return Some(first);
+        }
+        if self.order.len() == self.window
+            && let Some(old) = self.order.pop_front()
+        {
+            self.lines.remove(&old);
+        }
+        self.lines.insert(id.to_string(), line);
+        self.order.push_back(id.to_string());
+        None
+    }
 }
 
 /// Routes every line of `reader` to one JSON decision line on `writer`.
@@ -159,6 +203,7 @@ pub fn route_stream(
     let mut line_no = 0u64;
     let jobs = opts.jobs.max(1);
     let chunk_lines = opts.chunk_lines.max(1);
+    let mut recent = RecentIds::new(opts.duplicate_window);
     loop {
         let mut chunk: Vec<(u64, Line)> = Vec::with_capacity(chunk_lines);
         while chunk.len() < chunk_lines {
@@ -175,7 +220,16 @@ pub fn route_stream(
         }
         let decisions = decide_chunk(pipeline, &chunk, jobs, opts.now);
         let mut out = Vec::with_capacity(decisions.len() * 512);
-        for d in &decisions {
+        for (mut d, has_id) in decisions {
+            let line = d.line.unwrap_or_default();
+            if has_id && let Some(first) = recent.first_seen(&d.id, line) {
+                d = Decision::error_record(
+                    d.id.clone(),
+                    Some(line),
+                    format!("line {line}: duplicate id {:?} (first seen on line {first})", d.id),
+                );
+            }
+            let d = &d;
             serde_json::to_writer(&mut out, d).map_err(io::Error::other)?;
             out.push(b'\n');
             summary.count(d);
@@ -189,23 +243,19 @@ pub fn route_stream(
     Ok(summary)
 }
 
-fn decide_chunk(pipeline: &Pipeline, chunk: &[(u64, Line)], jobs: usize, now: Option<DateTime<Utc>>) -> Vec<Decision> {
-    let decide = |(n, line): &(u64, Line)| -> Decision {
+fn decide_chunk(pipeline: &Pipeline, chunk: &[(u64, Line)], jobs: usize, now: Option<DateTime<Utc>>) -> Vec<(Decision, bool)> {
+    let decide = |(n, line): &(u64, Line)| -> (Decision, bool) {
         let now = now.unwrap_or_else(Utc::now);
         match line {
-            Line::Text(t) => decide_line(pipeline, *n, t, now),
-            Line::Bad(why) => {
-                let mut d = Decision::error_record(format!("line {n}"), None, format!("line {n}: {why}"));
-                d.line = Some(*n);
-                d
-            }
+            Line::Text(t) => decide_text(pipeline, *n, t, now),
+            Line::Bad(why) => (Decision::error_record(format!("line {n}"), Some(*n), format!("line {n}: {why}")), false),
         }
     };
     if jobs == 1 || chunk.len() == 1 {
         return chunk.iter().map(decide).collect();
     }
     let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<Decision>> = (0..chunk.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<(Decision, bool)>> = (0..chunk.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs.min(chunk.len()))
             .map(|_| {
@@ -256,6 +306,16 @@ mod tests {
         assert!(got[3].starts_with("B:line is 13 bytes"));
         assert_eq!(got[4], "T:last");
         assert_eq!(got.len(), 5);
+    }
+
+    #[test]
+    fn recent_ids_flag_duplicates_within_the_window() {
+        let mut r = RecentIds::new(2);
+        assert_eq!(r.first_seen("a", 1), None);
+        assert_eq!(r.first_seen("a", 2), Some(1));
+        assert_eq!(r.first_seen("b", 3), None);
+        assert_eq!(r.first_seen("c", 4), None); // "a" leaves the window
+        assert_eq!(r.first_seen("a", 5), None);
     }
 
     #[test]

@@ -20,15 +20,14 @@
 pub mod batch;
 pub mod bindings;
 pub mod builtin;
-pub mod config;
 pub mod contract;
 pub mod convert;
-pub mod input;
-pub mod model;
 pub mod pipeline;
 pub mod plugin;
 pub mod runtime;
 pub mod sandbox;
+
+pub use cxr_model::{config, input, model};
 
 pub use config::{InstanceMode, Limits, PipelineConfig};
 pub use model::{Decision, Interaction};

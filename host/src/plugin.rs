@@ -120,6 +120,14 @@ pub struct Instance {
 impl PluginComponent {
     /// Compiles and checks a component. `origin` names it in errors (a path or `builtin:x`).
     pub fn load(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Arc<Self>> {
+        let max = (runtime.limits.max_component_mb as usize) << 20;
+        if bytes.len() > max {
+            bail!(
+                "{origin} is {:.1} MiB, over the {} MiB limit for a plugin (limits.max_component_mb)",
+                bytes.len() as f64 / (1 << 20) as f64,
+                runtime.limits.max_component_mb
+            );
+        }
         check_header(bytes).with_context(|| format!("{origin} cannot be loaded"))?;
         let component = Component::new(&runtime.engine, bytes)
             .map_err(|e| anyhow!("{origin} is not a valid WebAssembly component: {e:#}"))?;
@@ -292,6 +300,9 @@ fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, runtime: &Runt
         Some(Trap::OutOfFuel) => format!("{what}: ran out of fuel (limit {})", budget.fuel(runtime)),
         Some(Trap::Interrupt) => format!("{what}: exceeded its deadline of {} ms", budget.timeout_ms(runtime)),
         Some(Trap::StackOverflow) => format!("{what}: stack overflow"),
+        Some(Trap::MemoryOutOfBounds) => {
+            format!("{what}: trapped: out-of-bounds memory access (a stack overflow or a bad pointer)")
+        }
         Some(Trap::UnreachableCodeReached) => format!("{what}: trapped (the plugin panicked or aborted)"),
         Some(trap) => format!("{what}: trapped: {trap}"),
         None => format!("{what}: {}", e.root_cause()),

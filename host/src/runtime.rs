@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Cache, CacheConfig, Config, Engine, OptLevel};
+use wasmtime::{Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
 /// Milliseconds per epoch tick: hook deadlines are measured in ticks.
 pub const EPOCH_TICK_MS: u64 = 1;
@@ -40,6 +40,16 @@ impl Runtime {
             cache.with_directory(dir);
             let cache = Cache::new(cache).map_err(|e| anyhow!("using compile cache {}: {e:#}", dir.display()))?;
             config.cache(Some(cache));
+        }
+        if limits.pool_instances > 0 {
+            let n = limits.pool_instances;
+            let mut pool = PoolingAllocationConfig::default();
+            pool.total_component_instances(n)
+                .total_core_instances(n * 8)
+                .total_memories(n * 2)
+                .total_tables(n * 4)
+                .max_memory_size((limits.memory_mb as usize) << 20);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
         config
             .wasm_component_model(true)

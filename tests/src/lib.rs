@@ -1,7 +1,8 @@
 //! Helpers for the end-to-end tests: paths of the test components and
 //! pipelines built around them.
 
-use cxr_host::{Pipeline, PipelineConfig, Runtime, builtin, input::parse_interaction, model::Interaction};
+use cxr_host::batch::{BatchOptions, route_stream};
+use cxr_host::{Decision, Pipeline, PipelineConfig, Runtime, builtin, input::parse_interaction, model::Interaction};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -62,3 +63,54 @@ pub fn ix(json: &str) -> Interaction {
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().into()
 }
+
+/// Limits for hostile tests: no fuel, a 1 s deadline (generous, so a busy
+/// machine cannot make a well-behaved call miss it), 32 MiB.
+pub const LIMITS: &str = "fuel = 0\ntimeout_ms = 1000\nmemory_mb = 32";
+
+/// A batch of good interactions with bad ones (body containing `BAD`) mixed in.
+pub fn batch(n: usize) -> Vec<u8> {
+    let mut out = String::new();
+    for i in 0..n {
+        let body = if i % 5 == 2 { "BAD: please help with my invoice" } else { "Where is my parcel? It is late." };
+        out.push_str(&format!("{{\"id\":\"I-{i}\",\"channel\":\"email\",\"body\":\"{body}\"}}\n"));
+    }
+    out.into_bytes()
+}
+
+pub fn run_batch(p: &Pipeline, input: &[u8]) -> Vec<Decision> {
+    let mut out = Vec::new();
+    let opts = BatchOptions { now: Some(now()), ..BatchOptions::default() };
+    let summary = route_stream(p, input, &mut out, &opts, |_| {}).unwrap();
+    let decisions: Vec<Decision> = out
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(summary.lines as usize, decisions.len());
+    decisions
+}
+
+/// Runs a batch of 20 through a pipeline whose `role` is the hostile plugin
+/// misbehaving on the bad ones (`BAD` in the body) and checks: bad ones fell back with `expect` in the error,
+/// good ones were routed normally, ids in order.
+pub fn check_batch(role: Role, mode: &str, expect: &str) -> Vec<Decision> {
+    let p = hostile_pipeline(role, mode, Some("BAD"), LIMITS);
+    let decisions = run_batch(&p, &batch(20));
+    assert_eq!(decisions.len(), 20);
+    for (i, d) in decisions.iter().enumerate() {
+        assert_eq!(d.id, format!("I-{i}"), "output keeps input order");
+        let route = d.route.as_ref().expect("every interaction gets a route");
+        if i % 5 == 2 {
+            let err = d.error.as_deref().unwrap_or_else(|| panic!("{mode}: I-{i} should have failed: {d:#?}"));
+            assert!(err.contains(expect), "{mode}: error {err:?} should mention {expect:?}");
+            assert!(route.fallback);
+            assert_eq!(route.queue, "triage");
+        } else {
+            assert!(d.error.is_none(), "{mode}: good interaction I-{i} failed: {:?}", d.error);
+            assert!(!route.fallback);
+        }
+    }
+    decisions
+}
+

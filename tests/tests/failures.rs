@@ -1,57 +1,8 @@
 //! Plugins that trap, loop or misbehave yield the fallback decision with a
 //! precise error; the rest of a batch is decided normally; nothing is lost.
 
-use cxr_e2e::{Role, hostile_pipeline, ix, now, reference_with};
-use cxr_host::batch::{BatchOptions, route_stream};
-use cxr_host::{Decision, Pipeline};
+use cxr_e2e::{LIMITS, Role, check_batch, hostile_pipeline, ix, now, reference_with, run_batch};
 use std::time::{Duration, Instant};
-
-const LIMITS: &str = "fuel = 0\ntimeout_ms = 100\nmemory_mb = 32";
-
-/// A batch of good interactions with bad ones (body containing `BAD`) mixed in.
-fn batch(n: usize) -> Vec<u8> {
-    let mut out = String::new();
-    for i in 0..n {
-        let body = if i % 5 == 2 { "BAD: please help with my invoice" } else { "Where is my parcel? It is late." };
-        out.push_str(&format!("{{\"id\":\"I-{i}\",\"channel\":\"email\",\"body\":\"{body}\"}}\n"));
-    }
-    out.into_bytes()
-}
-
-fn run_batch(p: &Pipeline, input: &[u8]) -> Vec<Decision> {
-    let mut out = Vec::new();
-    let opts = BatchOptions { now: Some(now()), ..BatchOptions::default() };
-    let summary = route_stream(p, input, &mut out, &opts, |_| {}).unwrap();
-    let decisions: Vec<Decision> = out
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap())
-        .collect();
-    assert_eq!(summary.lines as usize, decisions.len());
-    decisions
-}
-
-/// Runs the batch and checks: bad ones fell back with `expect` in the error,
-/// good ones were routed normally, ids in order.
-fn check_batch(role: Role, mode: &str, expect: &str) -> Vec<Decision> {
-    let p = hostile_pipeline(role, mode, Some("BAD"), LIMITS);
-    let decisions = run_batch(&p, &batch(20));
-    assert_eq!(decisions.len(), 20);
-    for (i, d) in decisions.iter().enumerate() {
-        assert_eq!(d.id, format!("I-{i}"), "output keeps input order");
-        let route = d.route.as_ref().expect("every interaction gets a route");
-        if i % 5 == 2 {
-            let err = d.error.as_deref().unwrap_or_else(|| panic!("{mode}: I-{i} should have failed: {d:#?}"));
-            assert!(err.contains(expect), "{mode}: error {err:?} should mention {expect:?}");
-            assert!(route.fallback);
-            assert_eq!(route.queue, "triage");
-        } else {
-            assert!(d.error.is_none(), "{mode}: good interaction I-{i} failed: {:?}", d.error);
-            assert!(!route.fallback);
-        }
-    }
-    decisions
-}
 
 #[test]
 fn a_trapping_plugin_gets_the_fallback() {
@@ -66,7 +17,7 @@ fn a_looping_plugin_is_stopped_at_its_deadline() {
     let d = p.decide(&ix(r#"{"id":"L-1","body":"hello"}"#), now());
     let took = started.elapsed();
     let err = d.error.as_deref().expect("the loop is reported");
-    assert!(err.contains("deadline of 100 ms"), "{err}");
+    assert!(err.contains("deadline of 1000 ms"), "{err}");
     assert!(err.contains("priority hook of plugin `cxr-test-hostile`"), "{err}");
     assert!(d.route.as_ref().unwrap().fallback);
     // The loop never ends by itself: being here at all proves it was stopped.

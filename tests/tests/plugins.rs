@@ -62,3 +62,61 @@ fn a_bad_plugin_config_is_refused_at_load() {
     assert!(err.contains("rejected its configuration"), "{err}");
     assert!(err.contains("no_such_key"), "{err}");
 }
+
+/// A component exporting `names` as instances with one no-op function each,
+/// and importing `imports` (instance names with one function each).
+fn fake_component(exports: &[&str], imports: &[&str]) -> Vec<u8> {
+    let mut wat = String::from("(component\n");
+    for (i, name) in imports.iter().enumerate() {
+        wat.push_str(&format!("  (import {name:?} (instance $imp{i} (export \"f\" (func))))\n"));
+    }
+    wat.push_str("  (core module $m (func (export \"f\")))\n  (core instance $ci (instantiate $m))\n");
+    wat.push_str("  (func $f (canon lift (core func $ci \"f\")))\n");
+    for (i, name) in exports.iter().enumerate() {
+        wat.push_str(&format!("  (instance $e{i} (export \"info\" (func $f)))\n  (export {name:?} (instance $e{i}))\n"));
+    }
+    wat.push(')');
+    wat::parse_str(&wat).expect("test component assembles")
+}
+
+#[test]
+fn a_component_of_another_contract_version_is_refused() {
+    let bytes = fake_component(&["cxr:plugin/lifecycle@0.2.0", "cxr:plugin/sentiment@0.2.0"], &[]);
+    let err = load(&bytes).unwrap_err();
+    assert!(err.contains("different version of the plugin contract"), "{err}");
+    assert!(err.contains("cxr:plugin/lifecycle@0.2.0"), "{err}");
+}
+
+#[test]
+fn a_component_of_another_package_is_refused() {
+    let bytes = fake_component(&["acme:rules/engine@1.0.0"], &[]);
+    let err = load(&bytes).unwrap_err();
+    assert!(err.contains("is not a cxr plugin"), "{err}");
+    assert!(err.contains("acme:rules/engine@1.0.0"), "{err}");
+}
+
+#[test]
+fn a_component_importing_what_the_host_does_not_offer_is_refused() {
+    let bytes = fake_component(
+        &["cxr:plugin/lifecycle@0.1.0", "cxr:plugin/sentiment@0.1.0"],
+        &["evil:net/raw-socket@1.0.0"],
+    );
+    let err = load(&bytes).unwrap_err();
+    assert!(err.contains("imports something the host does not provide"), "{err}");
+    assert!(err.contains("evil:net/raw-socket@1.0.0"), "{err}");
+}
+
+#[test]
+fn a_component_with_the_right_names_but_wrong_types_is_refused() {
+    let bytes = fake_component(&["cxr:plugin/lifecycle@0.1.0", "cxr:plugin/sentiment@0.1.0"], &[]);
+    let err = load(&bytes).unwrap_err();
+    assert!(err.contains("does not match cxr:plugin@0.1.0"), "{err}");
+}
+
+#[test]
+fn a_far_too_large_component_is_refused_before_compiling() {
+    let mut bytes = b"\0asm\x0d\0\x01\0".to_vec();
+    bytes.resize(51 << 20, 0);
+    let err = load(&bytes).unwrap_err();
+    assert!(err.contains("over the 50 MiB limit"), "{err}");
+}

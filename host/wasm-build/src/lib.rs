@@ -51,7 +51,9 @@ pub fn build_plugins(crates: &[PluginCrate<'_>]) -> BTreeMap<String, PathBuf> {
             .env("CARGO_PROFILE_RELEASE_LTO", "true")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
             .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3")
-            .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+            .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
+            // wasm SIMD: memchr, regex and hashing use it; wasmtime compiles it natively.
+            .env("RUSTFLAGS", "-C target-feature=+simd128");
         for p in &packages {
             cmd.arg("-p").arg(p);
         }

@@ -13,7 +13,7 @@ const MIN_LETTERS: usize = 20;
 const MIN_CONFIDENCE: f64 = 0.5;
 /// Bytes of the body given to the detector: enough to be sure, and a bound
 /// on the cost of long transcripts.
-const MAX_DETECT_BYTES: usize = 1024;
+const MAX_DETECT_BYTES: usize = 320;
 
 /// ISO 639-1 codes of every language whatlang knows. Norwegian Bokmål is
 /// reported as `no`, the code platforms use most.

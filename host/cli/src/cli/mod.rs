@@ -1,9 +1,13 @@
 //! Command-line arguments and the verbs.
 
+mod bench;
+mod diff;
 mod inspect;
+mod new;
 mod route;
 mod run;
 mod setup;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -16,7 +20,9 @@ pub const EXIT_FAILURE: u8 = 1;
 const AFTER_HELP: &str = "\
 Exit status:
   0  success (routed batches count bad input lines as error records, not failures)
-  1  the command failed: unreadable input file, invalid pipeline or plugin
+  1  the command failed: unreadable input file, invalid pipeline or plugin;
+     `cxr test`: a case or invariant failed, or a case file could not be read;
+     `cxr diff --fail-on`: a gated field changed
   2  invalid command-line usage
 
 Environment:
@@ -45,6 +51,10 @@ pub enum Command {
     Route(route::RouteArgs),
     Run(run::RunArgs),
     Inspect(inspect::InspectArgs),
+    Test(test::TestArgs),
+    Diff(diff::DiffArgs),
+    Bench(bench::BenchArgs),
+    New(new::NewArgs),
 }
 
 /// Runs the chosen verb.
@@ -53,5 +63,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Route(a) => route::run(a),
         Command::Run(a) => run::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Test(a) => test::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::New(a) => new::run(a),
     }
 }

@@ -4,10 +4,13 @@ use super::setup::PipelineArgs;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use cxr_host::batch::{BatchOptions, BatchSummary, route_stream};
+use cxr_ops::progress::{self, CountingReader};
+use cxr_ops::report::{self, route::DecisionTap, route::RouteMeta};
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
 /// Decide every interaction of a JSON Lines file, one decision per line, in order.
 ///
@@ -16,7 +19,7 @@ use std::process::ExitCode;
 /// that cannot be read gets an error record naming the line and the problem.
 /// A summary goes to stderr at the end.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr route examples/interactions.jsonl\n  cxr route --pipeline my.toml -o decisions.jsonl inbox.jsonl\n  cat inbox.jsonl | cxr route - --now 2026-11-22T10:00:00Z")]
+#[command(after_help = "Examples:\n  cxr route examples/interactions.jsonl\n  cxr route --pipeline my.toml -o decisions.jsonl inbox.jsonl\n  cat inbox.jsonl | cxr route - --now 2026-11-22T10:00:00Z\n  cxr route examples/interactions.jsonl -o decisions.jsonl --report report.html")]
 pub struct RouteArgs {
     /// JSON Lines input, or `-` for stdin.
     pub input: PathBuf,
@@ -37,20 +40,29 @@ pub struct RouteArgs {
     /// No summary or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also write a self-contained HTML report (queues, disciplines,
+    /// priorities, sentiment, fallbacks and errors, slowest plugins) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 pub fn run(args: RouteArgs) -> Result<ExitCode> {
     let pipeline = args.pipeline.load()?;
-    let reader: Box<dyn io::BufRead> = if args.input.as_os_str() == "-" {
-        Box::new(BufReader::new(io::stdin().lock()))
+    let from_stdin = args.input.as_os_str() == "-";
+    let (reader, size): (Box<dyn io::BufRead>, Option<u64>) = if from_stdin {
+        (Box::new(BufReader::new(io::stdin().lock())), None)
     } else {
         let f = File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?;
-        Box::new(BufReader::with_capacity(1 << 16, f))
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(BufReader::with_capacity(1 << 16, f)), size)
     };
+    let reader = CountingReader::new(reader);
+    let consumed = reader.counter();
     let writer: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    let mut tap = DecisionTap::new(writer);
     let mut opts = BatchOptions {
         max_line_bytes: args.max_line_bytes,
         now: args.pipeline.now,
@@ -59,15 +71,28 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
     if let Some(j) = args.jobs {
         opts.jobs = j.max(1);
     }
-    let show_progress = !args.quiet && io::stderr().is_terminal();
-    let summary = route_stream(&pipeline, reader, writer, &opts, |s| {
-        if show_progress {
-            eprint!("\r{} decided, {:.0}/s", s.lines, s.rate());
-        }
-    })
-    .context("routing the batch")?;
-    if show_progress {
-        eprint!("\r\x1b[2K");
+    let bar = progress::bar(size, true, progress::wanted(args.quiet));
+    let counting = args.report.is_some();
+    let summary = {
+        // Decisions pass through the tap (which counts them for the report) only when a report is wanted.
+        let sink: &mut dyn Write = if counting { &mut tap } else { tap.inner_mut() };
+        route_stream(&pipeline, reader, sink, &opts, |s| {
+            bar.set_position(consumed.load(Ordering::Relaxed));
+            bar.set_message(format!("{} decided, {:.0}/s", s.lines, s.rate()));
+        })
+    };
+    bar.finish_and_clear();
+    let summary = summary.context("routing the batch")?;
+    if let Some(path) = &args.report {
+        let meta = RouteMeta {
+            input: if from_stdin { "stdin".to_string() } else { args.input.display().to_string() },
+            pipeline: pipeline_name(&args.pipeline),
+            now: args.pipeline.now.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            seconds: summary.elapsed.as_secs_f64(),
+            threads: opts.jobs,
+        };
+        std::fs::write(path, report::route::render(&tap.stats, &meta))
+            .with_context(|| format!("writing the report to {}", path.display()))?;
     }
     if !args.quiet {
         if args.json_summary {
@@ -75,8 +100,23 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
         } else {
             print_summary(&summary, opts.jobs);
         }
+        if let Some(path) = &args.report {
+            eprintln!("report: {}", path.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The pipeline as the user chose it, for the report.
+fn pipeline_name(p: &PipelineArgs) -> String {
+    let mut name = match &p.pipeline {
+        Some(path) => path.display().to_string(),
+        None => "reference (built in)".to_string(),
+    };
+    for plugin in &p.plugin {
+        name.push_str(&format!(" + {}", plugin.display()));
+    }
+    name
 }
 
 fn print_summary(s: &BatchSummary, jobs: usize) {

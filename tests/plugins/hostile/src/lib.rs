@@ -36,12 +36,13 @@ impl Plugin for Hostile {
 }
 
 fn recurse(n: u64) -> u64 {
-    // Not a tail call: each frame keeps a live array.
-    let buf = [n; 64];
-    if n == u64::MAX {
+    // Opaque to the optimiser: each frame keeps a live array and the result
+    // passes through `black_box`, so this cannot become a loop.
+    let buf = std::hint::black_box([n; 64]);
+    if std::hint::black_box(n == u64::MAX) {
         return buf[3];
     }
-    recurse(n + 1).wrapping_add(buf[(n % 64) as usize])
+    std::hint::black_box(recurse(n + 1)) ^ buf[(n % 64) as usize]
 }
 
 impl Hostile {

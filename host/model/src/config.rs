@@ -69,6 +69,14 @@ pub struct Limits {
     /// Deadline for starting an instance and running `configure`, in milliseconds.
     #[serde(default = "Limits::default_setup_timeout_ms")]
     pub setup_timeout_ms: u64,
+    /// Largest component file accepted, in MiB.
+    #[serde(default = "Limits::default_max_component_mb")]
+    pub max_component_mb: u64,
+    /// Pre-allocate slots for this many live instances (wasmtime's pooling
+    /// allocator): much cheaper instantiation, for `isolate` mode; costs
+    /// address space up front. `0` (default) allocates on demand.
+    #[serde(default)]
+    pub pool_instances: u32,
 }
 
 impl Limits {
@@ -93,6 +101,9 @@ impl Limits {
     fn default_setup_timeout_ms() -> u64 {
         5_000
     }
+    fn default_max_component_mb() -> u64 {
+        50
+    }
 }
 
 impl Default for Limits {
@@ -105,6 +116,8 @@ impl Default for Limits {
             log_kb: Self::default_log_kb(),
             setup_fuel: Self::default_setup_fuel(),
             setup_timeout_ms: Self::default_setup_timeout_ms(),
+            max_component_mb: Self::default_max_component_mb(),
+            pool_instances: 0,
         }
     }
 }
@@ -249,6 +262,9 @@ impl PipelineConfig {
         }
         if l.memory_mb == 0 || l.memory_mb > 4096 {
             bail!("limits.memory_mb must be 1..=4096, got {}", l.memory_mb);
+        }
+        if l.pool_instances > 10_000 {
+            bail!("limits.pool_instances must be at most 10000, got {}", l.pool_instances);
         }
         if l.output_kb == 0 {
             bail!("limits.output_kb must be at least 1");

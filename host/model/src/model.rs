@@ -283,3 +283,8 @@ impl Decision {
         }
     }
 }
+
+/// An interaction as one line of JSON (the input contract).
+pub fn to_json(ix: &Interaction) -> String {
+    serde_json::to_string(ix).expect("an interaction always serialises")
+}

@@ -1,0 +1,10 @@
+//! # cxr-model — the cxr data model, without the runtime
+//!
+//! Interactions (input) and decisions (output) as the JSON contracts define
+//! them, reading interactions with errors that name the field, and the
+//! pipeline file. No wasmtime here: services, tools and fuzzers use this
+//! crate alone; `cxr-host` re-exports it.
+
+pub mod config;
+pub mod input;
+pub mod model;

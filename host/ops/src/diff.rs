@@ -1,0 +1,499 @@
+//! What changes between two pipelines deciding the same input: counts per
+//! field, the queue-to-queue matrix, priority shifts, discipline and label
+//! changes, and examples. Deterministic: the same decisions always give the
+//! same diff, in the same order.
+
+use crate::decide::{for_each_chunk, par_map};
+use crate::invariant::summary;
+use crate::style::Style;
+use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
+use cxr_host::{Decision, Pipeline};
+use std::io::BufRead;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A part of a decision the diff compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Queue,
+    Discipline,
+    Level,
+    Label,
+    Rule,
+    Actions,
+    Error,
+}
+
+impl Field {
+    /// Every field, in report order.
+    pub const ALL: [Field; 7] = [
+        Field::Queue,
+        Field::Discipline,
+        Field::Level,
+        Field::Label,
+        Field::Rule,
+        Field::Actions,
+        Field::Error,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Queue => "queue",
+            Field::Discipline => "discipline",
+            Field::Level => "level",
+            Field::Label => "label",
+            Field::Rule => "rule",
+            Field::Actions => "actions",
+            Field::Error => "error",
+        }
+    }
+
+    /// Parses a comma-separated list such as `queue,discipline`.
+    pub fn parse_list(s: &str) -> Result<Vec<Field>> {
+        let mut out = Vec::new();
+        for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match Field::ALL.into_iter().find(|f| f.as_str() == name) {
+                Some(f) if !out.contains(&f) => out.push(f),
+                Some(_) => {}
+                None => {
+                    let known: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
+                    bail!("unknown field {name:?} (expected some of {})", known.join(", "));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// This field's value in a decision, as text (`-` when the decision has none).
+    pub fn value(self, d: &Decision) -> String {
+        let route = d.route.as_ref();
+        match self {
+            Field::Queue => route.map_or("-".to_string(), |r| r.queue.clone()),
+            Field::Discipline => d.discipline.map_or("-", |x| x.as_str()).to_string(),
+            Field::Level => d.priority.as_ref().map_or("-".to_string(), |p| p.level.to_string()),
+            Field::Label => d.sentiment.as_ref().map_or("-", |s| s.label.as_str()).to_string(),
+            Field::Rule => match route {
+                None => "-".to_string(),
+                Some(r) if r.fallback => "(fallback)".to_string(),
+                Some(r) => r.rule.clone().unwrap_or_else(|| "(unnamed)".to_string()),
+            },
+            Field::Actions => {
+                let set: BTreeSet<&str> = route.map(|r| r.actions.iter().map(String::as_str).collect()).unwrap_or_default();
+                format!("[{}]", set.into_iter().collect::<Vec<_>>().join(", "))
+            }
+            Field::Error => match &d.error {
+                None => "none".to_string(),
+                Some(_) => "error".to_string(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One interaction decided differently.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub id: String,
+    pub line: u64,
+    /// Each changed field with its base and candidate values.
+    pub changes: BTreeMap<Field, (String, String)>,
+    /// The base decision in one line.
+    pub base: String,
+    /// The candidate decision in one line.
+    pub candidate: String,
+    /// Reasons only the base gave.
+    pub base_reasons: Vec<String>,
+    /// Reasons only the candidate gave.
+    pub candidate_reasons: Vec<String>,
+}
+
+/// Options for gathering a diff.
+#[derive(Debug, Clone, Copy)]
+pub struct DiffOptions {
+    /// Examples kept per changed field.
+    pub examples: usize,
+    /// Keep every changed interaction (for `--json`).
+    pub keep_all: bool,
+}
+
+/// Everything that changed between the base and the candidate.
+#[derive(Debug, Clone, Default)]
+pub struct Diff {
+    /// Interactions compared.
+    pub total: u64,
+    /// Interactions with at least one changed field.
+    pub changed: u64,
+    /// Changed interactions per field.
+    pub fields: BTreeMap<Field, u64>,
+    /// Interactions moved from one queue (base) to another (candidate).
+    pub queue_moves: BTreeMap<(String, String), u64>,
+    /// Interactions per queue in the base.
+    pub base_queues: BTreeMap<String, u64>,
+    /// Interactions per queue in the candidate.
+    pub candidate_queues: BTreeMap<String, u64>,
+    /// Priority level shift (candidate − base; negative is more urgent) → count, for -3..=3.
+    pub level_shift: BTreeMap<i8, u64>,
+    pub discipline_moves: BTreeMap<(String, String), u64>,
+    pub label_moves: BTreeMap<(String, String), u64>,
+    /// The first changed interactions per field.
+    pub examples: BTreeMap<Field, Vec<Change>>,
+    /// Every changed interaction, when `keep_all` was set.
+    pub interactions: Vec<Change>,
+}
+
+impl Diff {
+    /// An empty diff.
+    pub fn new() -> Self {
+        Diff {
+            fields: Field::ALL.into_iter().map(|f| (f, 0)).collect(),
+            level_shift: (-3..=3).map(|s| (s, 0)).collect(),
+            ..Diff::default()
+        }
+    }
+
+    /// Adds one interaction as the base and the candidate decided it.
+    pub fn add(&mut self, base: &Decision, candidate: &Decision, opts: DiffOptions) {
+        self.total += 1;
+        let q0 = Field::Queue.value(base);
+        let q1 = Field::Queue.value(candidate);
+        *self.base_queues.entry(q0.clone()).or_default() += 1;
+        *self.candidate_queues.entry(q1.clone()).or_default() += 1;
+        if let (Some(p0), Some(p1)) = (&base.priority, &candidate.priority) {
+            let shift = (p1.level as i8 - p0.level as i8).clamp(-3, 3);
+            *self.level_shift.entry(shift).or_default() += 1;
+        }
+        let changes: BTreeMap<Field, (String, String)> = Field::ALL
+            .into_iter()
+            .filter_map(|f| {
+                let (a, b) = (f.value(base), f.value(candidate));
+                (a != b).then_some((f, (a, b)))
+            })
+            .collect();
+        if changes.is_empty() {
+            return;
+        }
+        self.changed += 1;
+        for (field, (a, b)) in &changes {
+            *self.fields.entry(*field).or_default() += 1;
+            let moves = match field {
+                Field::Queue => Some(&mut self.queue_moves),
+                Field::Discipline => Some(&mut self.discipline_moves),
+                Field::Label => Some(&mut self.label_moves),
+                _ => None,
+            };
+            if let Some(m) = moves {
+                *m.entry((a.clone(), b.clone())).or_default() += 1;
+            }
+        }
+        let base_set: BTreeSet<&String> = base.reasons.iter().collect();
+        let cand_set: BTreeSet<&String> = candidate.reasons.iter().collect();
+        let change = Change {
+            id: candidate.id.clone(),
+            line: candidate.line.or(base.line).unwrap_or(self.total),
+            changes,
+            base: summary(base),
+            candidate: summary(candidate),
+            base_reasons: base.reasons.iter().filter(|r| !cand_set.contains(r)).cloned().collect(),
+            candidate_reasons: candidate.reasons.iter().filter(|r| !base_set.contains(r)).cloned().collect(),
+        };
+        for field in change.changes.keys() {
+            let list = self.examples.entry(*field).or_default();
+            if list.len() < opts.examples {
+                list.push(change.clone());
+            }
+        }
+        if opts.keep_all {
+            self.interactions.push(change);
+        }
+    }
+
+    /// True when any of `fields` changed for some interaction.
+    pub fn any_changed(&self, fields: &[Field]) -> bool {
+        fields.iter().any(|f| self.fields.get(f).copied().unwrap_or(0) > 0)
+    }
+
+    /// Queues that lost interactions (rows of the matrix), sorted.
+    pub fn moved_from(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self.queue_moves.keys().map(|(a, _)| a.as_str()).collect();
+        set.into_iter().collect()
+    }
+
+    /// Queues that gained interactions (columns of the matrix), sorted.
+    pub fn moved_to(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self.queue_moves.keys().map(|(_, b)| b.as_str()).collect();
+        set.into_iter().collect()
+    }
+
+    /// The diff as JSON, with what was compared.
+    pub fn to_json(&self, meta: &DiffMeta) -> Value {
+        let moves = |m: &BTreeMap<(String, String), u64>| -> Vec<Value> {
+            m.iter().map(|((a, b), n)| json!({"from": a, "to": b, "count": n})).collect()
+        };
+        json!({
+            "base": meta.base,
+            "candidate": meta.candidate,
+            "input": meta.input,
+            "now": meta.now,
+            "total": self.total,
+            "changed": self.changed,
+            "fields": self.fields.iter().map(|(f, n)| (f.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "queue_moves": moves(&self.queue_moves),
+            "base_queues": self.base_queues,
+            "candidate_queues": self.candidate_queues,
+            "level_shift": self.level_shift.iter().map(|(s, n)| (format!("{s:+}"), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "discipline_moves": moves(&self.discipline_moves),
+            "label_moves": moves(&self.label_moves),
+            "interactions": self.interactions.iter().map(change_json).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The diff as text for a person.
+    pub fn render_text(&self, meta: &DiffMeta, style: Style) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "{} base {}  vs  candidate {}\n",
+            style.bold("cxr diff:"),
+            meta.base,
+            meta.candidate
+        ));
+        out.push_str(&format!(
+            "input {}: {} interactions, {} changed (decided as of {})\n",
+            meta.input, self.total, self.changed, meta.now
+        ));
+        if self.changed == 0 {
+            out.push_str("no decision changed\n");
+            return out;
+        }
+        out.push_str(&format!("\n{}\n", style.bold("changed fields")));
+        for (f, n) in &self.fields {
+            out.push_str(&format!("  {:<11} {n:>6}\n", f.as_str()));
+        }
+        if !self.queue_moves.is_empty() {
+            out.push_str(&format!("\n{}\n", style.bold("queue moves (rows: base queue, columns: candidate queue)")));
+            out.push_str(&self.queue_matrix_text());
+        }
+        out.push_str(&format!(
+            "\n{}\n",
+            style.bold("priority level shift (candidate - base; negative = more urgent)")
+        ));
+        let max = self.level_shift.values().copied().max().unwrap_or(0).max(1);
+        for (s, n) in &self.level_shift {
+            let bar = "#".repeat(((*n as f64 / max as f64) * 40.0).ceil() as usize);
+            out.push_str(format!("  {s:>+3} {n:>6}  {bar}").trim_end());
+            out.push('\n');
+        }
+        for (title, moves) in [("discipline changes", &self.discipline_moves), ("label changes", &self.label_moves)] {
+            out.push_str(&format!("\n{}\n", style.bold(title)));
+            if moves.is_empty() {
+                out.push_str("  (none)\n");
+            }
+            for ((a, b), n) in moves {
+                out.push_str(&format!("  {a} -> {b}  {n}\n"));
+            }
+        }
+        let examples = self.example_changes();
+        if !examples.is_empty() {
+            out.push_str(&format!("\n{}\n", style.bold("examples")));
+        }
+        for c in examples {
+            out.push_str(&format!("  {} (line {})\n", style.bold(&c.id), c.line));
+            for (field, (a, b)) in &c.changes {
+                out.push_str(&format!("      {:<10} {a} -> {b}\n", field.as_str()));
+            }
+            out.push_str(&format!("      base:      {}\n", c.base));
+            out.push_str(&format!("      candidate: {}\n", c.candidate));
+            for r in &c.base_reasons {
+                out.push_str(&format!("      {} {r}\n", style.fail("-")));
+            }
+            for r in &c.candidate_reasons {
+                out.push_str(&format!("      {} {r}\n", style.pass("+")));
+            }
+        }
+        out
+    }
+
+    /// The examples of every field, each interaction once, in input order.
+    pub fn example_changes(&self) -> Vec<&Change> {
+        let mut seen = BTreeSet::new();
+        let mut list: Vec<&Change> = self
+            .examples
+            .values()
+            .flatten()
+            .filter(|c| seen.insert((c.line, c.id.as_str())))
+            .collect();
+        list.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.id.cmp(&b.id)));
+        list
+    }
+
+    /// The queue matrix as a text table with totals.
+    fn queue_matrix_text(&self) -> String {
+        let rows = self.moved_from();
+        let cols = self.moved_to();
+        let first = rows.iter().map(|r| r.len()).chain(["moved in".len()]).max().unwrap_or(8);
+        let widths: Vec<usize> = cols.iter().map(|c| c.len().max(5)).collect();
+        let mut out = format!("  {:<first$}", "");
+        for (c, w) in cols.iter().zip(&widths) {
+            out.push_str(&format!("  {c:>w$}"));
+        }
+        out.push_str("  | moved out   kept\n");
+        let mut col_totals = vec![0u64; cols.len()];
+        for r in &rows {
+            out.push_str(&format!("  {r:<first$}"));
+            let mut row_total = 0;
+            for (i, (c, w)) in cols.iter().zip(&widths).enumerate() {
+                let n = self.queue_moves.get(&(r.to_string(), c.to_string())).copied().unwrap_or(0);
+                row_total += n;
+                col_totals[i] += n;
+                let cell = if n == 0 { ".".to_string() } else { n.to_string() };
+                out.push_str(&format!("  {cell:>w$}"));
+            }
+            let kept = self.base_queues.get(*r).copied().unwrap_or(0) - row_total;
+            out.push_str(&format!("  | {row_total:>9} {kept:>6}\n"));
+        }
+        out.push_str(&format!("  {:<first$}", "moved in"));
+        for (n, w) in col_totals.iter().zip(&widths) {
+            out.push_str(&format!("  {n:>w$}"));
+        }
+        let total: u64 = col_totals.iter().sum();
+        out.push_str(&format!("  | {total:>9}\n"));
+        out
+    }
+}
+
+/// Decides every line of `reader` with both pipelines at the same `now`
+/// and gathers the differences. `progress` gets the lines done so far.
+pub fn compare(
+    base: &Pipeline,
+    candidate: &Pipeline,
+    reader: impl BufRead,
+    now: DateTime<Utc>,
+    jobs: usize,
+    opts: DiffOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<Diff> {
+    let mut diff = Diff::new();
+    for_each_chunk(reader, |chunk| {
+        let pairs = par_map(chunk, jobs, |line| (line.decide(base, now), line.decide(candidate, now)));
+        for (b, c) in &pairs {
+            diff.add(b, c, opts);
+        }
+        progress(diff.total);
+        Ok(())
+    })?;
+    Ok(diff)
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "id": c.id,
+        "line": c.line,
+        "changes": c.changes.iter().map(|(f, (a, b))| (f.as_str().to_string(), json!({"base": a, "candidate": b}))).collect::<serde_json::Map<_, _>>(),
+        "base": c.base,
+        "candidate": c.candidate,
+        "base_reasons": c.base_reasons,
+        "candidate_reasons": c.candidate_reasons,
+    })
+}
+
+/// What was compared, for the report's header.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffMeta {
+    pub base: String,
+    pub candidate: String,
+    pub input: String,
+    pub now: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxr_host::model::{Discipline, PriorityResult, RouteResult};
+
+    fn d(id: &str, queue: &str, discipline: Discipline, level: u8) -> Decision {
+        let mut d = Decision::error_record(id, Some(1), "x");
+        d.error = None;
+        d.discipline = Some(discipline);
+        d.priority = Some(PriorityResult {
+            level,
+            score: 0,
+            first_response_due: None,
+        });
+        d.route = Some(RouteResult {
+            queue: queue.into(),
+            skills: vec![],
+            language: None,
+            actions: vec![],
+            tags: vec![],
+            rule: Some(queue.into()),
+            fallback: false,
+        });
+        d.reasons = vec![format!("rule {queue}")];
+        d
+    }
+
+    const OPTS: DiffOptions = DiffOptions {
+        examples: 2,
+        keep_all: true,
+    };
+
+    #[test]
+    fn identical_decisions_change_nothing() {
+        let mut diff = Diff::new();
+        let a = d("A", "billing", Discipline::Service, 2);
+        diff.add(&a, &a.clone(), OPTS);
+        assert_eq!(diff.changed, 0);
+        assert!(!diff.any_changed(&Field::ALL));
+        assert_eq!(diff.level_shift[&0], 1);
+    }
+
+    #[test]
+    fn moves_shifts_and_examples_are_counted() {
+        let mut diff = Diff::new();
+        diff.add(&d("A", "orders", Discipline::Service, 3), &d("A", "retention", Discipline::Care, 2), OPTS);
+        diff.add(&d("B", "orders", Discipline::Service, 3), &d("B", "orders", Discipline::Service, 3), OPTS);
+        diff.add(&d("C", "orders", Discipline::Service, 4), &d("C", "retention", Discipline::Care, 1), OPTS);
+        assert_eq!((diff.total, diff.changed), (3, 2));
+        assert_eq!(diff.queue_moves[&("orders".into(), "retention".into())], 2);
+        assert_eq!(diff.discipline_moves[&("service".into(), "care".into())], 2);
+        assert_eq!(diff.level_shift[&-1], 1);
+        assert_eq!(diff.level_shift[&-3], 1);
+        assert_eq!(diff.fields[&Field::Label], 0);
+        assert!(diff.any_changed(&[Field::Queue]));
+        assert!(!diff.any_changed(&[Field::Label]));
+        let ex = &diff.examples[&Field::Queue][0];
+        assert_eq!(ex.id, "A");
+        assert_eq!(ex.base_reasons, ["rule orders"]);
+        assert_eq!(ex.candidate_reasons, ["rule retention"]);
+        let meta = DiffMeta {
+            base: "a".into(),
+            candidate: "b".into(),
+            input: "in.jsonl".into(),
+            now: "t".into(),
+        };
+        let text = diff.render_text(&meta, Style::plain());
+        assert!(text.contains("3 interactions, 2 changed"), "{text}");
+        assert!(text.contains("service -> care  2"), "{text}");
+        // The matrix row: 2 moved out of orders, 1 kept.
+        assert!(text.lines().any(|l| l.trim_start().starts_with("orders") && l.ends_with("|         2      1")), "{text}");
+        let j = diff.to_json(&meta);
+        assert_eq!(j["queue_moves"][0], json!({"from": "orders", "to": "retention", "count": 2}));
+        assert_eq!(j["interactions"].as_array().unwrap().len(), 2);
+        assert_eq!(j["level_shift"]["-3"], 1);
+    }
+
+    #[test]
+    fn field_lists_parse_and_reject_typos() {
+        assert_eq!(Field::parse_list("queue, discipline,queue").unwrap(), [Field::Queue, Field::Discipline]);
+        assert!(Field::parse_list("queue,colour").unwrap_err().to_string().contains("colour"));
+    }
+}

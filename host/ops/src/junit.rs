@@ -1,0 +1,155 @@
+//! JUnit XML for CI systems: one `testsuite` per case file, one `testcase`
+//! per case or invariant, a `failure` with expected vs actual when it fails.
+
+use crate::testing::{Detail, FileResult, Totals};
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole run as a JUnit XML document.
+pub fn render(files: &[FileResult]) -> String {
+    let totals = Totals::of(files);
+    let seconds: f64 = files.iter().map(|f| f.seconds).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"cxr test\" tests=\"{}\" failures=\"{}\" time=\"{seconds:.3}\">\n",
+        totals.passed + totals.failed,
+        totals.failed
+    ));
+    for f in files {
+        let failed = f.results.iter().filter(|r| !r.passed).count() + usize::from(f.error.is_some());
+        let tests = f.results.len() + usize::from(f.error.is_some());
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" time=\"{:.3}\">\n",
+            xml_escape(&f.file),
+            f.seconds
+        ));
+        if let Some(e) = &f.error {
+            out.push_str(&format!(
+                "    <testcase classname=\"{0}\" name=\"load case file\" time=\"0\">\n      <failure message=\"the case file could not be run\" type=\"load\">{1}</failure>\n    </testcase>\n",
+                xml_escape(&f.file),
+                xml_escape(e)
+            ));
+        }
+        for r in &f.results {
+            out.push_str(&format!(
+                "    <testcase classname=\"{}\" name=\"{}: {}\" time=\"{:.3}\"",
+                xml_escape(&f.file),
+                r.kind,
+                xml_escape(&r.name),
+                r.seconds
+            ));
+            if r.passed {
+                out.push_str("/>\n");
+                continue;
+            }
+            let (message, body) = failure_text(&r.detail);
+            out.push_str(&format!(
+                ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+                xml_escape(&message),
+                r.kind,
+                xml_escape(&body)
+            ));
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// A one-line message and the full details of a failure.
+fn failure_text(detail: &Detail) -> (String, String) {
+    match detail {
+        Detail::Error { error } => (error.lines().next().unwrap_or_default().to_string(), error.clone()),
+        Detail::Case {
+            id,
+            mismatches,
+            decision,
+            reasons,
+        } => {
+            let message = mismatches
+                .iter()
+                .map(|m| format!("{}: expected {}, actual {}", m.field, m.expected, m.actual))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut body = format!("{message}\ndecision {id}: {decision}\nreasons:\n");
+            for r in reasons {
+                body.push_str(&format!("  - {r}\n"));
+            }
+            (message, body)
+        }
+        Detail::Invariant { property, input, outcome } => {
+            let message = if outcome.checked == 0 {
+                format!("no interaction of {input} matched: nothing was checked")
+            } else {
+                format!("{} of {} interactions violate: {property}", outcome.violation_count, outcome.checked)
+            };
+            let mut body = format!("{message}\n");
+            for v in &outcome.violations {
+                body.push_str(&format!("{} (line {}): {}\n", v.id, v.line, v.message));
+            }
+            (message, body)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expect::Mismatch;
+    use crate::testing::TestResult;
+
+    #[test]
+    fn failures_carry_expected_and_actual_and_text_is_escaped() {
+        let files = vec![FileResult {
+            file: "cases/a&b.toml".into(),
+            pipeline: "default".into(),
+            now: None,
+            error: None,
+            results: vec![TestResult {
+                kind: "case",
+                name: "<script>".into(),
+                passed: false,
+                seconds: 0.0,
+                detail: Detail::Case {
+                    id: "c1".into(),
+                    mismatches: vec![Mismatch {
+                        field: "queue".into(),
+                        expected: "billing".into(),
+                        actual: "orders".into(),
+                    }],
+                    decision: "queue orders".into(),
+                    reasons: vec!["keyword \"x\"".into()],
+                },
+            }],
+            seconds: 0.0,
+        }];
+        let xml = render(&files);
+        assert!(xml.contains("<testsuites name=\"cxr test\" tests=\"1\" failures=\"1\""), "{xml}");
+        assert!(xml.contains("<testsuite name=\"cases/a&amp;b.toml\""), "{xml}");
+        assert!(xml.contains("name=\"case: &lt;script&gt;\""), "{xml}");
+        assert!(xml.contains("message=\"queue: expected billing, actual orders\""), "{xml}");
+        assert!(xml.contains("keyword &quot;x&quot;"), "{xml}");
+        assert!(!xml.contains("<script>"));
+    }
+
+    #[test]
+    fn control_characters_are_replaced() {
+        assert_eq!(xml_escape("a\u{1}b\n"), "a\u{FFFD}b\n");
+    }
+}

@@ -1,0 +1,167 @@
+//! Untrusted plugins cannot take the host down, escape the sandbox, or make
+//! it lose an interaction. Each hostile behaviour runs through the real
+//! pipeline inside a batch of good interactions (see `check_batch`).
+
+use cxr_e2e::{Role, check_batch, hostile_pipeline, ix, now};
+use std::time::Instant;
+
+#[test]
+fn an_infinite_loop_is_stopped_within_twice_its_deadline() {
+    let p = hostile_pipeline(Role::Sentiment, "loop", None, "fuel = 0\ntimeout_ms = 250");
+    for i in 0..3 {
+        let started = Instant::now();
+        let d = p.decide(&ix(&format!(r#"{{"id":"L-{i}","body":"x"}}"#)), now());
+        let took = started.elapsed().as_millis();
+        assert!(d.error.as_deref().unwrap().contains("exceeded its deadline of 250 ms"));
+        // The bound the limit promises: stopped within twice the deadline.
+        assert!(took < 500, "loop stopped after {took} ms");
+    }
+}
+
+#[test]
+fn unbounded_recursion_is_a_stack_overflow_not_a_crash() {
+    // Rust keeps its stack in linear memory: overflowing it is an
+    // out-of-bounds access, caught by the sandbox like any other.
+    check_batch(Role::Sentiment, "recursion", "out-of-bounds memory access (a stack overflow or a bad pointer)");
+}
+
+#[test]
+fn memory_growth_past_the_cap_is_stopped() {
+    check_batch(Role::Priority, "oom", "memory limit of 32 MiB exceeded");
+}
+
+#[test]
+fn huge_outputs_are_rejected() {
+    check_batch(Role::Sentiment, "huge-output", "over the 256 KiB limit");
+    check_batch(Role::Router, "huge-output", "routing output is 1888900 bytes, over the 256 KiB limit");
+    check_batch(Role::Router, "huge-string", "over the 256 KiB limit");
+}
+
+#[test]
+fn out_of_contract_values_are_rejected_with_the_field() {
+    check_batch(Role::Sentiment, "score-7", "sentiment.score 7.3 is outside [-1, 1]");
+    check_batch(Role::Sentiment, "score-nan", "sentiment.score is NaN");
+    check_batch(Role::Priority, "level-9", "priority.level 9 is outside 1..=4");
+    check_batch(Role::Router, "empty-queue", "route.queue is empty");
+    check_batch(Role::Router, "long-queue", "route.queue is 10240 bytes long");
+}
+
+#[test]
+fn a_panic_is_contained() {
+    check_batch(Role::Priority, "panic", "the plugin panicked or aborted");
+}
+
+/// The error text a probe mode reports from inside the sandbox.
+fn probe(mode: &str) -> String {
+    let p = hostile_pipeline(Role::Sentiment, mode, None, "fuel = 0\ntimeout_ms = 1000");
+    let d = p.decide(&ix(r#"{"id":"probe","body":"x"}"#), now());
+    d.error.unwrap_or_else(|| panic!("probe {mode} reported nothing"))
+}
+
+#[test]
+fn files_are_not_reachable() {
+    let e = probe("read-file");
+    assert!(e.contains("PROBE read-file: denied"), "{e}");
+}
+
+#[test]
+fn the_environment_is_empty() {
+    // The test process has variables (PATH, CARGO_*); the plugin sees none.
+    assert!(std::env::vars().count() > 0);
+    let e = probe("env");
+    assert!(e.contains("PROBE env: 0 variables"), "{e}");
+}
+
+#[test]
+fn the_clock_is_the_decision_time() {
+    let e = probe("clock");
+    assert!(e.contains(&format!("PROBE clock: {}", now().timestamp_millis())), "{e}");
+}
+
+#[test]
+fn randomness_is_seeded_and_replays() {
+    let a = probe("random");
+    let b = probe("random");
+    assert!(a.contains("PROBE random: "), "{a}");
+    assert_eq!(a, b, "two fresh sandboxes see the same random numbers");
+}
+
+#[test]
+fn sockets_cannot_be_opened() {
+    let e = probe("socket");
+    assert!(e.contains("PROBE socket: denied"), "{e}");
+}
+
+#[test]
+fn a_log_flood_is_capped_and_the_decision_stands() {
+    let p = hostile_pipeline(Role::Sentiment, "log-flood", None, "fuel = 0\ntimeout_ms = 20000\nlog_kb = 4");
+    let d = p.decide(&ix(r#"{"id":"flood","body":"Where is my order?"}"#), now());
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert!(!d.route.unwrap().fallback);
+}
+
+#[test]
+fn a_slow_plugin_within_its_budget_is_not_cut_off() {
+    let p = hostile_pipeline(Role::Priority, "slow", None, "fuel = 0\ntimeout_ms = 5000");
+    let d = p.decide(&ix(r#"{"id":"slow","body":"hello"}"#), now());
+    assert!(d.error.is_none(), "{:?}", d.error);
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn memory_comes_back_after_ten_thousand_traps() {
+    let p = hostile_pipeline(Role::Sentiment, "panic", None, "fuel = 0\ntimeout_ms = 1000\nmemory_mb = 16");
+    let input = ix(r#"{"id":"T","body":"x"}"#);
+    for _ in 0..1_000 {
+        assert!(p.decide(&input, now()).error.is_some());
+    }
+    let before = rss_kib();
+    for _ in 0..9_000 {
+        assert!(p.decide(&input, now()).error.is_some());
+    }
+    let after = rss_kib();
+    // Each trap drops a store with a 16 MiB-capable memory; none may pile up.
+    assert!(after < before + 16 * 1024, "RSS grew from {before} KiB to {after} KiB over 9000 traps");
+}
+
+#[test]
+fn failing_closed_gives_an_error_record_without_a_route() {
+    let p = cxr_e2e::reference_with(|t| t.replace("[priority]\nplugin = \"builtin:priority\"", &format!(
+        "[priority]\nplugin = {:?}\nconfig = {{ mode = \"panic\" }}\non_failure = \"error\"", cxr_e2e::HOSTILE_WASM
+    )));
+    let d = p.decide(&ix(r#"{"id":"FC","body":"hello"}"#), now());
+    assert!(d.route.is_none() && d.discipline.is_none(), "{d:#?}");
+    assert!(d.error.as_deref().unwrap().contains("panicked"));
+}
+
+#[test]
+fn repeated_failures_quarantine_the_plugin_then_it_is_retried() {
+    let p = cxr_e2e::reference_with(|t| t.replace("[sentiment]\nplugin = \"builtin:sentiment\"", &format!(
+        "[sentiment]\nplugin = {:?}\nconfig = {{ mode = \"panic\", when = \"BAD\" }}\nquarantine_after = 3\nquarantine_secs = 1", cxr_e2e::HOSTILE_WASM
+    )));
+    let bad = ix(r#"{"id":"Q","body":"BAD"}"#);
+    let good = ix(r#"{"id":"G","body":"Where is my parcel?"}"#);
+    for _ in 0..3 {
+        assert!(p.decide(&bad, now()).error.unwrap().contains("panicked"));
+    }
+    // Quarantined: even a good interaction is not given to the plugin.
+    let q = p.decide(&good, now());
+    assert!(q.error.as_deref().unwrap().contains("quarantined after 3 consecutive failures"), "{:?}", q.error);
+    assert!(q.route.unwrap().fallback);
+    let stats = p.stats();
+    assert_eq!(stats[0].quarantines, 1);
+    assert!(stats[0].quarantined);
+    // After the cool-down the plugin is tried again and works.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = p.decide(&good, now());
+    assert!(again.error.is_none(), "{:?}", again.error);
+    assert!(!p.stats()[0].quarantined);
+}
