@@ -4,6 +4,7 @@
 use cxr_guest::Interaction;
 use std::borrow::Cow;
 use std::fmt;
+use crate::stopwords::StopWords;
 use whatlang::{Detector, Lang};
 
 /// Letters a text needs before a detection is trusted (unless whatlang
@@ -172,6 +173,7 @@ impl fmt::Display for Effective {
 pub struct Languages {
     default: String,
     detector: Option<Detector>,
+    stop_words: StopWords,
 }
 
 impl fmt::Debug for Languages {
@@ -195,6 +197,7 @@ impl Languages {
                 "default_language: '{default_language}' is not a two- or three-letter language code"
             )
         })?;
+        let mut stop_words = StopWords::new(&[]);
         let detector = if detect {
             let codes: Vec<&str> = match allowlist {
                 Some(list) => list.iter().map(String::as_str).collect(),
@@ -212,11 +215,16 @@ impl Languages {
                     langs.push(lang);
                 }
             }
+            stop_words = StopWords::new(&langs);
             Some(Detector::with_allowlist(langs))
         } else {
             None
         };
-        Ok(Languages { default, detector })
+        Ok(Languages {
+            default,
+            detector,
+            stop_words,
+        })
     }
 
     /// The effective language of `input`: the given one when it is a valid
@@ -247,6 +255,10 @@ impl Languages {
             Some(subject) if !subject.is_empty() => Cow::Owned(format!("{subject}\n{body}")),
             _ => Cow::Borrowed(body),
         };
+        // Most messages name their language in their commonest words.
+        if let Some(guess) = self.stop_words.guess(&text) {
+            return Some(guess);
+        }
         let letters = text
             .chars()
             .filter(|c| c.is_alphabetic())

@@ -18,6 +18,7 @@ mod explain;
 mod keywords;
 mod language;
 mod rules;
+mod stopwords;
 
 use compile::Compiler;
 use config::ConfigSpec;
