@@ -6,6 +6,7 @@ mod inspect;
 mod new;
 mod route;
 mod run;
+mod serve;
 mod setup;
 mod test;
 
@@ -51,6 +52,7 @@ pub enum Command {
     Route(route::RouteArgs),
     Run(run::RunArgs),
     Inspect(inspect::InspectArgs),
+    Serve(serve::ServeArgs),
     Test(test::TestArgs),
     Diff(diff::DiffArgs),
     Bench(bench::BenchArgs),
@@ -63,6 +65,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Route(a) => route::run(a),
         Command::Run(a) => run::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Test(a) => test::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Bench(a) => bench::run(a),

@@ -34,6 +34,10 @@ pub struct RouteArgs {
     /// Largest accepted input line, in bytes; longer lines get an error record.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_line_bytes: usize,
+    /// How many recent ids are remembered to flag a repeated id as an error
+    /// record (0 turns the check off).
+    #[arg(long, default_value_t = 100_000)]
+    pub duplicate_window: usize,
     /// Print the summary as JSON (on stderr).
     #[arg(long)]
     pub json_summary: bool,
@@ -65,6 +69,7 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
     let mut tap = DecisionTap::new(writer);
     let mut opts = BatchOptions {
         max_line_bytes: args.max_line_bytes,
+        duplicate_window: args.duplicate_window,
         now: args.pipeline.now,
         ..BatchOptions::default()
     };

@@ -1,0 +1,138 @@
+//! Error responses: a status, a JSON body `{"error": ..., "field": ...}`
+//! naming the field or header at fault when there is one, and the kind
+//! counted in `cxr_http_errors_total`.
+
+use crate::metrics::ErrorKind;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cxr_host::input::InputError;
+use serde::Serialize;
+
+/// A request that could not be answered with a decision.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The input field or header at fault, when known.
+    pub field: Option<String>,
+    /// Seconds after which a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u32>,
+}
+
+/// The JSON body of an error response.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    pub error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, kind: ErrorKind, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            kind,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
+    /// 400: the request is malformed.
+    pub fn bad_request(message: impl Into<String>, field: Option<&str>) -> Self {
+        ApiError {
+            field: field.map(str::to_string),
+            ..Self::new(StatusCode::BAD_REQUEST, ErrorKind::BadInput, message)
+        }
+    }
+
+    /// 400 for an interaction that cannot be read, naming the field.
+    pub fn input(e: &InputError) -> Self {
+        let field = match e {
+            InputError::Field { field, .. } => Some(field.as_str()),
+            InputError::Json(_) | InputError::NotAnObject(_) => None,
+        };
+        Self::bad_request(e.to_string(), field)
+    }
+
+    /// 404: no such tenant.
+    pub fn unknown_tenant(name: &str) -> Self {
+        ApiError {
+            field: Some(crate::api::TENANT_HEADER.to_string()),
+            ..Self::new(StatusCode::NOT_FOUND, ErrorKind::UnknownTenant, format!("unknown tenant {name:?}"))
+        }
+    }
+
+    /// 404: no such route.
+    pub fn no_route(method: &str, path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorKind::NotFound,
+            format!("no route for {method} {path} (see /openapi.json)"),
+        )
+    }
+
+    /// 413: the body is over the limit.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::TooLarge,
+            format!("request body is over the {limit}-byte limit (--max-body-bytes)"),
+        )
+    }
+
+    /// 503 with `Retry-After: 1`: every decision slot is busy.
+    pub fn saturated(slots: usize) -> Self {
+        ApiError {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorKind::Saturated,
+                format!("server busy: all {slots} decision slots are in use (--max-concurrency); retry shortly"),
+            )
+        }
+    }
+
+    /// 503: the request ran past its deadline.
+    pub fn deadline(ms: u128) -> Self {
+        ApiError {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorKind::Deadline,
+                format!("request exceeded its deadline of {ms} ms (--deadline-ms)"),
+            )
+        }
+    }
+
+    /// 401: missing or wrong admin token.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorKind::Unauthorized,
+            "admin routes need `Authorization: Bearer TOKEN` with the server's --admin-token",
+        )
+    }
+
+    /// 500: a fault of the server itself (never a plugin's: that is a fallback decision).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: &self.message,
+            field: self.field.as_deref(),
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        // The access-log layer counts the error by kind.
+        response.extensions_mut().insert(self.kind);
+        response
+    }
+}

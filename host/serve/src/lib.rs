@@ -1,0 +1,98 @@
+//! # cxr-serve — cxr as an HTTP service
+//!
+//! Serves decisions over HTTP for platforms written in any language:
+//! `POST /v1/decide`, `POST /v1/decide/batch`, `GET /healthz`, `GET /readyz`,
+//! `GET /metrics` and `GET /openapi.json` (the document is
+//! `docs/openapi.json`). One pipeline per tenant, chosen by `X-Tenant`;
+//! hot reload that never drops a request; shadow pipelines compared on live
+//! traffic; bounded concurrency, body size and time per request.
+//!
+//! ```no_run
+//! use cxr_serve::{AppState, ServeOptions, TenantSource, serve, signals};
+//! # async fn run() -> anyhow::Result<()> {
+//! let state = AppState::load(TenantSource::default(), ServeOptions::default())?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! signals::reload_on_sighup(state.clone())?;
+//! serve(listener, state, signals::shutdown_signal()).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod batch;
+pub mod error;
+pub mod metrics;
+pub mod shadow;
+pub mod signals;
+pub mod state;
+pub mod tenants;
+
+pub use state::{AppState, ServeOptions};
+pub use tenants::{ReloadReport, TenantSource};
+
+use anyhow::Context as _;
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+
+/// Serves the API on `listener` until `shutdown` resolves, then stops
+/// accepting connections, lets in-flight requests finish (for at most the
+/// drain timeout) and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = api::router(state.clone());
+    let drain = state.options().drain_timeout;
+    let (began, drain_began) = tokio::sync::oneshot::channel::<()>();
+    let draining = state.clone();
+    let graceful = async move {
+        shutdown.await;
+        draining.begin_drain();
+        tracing::info!("draining in-flight requests");
+        let _ = began.send(());
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(graceful).into_future();
+    let drain_timeout = async move {
+        match drain_began.await {
+            Ok(()) => tokio::time::sleep(drain).await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = drain_timeout => {
+            tracing::warn!(seconds = drain.as_secs_f64(), "drain timeout: closing the connections still open");
+            Ok(())
+        }
+    }
+}
+
+/// Runs a server on a tokio runtime of its own, on `addr`, until SIGTERM or
+/// Ctrl-C; SIGHUP reloads. `on_listening` is called with the bound address
+/// once connections are accepted. Returns after the drain.
+pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let options = state.options().clone();
+    // Decisions run on the blocking pool, bounded by the decision and shadow
+    // slots; two more threads for reloads.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("cxr-serve")
+        .max_blocking_threads(options.max_concurrency.max(1) + options.shadow_concurrency.max(1) + 2)
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
+        let local = listener.local_addr()?;
+        signals::reload_on_sighup(state.clone()).context("listening for SIGHUP")?;
+        tracing::info!(address = %local, tenants = state.tenants().tenants.len(), "listening");
+        on_listening(local);
+        serve(listener, state, signals::shutdown_signal()).await.context("serving HTTP")
+    })?;
+    // Decisions still running past their request's deadline get the drain
+    // timeout to finish.
+    runtime.shutdown_timeout(options.drain_timeout);
+    tracing::info!("stopped");
+    Ok(())
+}
