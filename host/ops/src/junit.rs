@@ -3,23 +3,9 @@
 
 use crate::testing::{Detail, FileResult, Totals};
 
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// XML needs the same escaping as HTML (`&#39;` is valid in both; control
+/// characters XML 1.0 forbids become U+FFFD).
+use crate::report::escape as xml_escape;
 
 /// The whole run as a JUnit XML document.
 pub fn render(files: &[FileResult]) -> String {
