@@ -153,19 +153,20 @@ fn decide_text(pipeline: &Pipeline, n: u64, text: &str, now: DateTime<Utc>) -> (
     (d, has_id)
 }
 
-/// Remembers the most recent ids of a batch to flag duplicates.
+/// Remembers the most recent ids of a batch to flag duplicates. Ids are kept
+/// as 64-bit hashes, so memory is fixed by the window, not by id lengths.
 struct RecentIds {
     window: usize,
-    lines: HashMap<String, u64>,
-    order: VecDeque<String>,
+    lines: HashMap<u64, u64>,
+    order: VecDeque<u64>,
 }
 
 impl RecentIds {
     fn new(window: usize) -> Self {
         RecentIds {
             window,
-            lines: HashMap::new(),
-            order: VecDeque::new(),
+            lines: HashMap::with_capacity(window.min(1 << 20)),
+            order: VecDeque::with_capacity(window.min(1 << 20)),
         }
     }
 
@@ -174,7 +175,12 @@ impl RecentIds {
         if self.window == 0 {
             return None;
         }
-        if let Some(&first) = self.lines.get(id) {
+        let key = {
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(id, &mut h);
+            std::hash::Hasher::finish(&h)
+        };
+        if let Some(&first) = self.lines.get(&key) {
             return Some(first);
         }
         if self.order.len() == self.window
@@ -182,8 +188,8 @@ impl RecentIds {
         {
             self.lines.remove(&old);
         }
-        self.lines.insert(id.to_string(), line);
-        self.order.push_back(id.to_string());
+        self.lines.insert(key, line);
+        self.order.push_back(key);
         None
     }
 }
