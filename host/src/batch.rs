@@ -165,7 +165,9 @@ impl RecentIds {
     fn new(window: usize) -> Self {
         RecentIds {
             window,
-            lines: HashMap::with_capacity(window.min(1 << 20)),
+            // Twice the window: with at most half the table in use, removals
+            // and inserts rehash in place instead of growing the table.
+            lines: HashMap::with_capacity(window.min(1 << 20) * 2),
             order: VecDeque::with_capacity(window.min(1 << 20)),
         }
     }
