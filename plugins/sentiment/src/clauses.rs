@@ -54,11 +54,26 @@ pub(crate) fn sentences(doc: &Doc, units: &[Unit], weight: &mut [f32], question:
                 None => weight[c..e].iter_mut().for_each(|w| *w *= BEFORE_CONTRAST),
             }
         }
-        if let Some(end) = units.get(e) {
-            let t = &doc.tokens[end.first];
-            if end.kind == Kind::Mark && t.quest > 0 && t.excl == 0 {
-                question[s..e].iter_mut().for_each(|q| *q = true);
+        let (asked, exclaimed) = match units.get(e) {
+            Some(end) if end.kind == Kind::Mark => {
+                let t = &doc.tokens[end.first];
+                (t.quest > 0 && t.excl == 0, t.excl > 0)
             }
+            _ => (false, false),
+        };
+        let asks = first_word.is_some_and(|f| asks_question(units, f, e));
+        if asks && !exclaimed {
+            question[s..e].iter_mut().for_each(|q| *q = true);
+        } else if asked {
+            // "the tracking hasn't moved in 6 days, is my parcel lost?": the
+            // question is the clause that asks; what comes before is said
+            let from = (s..e)
+                .rev()
+                .find(|&c| {
+                    units[c].kind == Kind::Sep && c + 1 < e && asks_question(units, c + 1, e)
+                })
+                .map_or(s, |c| c + 1);
+            question[from..e].iter_mut().for_each(|q| *q = true);
         }
         prev = Some((s, e));
         s = e + 1;
@@ -67,6 +82,21 @@ pub(crate) fn sentences(doc: &Doc, units: &[Unit], weight: &mut [f32], question:
         if u.subject {
             *w *= SUBJECT_WEIGHT;
         }
+    }
+}
+
+/// Whether a sentence that starts at word unit `f` (and ends before `e`)
+/// asks a question without a question mark: "how do I ...", "can you ...",
+/// "is there ..." — but not "what a joke" or "how rude".
+fn asks_question(units: &[Unit], f: usize, e: usize) -> bool {
+    let first = &units[f];
+    let Some(next) = units.get(f + 1).filter(|_| f + 1 < e) else {
+        return false;
+    };
+    if first.entry.has(flag::WH) {
+        next.kind == Kind::Word && !next.entry.is_sentiment() && !next.entry.has(flag::FILLER)
+    } else {
+        first.entry.has(flag::AUX) && next.entry.has(flag::SUBJECT)
     }
 }
 

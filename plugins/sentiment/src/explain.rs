@@ -10,6 +10,8 @@ use crate::tokenize::{Doc, Kind, tf};
 const ALPHA: f32 = 15.0;
 /// At most this many cues are returned.
 pub(crate) const MAX_CUES: usize = 5;
+/// The strongest sources looked at for cues (equal texts merge).
+const CANDIDATES: usize = 4 * MAX_CUES;
 /// The label band the host's `SentimentLabel::from_score` uses.
 const DEFAULT_BAND: f64 = 0.05;
 /// Confidence never goes above this: rules are rules.
@@ -24,14 +26,8 @@ enum Source {
 }
 
 /// Builds the result. `history` is the valence carried over from the last
-/// inbound message; confidence is capped at `cap`.
-pub(crate) fn sentiment(
-    doc: &Doc,
-    analysis: &Analysis,
-    history: f32,
-    band: f64,
-    cap: f64,
-) -> Sentiment {
+/// inbound message.
+pub(crate) fn sentiment(doc: &Doc, analysis: &Analysis, history: f32, band: f64) -> Sentiment {
     let total = analysis.total + history;
     let norm = (total * total + ALPHA).sqrt();
     let score = round(f64::from(total / norm), 4).clamp(-1.0, 1.0);
@@ -39,7 +35,7 @@ pub(crate) fn sentiment(
     Sentiment {
         score,
         label,
-        confidence: round(confidence(doc, analysis, label).min(cap), 3),
+        confidence: round(confidence(doc, analysis, label), 3),
         cues: cues(doc, analysis, history, norm),
     }
 }
@@ -61,31 +57,52 @@ pub(crate) fn label(score: f64, band: f64) -> SentimentLabel {
 /// contribution / sqrt(x² + 15), so that the weights of all contributions
 /// add up to the score. Equal texts are merged.
 fn cues(doc: &Doc, analysis: &Analysis, history: f32, norm: f32) -> Vec<Cue> {
-    let mut sources: Vec<(f32, Source)> = analysis
+    // the strongest sources, strongest first (ties in text order), without allocating
+    let mut top = [(0.0f32, Source::History); CANDIDATES];
+    let mut len = 0;
+    let sources = analysis
         .contributions
         .iter()
         .enumerate()
         .map(|(i, c)| (c.value, Source::Term(i)))
-        .collect();
-    sources.push((analysis.punctuation, Source::Punctuation));
-    sources.push((history, Source::History));
-    sources.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        .chain([
+            (analysis.punctuation, Source::Punctuation),
+            (history, Source::History),
+        ]);
+    for (value, source) in sources {
+        let mut at = len;
+        while at > 0 && value.abs() > top[at - 1].0.abs() {
+            at -= 1;
+        }
+        if at < CANDIDATES {
+            let end = (len + 1).min(CANDIDATES);
+            top.copy_within(at..end - 1, at + 1);
+            top[at] = (value, source);
+            len = end;
+        }
+    }
 
     let mut out: Vec<Cue> = Vec::with_capacity(MAX_CUES);
-    for &(value, source) in sources.iter().take(4 * MAX_CUES) {
+    // each text is written here first: only the cues kept are allocated
+    let mut text = String::with_capacity(64);
+    for &(value, source) in &top[..len] {
         let weight = f64::from(value / norm);
         if weight.abs() < 0.005 {
             break;
         }
-        let text = match source {
-            Source::Term(i) => term_text(doc, analysis, i),
-            Source::Punctuation => punctuation_text(doc),
-            Source::History => "earlier message".to_string(),
-        };
+        text.clear();
+        match source {
+            Source::Term(i) => term_text(doc, analysis, i, &mut text),
+            Source::Punctuation => punctuation_text(doc, &mut text),
+            Source::History => text.push_str("earlier message"),
+        }
         if let Some(cue) = out.iter_mut().find(|c| c.text == text) {
             cue.weight += weight;
         } else if out.len() < MAX_CUES {
-            out.push(Cue { text, weight });
+            out.push(Cue {
+                text: text.as_str().to_owned(),
+                weight,
+            });
         }
     }
     for cue in &mut out {
@@ -96,10 +113,10 @@ fn cues(doc: &Doc, analysis: &Analysis, history: f32, norm: f32) -> Vec<Cue> {
     out
 }
 
-/// The matched words of a contribution, lower case, modifiers included.
-fn term_text(doc: &Doc, analysis: &Analysis, i: usize) -> String {
+/// Writes the matched words of a contribution, lower case, modifiers
+/// included.
+fn term_text(doc: &Doc, analysis: &Analysis, i: usize, text: &mut String) {
     let c = &analysis.contributions[i];
-    let mut text = String::new();
     for t in &doc.tokens[c.first..=c.last] {
         match t.kind {
             Kind::Word | Kind::Number | Kind::Symbol => {
@@ -115,23 +132,22 @@ fn term_text(doc: &Doc, analysis: &Analysis, i: usize) -> String {
     if c.note == Note::Sarcasm {
         text.push_str(" (sarcasm)");
     }
-    text
 }
 
-/// "!!!" / "??" as the punctuation cue.
-fn punctuation_text(doc: &Doc) -> String {
+/// Writes "!!!" / "??", the punctuation cue.
+fn punctuation_text(doc: &Doc, text: &mut String) {
     let st = &doc.stats;
-    let mut text = "!".repeat(st.excl.min(3) as usize);
+    text.extend(std::iter::repeat_n('!', st.excl.min(3) as usize));
     if st.quest > 1 {
-        text.push_str(&"?".repeat(st.quest.min(3) as usize));
+        text.extend(std::iter::repeat_n('?', st.quest.min(3) as usize));
     }
-    text
 }
 
 /// Confidence in [0, 1]: grows with the amount of evidence and with how
 /// well the cues agree, shrinks for short texts and for texts whose words
 /// are mostly unknown. A text with no cue is confidently neutral only when
-/// it is long enough and made of known English words.
+/// it asks or requests something, is long enough and is made of known
+/// English words.
 fn confidence(doc: &Doc, analysis: &Analysis, label: SentimentLabel) -> f64 {
     let st = &doc.stats;
     let terms = (st.words + st.symbols) as f32;
@@ -140,7 +156,10 @@ fn confidence(doc: &Doc, analysis: &Analysis, label: SentimentLabel) -> f64 {
     }
     let coverage = (st.known + st.symbols) as f32 / terms;
     let coverage_f = (coverage / 0.4).min(1.0);
-    let neutral = 0.15 + 0.4 * (terms / 8.0).min(1.0) * coverage_f;
+    // a question or request without any cue is a reliable neutral; a
+    // statement without one may be an implicit complaint or praise
+    let open = if analysis.request { 0.45 } else { 0.2 };
+    let neutral = 0.15 + open * (terms / 8.0).min(1.0) * coverage_f;
     let evidence = analysis.evidence;
     if evidence < 1e-6 {
         return f64::from(neutral);
@@ -149,7 +168,8 @@ fn confidence(doc: &Doc, analysis: &Analysis, label: SentimentLabel) -> f64 {
     let net: f32 = analysis.contributions.iter().map(|c| c.value).sum();
     let agreement = (net.abs() / evidence).clamp(0.0, 1.0);
     let length_f = 0.55 + 0.45 * (terms / 10.0).min(1.0);
-    let mut c = (0.15 + 0.8 * strength * (0.2 + 0.8 * agreement.powf(1.5)))
+    // agreement^1.5, without a call to powf (slow in wasm)
+    let mut c = (0.15 + 0.8 * strength * (0.2 + 0.8 * agreement * agreement.sqrt()))
         * length_f
         * (0.7 + 0.3 * coverage_f);
     if label == SentimentLabel::Neutral {

@@ -16,61 +16,98 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// Role flags of an [`Entry`].
 pub(crate) mod flag {
     /// The entry has a valence (possibly 0 for a neutral phrase).
-    pub const VALENCE: u32 = 1 << 0;
+    pub const VALENCE: u64 = 1 << 0;
     /// Flips and damps a sentiment word up to three tokens later.
-    pub const NEGATOR: u32 = 1 << 1;
+    pub const NEGATOR: u64 = 1 << 1;
     /// "but": the clause before weighs less, the clause after more.
-    pub const BUT: u32 = 1 << 2;
+    pub const BUT: u64 = 1 << 2;
     /// "however": like "but"; at a sentence start it damps the sentence before.
-    pub const HOWEVER: u32 = 1 << 3;
+    pub const HOWEVER: u64 = 1 << 3;
     /// "although": the clause it introduces weighs less.
-    pub const ALTHOUGH: u32 = 1 << 4;
+    pub const ALTHOUGH: u64 = 1 << 4;
     /// A positive word often used sarcastically ("great", "perfect").
-    pub const SARCASM_PRONE: u32 = 1 << 5;
+    pub const SARCASM_PRONE: u64 = 1 << 5;
     /// A word that marks sarcasm before a positive word ("just", "oh", "yeah").
-    pub const SARCASM_MARKER: u32 = 1 << 6;
+    pub const SARCASM_MARKER: u64 = 1 << 6;
     /// A politeness formula ("thanks", "thanks in advance").
-    pub const POLITE: u32 = 1 << 7;
+    pub const POLITE: u64 = 1 << 7;
     /// An English function word (language detection).
-    pub const EN_STOP: u32 = 1 << 8;
+    pub const EN_STOP: u64 = 1 << 8;
     /// An ASCII emoticon, matched on a whole whitespace chunk.
-    pub const EMOTICON: u32 = 1 << 9;
+    pub const EMOTICON: u64 = 1 << 9;
     /// An emoji or emoticon.
-    pub const SYMBOL: u32 = 1 << 10;
+    pub const SYMBOL: u64 = 1 << 10;
     /// A speaker label of the company side in transcripts ("Agent:").
-    pub const AGENT: u32 = 1 << 11;
+    pub const AGENT: u64 = 1 << 11;
     /// A speaker label of the customer side in transcripts ("Caller:").
-    pub const CUSTOMER: u32 = 1 << 12;
+    pub const CUSTOMER: u64 = 1 << 12;
     /// "at all": strengthens a negated sentiment word before it.
-    pub const AT_ALL: u32 = 1 << 13;
+    pub const AT_ALL: u64 = 1 << 13;
     /// "never": with "so"/"this" in between it emphasises instead of flipping.
-    pub const NEVER: u32 = 1 << 14;
+    pub const NEVER: u64 = 1 << 14;
     /// "so", "this", "such" (see [`NEVER`]).
-    pub const NEVER_SO: u32 = 1 << 15;
+    pub const NEVER_SO: u64 = 1 << 15;
     /// "another", "again": a sarcastic positive word is often followed by one.
-    pub const REPEAT: u32 = 1 << 16;
+    pub const REPEAT: u64 = 1 << 16;
     /// A request formula ("please", "could you"): politeness there is not praise.
-    pub const REQUEST: u32 = 1 << 17;
+    pub const REQUEST: u64 = 1 << 17;
     /// A phrase that already contains a negation is not negated again.
-    pub const NO_NEGATE: u32 = 1 << 18;
+    pub const NO_NEGATE: u64 = 1 << 18;
     /// "can't", "doesn't", "won't": on its own ("the label doesn't print")
     /// it reports a failure.
-    pub const FAILURE: u32 = 1 << 19;
+    pub const FAILURE: u64 = 1 << 19;
     /// A verb after which a negation reports no failure ("don't know").
-    pub const NEUTRAL_VERB: u32 = 1 << 20;
+    pub const NEUTRAL_VERB: u64 = 1 << 20;
     /// Conditional or hedged clause ("if", "usually", "will"): no failure,
     /// no waiting complaint.
-    pub const HEDGE: u32 = 1 << 21;
+    pub const HEDGE: u64 = 1 << 21;
     /// A waiting verb ("took", "waited", "been").
-    pub const WAIT: u32 = 1 << 22;
+    pub const WAIT: u64 = 1 << 22;
     /// A short time unit (minutes, hours).
-    pub const TIME_SHORT: u32 = 1 << 23;
+    pub const TIME_SHORT: u64 = 1 << 23;
     /// A long time unit (days, weeks, months).
-    pub const TIME_LONG: u32 = 1 << 24;
+    pub const TIME_LONG: u64 = 1 << 24;
     /// A number written as a word ("five", "several").
-    pub const NUMBER_WORD: u32 = 1 << 25;
+    pub const NUMBER_WORD: u64 = 1 << 25;
     /// "yet": "haven't used it yet" is no failure.
-    pub const YET: u32 = 1 << 26;
+    pub const YET: u64 = 1 << 26;
+    /// "no", "without", "zero": with an expected thing after it ("no
+    /// reply", "without signal") it reports that something is missing.
+    pub const ABSENCE: u64 = 1 << 27;
+    /// Something a customer expects to get: a reply, a refund, signal, power.
+    pub const EXPECTED: u64 = 1 << 28;
+    /// Words that may stand between an absence word and the expected
+    /// thing ("no real answer", "without any warning").
+    pub const FILLER: u64 = 1 << 29;
+    /// "why": a question to a company that starts with it is a complaint.
+    pub const WHY: u64 = 1 << 30;
+    /// "how", "what", "when", "where", "which", "who": at a sentence start
+    /// they ask a question even without a question mark.
+    pub const WH: u64 = 1 << 31;
+    /// "do", "can", "is", ...: at a sentence start and followed by a
+    /// subject ("can you", "is there") they ask a question.
+    pub const AUX: u64 = 1 << 32;
+    /// "you", "i", "it", "there", "my", ...: the subject after [`AUX`].
+    pub const SUBJECT: u64 = 1 << 33;
+    /// The topic of a help-desk question ("outage", "refund", "fee"): in a
+    /// question it says what the question is about, not how one feels.
+    pub const TOPIC: u64 = 1 << 34;
+    /// "since": "down since 6am" reports an ongoing problem.
+    pub const SINCE: u64 = 1 << 35;
+    /// A point in time after "since" ("monday", "yesterday", "the update").
+    pub const TIMEPOINT: u64 = 1 << 36;
+    /// "for": "down for three days" reports an ongoing problem.
+    pub const FOR: u64 = 1 << 37;
+    /// A positive phrase that customers mostly mean sarcastically when the
+    /// rest of the message complains ("thanks a lot", "love how").
+    pub const SARCASM_PHRASE: u64 = 1 << 38;
+    /// "a", "an": a number in "took a week", "waited an hour".
+    pub const ARTICLE: u64 = 1 << 39;
+    /// Prepositions and adverbs: after "not" / "never" they do not name a
+    /// failed action ("not to be missed", "not since", "never once").
+    pub const NOT_VERB: u64 = 1 << 40;
+    /// "nobody", "no one": nobody at the desk, on the phone, in the chat.
+    pub const NOBODY: u64 = 1 << 41;
 }
 
 /// What the lexicon knows about one word or phrase.
@@ -81,7 +118,7 @@ pub(crate) struct Entry {
     /// Booster (> 0) or dampener (< 0) scalar, 0 when the word is neither.
     pub booster: f32,
     /// [`flag`] bits.
-    pub flags: u32,
+    pub flags: u64,
     /// Bit set of the covered foreign languages this is a function word of.
     pub lang: u8,
     phrase_start: u32,
@@ -90,7 +127,7 @@ pub(crate) struct Entry {
 
 impl Entry {
     /// Whether any of the given flag bits is set.
-    pub fn has(&self, bits: u32) -> bool {
+    pub fn has(&self, bits: u64) -> bool {
         self.flags & bits != 0
     }
 
@@ -185,10 +222,20 @@ impl Lexicon {
         &self.entries[id as usize]
     }
 
-    /// The phrases starting with the word of `entry`, longest first.
+    /// The phrases starting with the word of `entry`, by second word, then
+    /// longest first.
     pub(crate) fn phrases_of(&self, entry: &Entry) -> &[Phrase] {
         let start = entry.phrase_start as usize;
         &self.phrases[start..start + entry.phrase_len as usize]
+    }
+
+    /// The phrases starting with the words `first` (an entry) and `second`
+    /// (an id), longest first.
+    pub(crate) fn phrases_with(&self, first: &Entry, second: u32) -> &[Phrase] {
+        let group = self.phrases_of(first);
+        let lo = group.partition_point(|p| p.ids[1] < second);
+        let hi = lo + group[lo..].partition_point(|p| p.ids[1] == second);
+        &group[lo..hi]
     }
 
     /// Number of distinct words and phrases.
@@ -288,8 +335,11 @@ impl Builder {
                 }
             }
         }
-        lex.phrases
-            .sort_by(|a, b| a.ids[0].cmp(&b.ids[0]).then(b.ids.len().cmp(&a.ids.len())));
+        lex.phrases.sort_by(|a, b| {
+            (a.ids[0], a.ids[1])
+                .cmp(&(b.ids[0], b.ids[1]))
+                .then(b.ids.len().cmp(&a.ids.len()))
+        });
         let mut i = 0;
         while i < lex.phrases.len() {
             let first = lex.phrases[i].ids[0];
@@ -368,7 +418,14 @@ mod tests {
         let still = lex.entry(lex.lookup("still"));
         let phrases = lex.phrases_of(still);
         assert!(phrases.len() > 5);
-        assert!(phrases.windows(2).all(|w| w[0].ids.len() >= w[1].ids.len()));
+        assert!(phrases.windows(2).all(|w| w[0].ids[1] <= w[1].ids[1]));
+        let no = lex.phrases_with(still, lex.lookup("no"));
+        assert!(
+            no.len() >= 3,
+            "still no, still no refund, still no reply ..."
+        );
+        assert!(no.iter().all(|p| p.ids[1] == lex.lookup("no")));
+        assert!(no.windows(2).all(|w| w[0].ids.len() >= w[1].ids.len()));
     }
 
     #[test]

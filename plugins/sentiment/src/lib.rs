@@ -1,19 +1,24 @@
 //! # cxr-sentiment — rule-based sentiment for customer messages
 //!
 //! A VADER-style scorer (Hutto & Gilbert 2014) tuned to what customers
-//! write to a help desk: a lexicon of about 1,500 words, emoji, emoticons
+//! write to a help desk: a lexicon of about 2,300 words, emoji, emoticons
 //! and help-desk phrases ("charged twice", "still no reply", "works now"),
 //! with rules for negation, boosters and dampeners, contrast ("but",
-//! "although"), ALL-CAPS and elongated words, `!`/`?`, questions, sarcasm
-//! ("great, another delay"), politeness formulas and transcript speakers.
+//! "although"), ALL-CAPS and elongated words, `!`/`?`, questions (with or
+//! without a question mark), sarcasm ("great, another delay", "thanks a
+//! lot"), politeness formulas, transcript speakers, and complaints without
+//! a sentiment word ("no reply", "down since 6am", "why is my bill higher").
 //!
 //! The compound score is VADER's x / sqrt(x² + 15) in [-1, 1]; every cue
 //! carries its share of that score. Texts that are not English get a
-//! neutral result with low confidence (emoji aside): the plugin does not
-//! guess in languages it does not cover.
+//! neutral result with low confidence: the plugin does not guess in
+//! languages it does not cover.
 //!
 //! Everything is built once in [`Plugin::configure`]; a call tokenizes the
-//! subject and body once and makes a handful of allocations.
+//! subject and body once, in buffers reused from call to call, and
+//! allocates little more than its result.
+
+use std::cell::RefCell;
 
 use cxr_guest::{Context, Interaction, Plugin, PluginError, Sentiment, SentimentHook};
 
@@ -32,7 +37,6 @@ mod vocab;
 pub use config::Config;
 
 use lexicon::{BuildError, Lexicon};
-use rules::Analysis;
 use tokenize::Doc;
 
 /// Share of the last inbound message's valence carried into the score.
@@ -41,10 +45,6 @@ const HISTORY_WEIGHT: f32 = 0.2;
 const HISTORY_CAP: f32 = 1.0;
 /// Confidence of the neutral result for a text in another language.
 const FOREIGN_CONFIDENCE: f64 = 0.15;
-/// Confidence cap when a foreign text is scored from its emoji alone.
-const FOREIGN_EMOJI_CONFIDENCE: f64 = 0.3;
-/// |valence| from which an emoji counts as unambiguous.
-const UNAMBIGUOUS_EMOJI: f32 = 1.5;
 
 /// The sentiment plugin: a lexicon compiled from the shipped word list and
 /// the operator's `extra_lexicon`, and the label band.
@@ -78,74 +78,94 @@ impl Plugin for SentimentPlugin {
 
 impl SentimentHook for SentimentPlugin {
     fn score(&self, input: &Interaction, _ctx: &Context) -> Result<Sentiment, PluginError> {
-        let mut doc =
-            Doc::with_capacity(input.body.len() + input.subject.as_ref().map_or(0, String::len));
-        if let Some(subject) = input.subject.as_deref() {
-            doc.push_text(subject, &self.lexicon, true);
-        }
-        doc.push_text(&input.body, &self.lexicon, false);
-        let analysis = rules::analyze(&doc, &self.lexicon);
-        if lang::is_foreign(&doc.stats, input.language.as_deref()) {
-            return Ok(self.foreign(&doc, analysis));
-        }
-        let history = self.history(input);
-        Ok(explain::sentiment(
-            &doc,
-            &analysis,
-            history,
-            self.neutral_band,
-            1.0,
-        ))
+        Ok(with_scratch(|scratch| {
+            let history = self.history(input, scratch);
+            let Scratch {
+                doc,
+                buffers,
+                analysis,
+            } = scratch;
+            doc.clear();
+            if let Some(subject) = input.subject.as_deref() {
+                doc.push_text(subject, &self.lexicon, true);
+            }
+            doc.push_text(&input.body, &self.lexicon, false);
+            if lang::is_foreign(&doc.stats, input.language.as_deref()) {
+                return Sentiment::neutral(FOREIGN_CONFIDENCE);
+            }
+            rules::analyze(doc, &self.lexicon, buffers, analysis);
+            explain::sentiment(doc, analysis, history, self.neutral_band)
+        }))
     }
 }
 
 impl SentimentPlugin {
     /// Scores a bare text (no subject, history or language code).
     pub fn score_text(&self, text: &str) -> Sentiment {
-        let mut doc = Doc::with_capacity(text.len());
-        doc.push_text(text, &self.lexicon, false);
-        let analysis = rules::analyze(&doc, &self.lexicon);
-        if lang::is_foreign(&doc.stats, None) {
-            return self.foreign(&doc, analysis);
-        }
-        explain::sentiment(&doc, &analysis, 0.0, self.neutral_band, 1.0)
-    }
-
-    /// A text in a language the lexicon does not cover: neutral with low
-    /// confidence, unless strong emoji say something on their own.
-    fn foreign(&self, doc: &Doc, mut analysis: Analysis) -> Sentiment {
-        analysis
-            .contributions
-            .retain(|c| c.symbol && c.value.abs() >= UNAMBIGUOUS_EMOJI);
-        if analysis.contributions.is_empty() {
-            return Sentiment::neutral(FOREIGN_CONFIDENCE);
-        }
-        let sum: f32 = analysis.contributions.iter().map(|c| c.value).sum();
-        analysis.evidence = analysis.contributions.iter().map(|c| c.value.abs()).sum();
-        analysis.punctuation = 0.0;
-        analysis.total = sum;
-        explain::sentiment(
-            doc,
-            &analysis,
-            0.0,
-            self.neutral_band,
-            FOREIGN_EMOJI_CONFIDENCE,
-        )
+        with_scratch(|scratch| {
+            let Scratch {
+                doc,
+                buffers,
+                analysis,
+            } = scratch;
+            doc.clear();
+            doc.push_text(text, &self.lexicon, false);
+            if lang::is_foreign(&doc.stats, None) {
+                return Sentiment::neutral(FOREIGN_CONFIDENCE);
+            }
+            rules::analyze(doc, &self.lexicon, buffers, analysis);
+            explain::sentiment(doc, analysis, 0.0, self.neutral_band)
+        })
     }
 
     /// A light carry-over from the customer's last inbound message.
-    fn history(&self, input: &Interaction) -> f32 {
+    fn history(&self, input: &Interaction, scratch: &mut Scratch) -> f32 {
         let Some(last) = input.inbound_history().last() else {
             return 0.0;
         };
-        let mut doc = Doc::with_capacity(last.body.len());
+        let Scratch {
+            doc,
+            buffers,
+            analysis,
+        } = scratch;
+        doc.clear();
         doc.push_text(&last.body, &self.lexicon, false);
         if lang::is_foreign(&doc.stats, None) {
             return 0.0;
         }
-        let total = rules::analyze(&doc, &self.lexicon).total;
-        (HISTORY_WEIGHT * total).clamp(-HISTORY_CAP, HISTORY_CAP)
+        rules::analyze(doc, &self.lexicon, buffers, analysis);
+        (HISTORY_WEIGHT * analysis.total).clamp(-HISTORY_CAP, HISTORY_CAP)
     }
+}
+
+/// Buffers reused from call to call: a call then allocates little more
+/// than its result.
+#[derive(Default)]
+struct Scratch {
+    doc: Doc,
+    buffers: rules::Buffers,
+    analysis: rules::Analysis,
+}
+
+/// Buffers grown past this many bytes of text are dropped after the call.
+const SCRATCH_KEEP: usize = 64 << 10;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones if they are in use).
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let out = f(&mut scratch);
+            if scratch.doc.lower.capacity() > SCRATCH_KEEP {
+                *scratch = Scratch::default();
+            }
+            out
+        }
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 cxr_guest::export!(SentimentPlugin: sentiment);

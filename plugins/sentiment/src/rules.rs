@@ -32,6 +32,8 @@ const QUESTION_POSITIVE: f32 = 0.2;
 const QUESTION_NEGATIVE: f32 = 0.8;
 /// Mildly negative words in a question are mostly its topic ("Can I cancel?").
 const QUESTION_TOPIC: f32 = 0.3;
+/// Help-desk topics in a question ("Is there an outage?") barely count.
+const QUESTION_TOPIC_WORD: f32 = 0.1;
 /// A sarcastic positive word counts as this share of its magnitude, negative.
 const SARCASM: f32 = 0.8;
 /// Thanks in a complaint is politeness, not praise.
@@ -44,6 +46,9 @@ const SHOUT: f32 = 1.2;
 const EXCL_INCR: f32 = 0.292;
 /// Per `?` when there are two or more (at most three).
 const QUEST_INCR: f32 = 0.18;
+/// Words of a sentence short enough for a positive word in it to be a
+/// sarcastic aside in a complaint ("great start").
+const SHORT_SENTENCE: usize = 3;
 /// Negative mass that makes a context negative (sarcasm, politeness).
 const NEGATIVE_CONTEXT: f32 = 0.8;
 
@@ -68,8 +73,6 @@ pub(crate) struct Contribution {
     /// Signed valence after every rule.
     pub value: f32,
     pub note: Note,
-    /// The term is an emoji or emoticon.
-    pub symbol: bool,
 }
 
 /// Everything the rules found in one document.
@@ -82,38 +85,69 @@ pub(crate) struct Analysis {
     pub total: f32,
     /// Sum of |contribution|.
     pub evidence: f32,
+    /// The text asks or requests something ("how do I", "please", "?").
+    pub request: bool,
 }
 
-/// Runs every rule over `doc`.
-pub(crate) fn analyze(doc: &Doc, lex: &Lexicon) -> Analysis {
-    let units = unitize(doc, lex);
+/// Per-unit buffers of [`analyze`], kept from call to call so that scoring
+/// does not allocate once they have grown to the usual message size.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Buffers {
+    units: Vec<Unit>,
+    weight: Vec<f32>,
+    question: Vec<bool>,
+    used: Vec<bool>,
+}
+
+/// Runs every rule over `doc`, into `analysis` (whose contributions are
+/// replaced).
+pub(crate) fn analyze(doc: &Doc, lex: &Lexicon, buffers: &mut Buffers, analysis: &mut Analysis) {
+    let Buffers {
+        units,
+        weight,
+        question,
+        used: used_negator,
+    } = buffers;
+    unitize(doc, lex, units);
+    let units = &units[..];
     let n = units.len();
-    let mut weight = vec![1.0f32; n];
-    let mut question = vec![false; n];
-    clauses::sentences(doc, &units, &mut weight, &mut question);
-    clauses::speakers(doc, &units, &mut weight);
+    weight.clear();
+    weight.resize(n, 1.0);
+    question.clear();
+    question.resize(n, false);
+    clauses::sentences(doc, units, weight, question);
+    clauses::speakers(doc, units, weight);
+    let (weight, question) = (&weight[..], &question[..]);
 
     let st = &doc.stats;
     let scene = Scene {
-        units: &units,
-        weight: &weight,
-        question: &question,
+        units,
+        weight,
+        question,
         caps_emphasis: st.caps > 0 && st.caps < st.cased,
         shouting: st.cased >= 3 && st.caps == st.cased,
     };
     let request = units.iter().any(|u| u.entry.has(flag::REQUEST)) || question.iter().any(|&q| q);
 
-    let mut out: Vec<Contribution> = Vec::new();
-    let mut used_negator = vec![false; n];
+    let out = &mut analysis.contributions;
+    out.clear();
+    used_negator.clear();
+    used_negator.resize(n, false);
     for k in 0..n {
-        if let Some(c) = scene.score_unit(k, &mut used_negator) {
+        if let Some(c) = scene.score_unit(k, used_negator) {
             out.push(c);
         }
     }
 
     let scored = out.len();
-    helpdesk::waiting(scored, &units, &weight, &question, &mut out);
-    helpdesk::failures(&units, &used_negator, &weight, &question, &mut out);
+    helpdesk::Scene {
+        doc,
+        units,
+        weight,
+        question,
+        used: used_negator,
+    }
+    .apply(scored, out);
 
     // sarcasm and politeness depend on the rest of the message
     let mut negative = 0.0;
@@ -134,7 +168,7 @@ pub(crate) fn analyze(doc: &Doc, lex: &Lexicon) -> Analysis {
         1.0
     };
     let mut only_polite = true;
-    for c in &mut out {
+    for c in out.iter_mut() {
         match c.note {
             Note::MaybeSarcasm if negative_context => {
                 c.value = -SARCASM * c.value.abs();
@@ -161,12 +195,10 @@ pub(crate) fn analyze(doc: &Doc, lex: &Lexicon) -> Analysis {
         };
         sum.signum() * (excl + quest)
     };
-    Analysis {
-        contributions: out,
-        punctuation,
-        total: sum + punctuation,
-        evidence,
-    }
+    analysis.punctuation = punctuation;
+    analysis.total = sum + punctuation;
+    analysis.evidence = evidence;
+    analysis.request = request;
 }
 
 /// What the per-word rules need to know about the whole document.
@@ -255,6 +287,8 @@ impl Scene<'_> {
         if self.question[k] {
             w *= if v > 0.0 {
                 QUESTION_POSITIVE
+            } else if u.entry.has(flag::TOPIC) && !negated {
+                QUESTION_TOPIC_WORD
             } else if base.abs() < 1.0 {
                 QUESTION_TOPIC
             } else {
@@ -269,12 +303,14 @@ impl Scene<'_> {
         let mut note = Note::Plain;
         if v > 0.0 && !negated {
             if u.entry.has(flag::POLITE) {
-                note = if sarcasm_marker_before(units, k) {
+                note = if sarcasm_marker_before(units, k) || complaint_follows(units, k) {
                     Note::MaybeSarcasm
                 } else {
                     Note::Polite
                 };
-            } else if u.entry.has(flag::SARCASM_PRONE) && looks_sarcastic(units, k) {
+            } else if u.entry.has(flag::SARCASM_PHRASE)
+                || (u.entry.has(flag::SARCASM_PRONE) && looks_sarcastic(units, k))
+            {
                 note = Note::MaybeSarcasm;
             }
         }
@@ -283,7 +319,6 @@ impl Scene<'_> {
             last: u.last,
             value: v,
             note,
-            symbol: u.entry.has(flag::SYMBOL),
         })
     }
 }
@@ -324,6 +359,19 @@ fn sarcasm_marker_before(units: &[Unit], k: usize) -> bool {
         .any(|u| u.entry.has(flag::SARCASM_MARKER))
 }
 
+/// Thanks for something bad: "thanks for ruining my weekend", "thank you
+/// for the delay" (but not "thanks for sorting the fraud claim").
+fn complaint_follows(units: &[Unit], k: usize) -> bool {
+    if !units.get(k + 1).is_some_and(|u| u.entry.has(flag::FOR)) {
+        return false;
+    }
+    units[k + 2..]
+        .iter()
+        .take_while(|u| u.kind == Kind::Word)
+        .find(|u| !u.entry.has(flag::ARTICLE | flag::SUBJECT))
+        .is_some_and(|u| u.entry.is_sentiment() && u.entry.valence < 0.0)
+}
+
 /// A sarcasm-prone word that is marked ("just perfect"), stands alone
 /// ("Great." / "Great, another delay") or is followed by "another"/"again".
 fn looks_sarcastic(units: &[Unit], k: usize) -> bool {
@@ -333,6 +381,17 @@ fn looks_sarcastic(units: &[Unit], k: usize) -> bool {
     let alone_before = k == 0 || units[k - 1].ends_sentence();
     let alone_after = units.get(k + 1).is_none_or(Unit::ends_clause);
     if alone_before && alone_after {
+        return true;
+    }
+    // a short sentence of its own: "Great start.", "Brilliant, well done."
+    let words = |it: &mut dyn Iterator<Item = &Unit>| {
+        it.take_while(|u| !u.ends_sentence())
+            .filter(|u| u.kind == Kind::Word)
+            .take(SHORT_SENTENCE + 1)
+            .count()
+    };
+    if words(&mut units[..k].iter().rev()) + 1 + words(&mut units[k + 1..].iter()) <= SHORT_SENTENCE
+    {
         return true;
     }
     units[k + 1..]

@@ -120,6 +120,13 @@ impl Doc {
         }
     }
 
+    /// Empties the document, keeping its buffers.
+    pub(crate) fn clear(&mut self) {
+        self.lower.clear();
+        self.tokens.clear();
+        self.stats = Stats::default();
+    }
+
     /// The lower-cased text of a token.
     pub(crate) fn text(&self, token: &Token) -> &str {
         &self.lower[token.start..token.end]
@@ -127,18 +134,30 @@ impl Doc {
 
     /// Tokenizes `text` and appends it, followed by a break.
     pub(crate) fn push_text(&mut self, text: &str, lex: &Lexicon, subject: bool) {
+        let bytes = text.as_bytes();
         let mut start = None;
-        for (i, c) in text.char_indices() {
-            if c.is_whitespace() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII without decoding; other characters decoded for `is_whitespace`
+            let (space, len) = match bytes[i] {
+                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+                b if b < 0x80 => (false, 1),
+                _ => match char_at(text, i) {
+                    Some(c) => (c.is_whitespace(), c.len_utf8()),
+                    None => (false, 1),
+                },
+            };
+            if space {
                 if let Some(s) = start.take() {
                     self.chunk(&text[s..i], lex, subject);
                 }
-                if c == '\n' {
+                if bytes[i] == b'\n' {
                     self.push_break();
                 }
             } else if start.is_none() {
                 start = Some(i);
             }
+            i += len;
         }
         if let Some(s) = start {
             self.chunk(&text[s..], lex, subject);
@@ -167,6 +186,49 @@ impl Doc {
     /// One whitespace-separated chunk.
     fn chunk(&mut self, chunk: &str, lex: &Lexicon, subject: bool) {
         let sub = if subject { tf::SUBJECT } else { 0 };
+        // the common case, fast: an ASCII word ("don't" too), then at most
+        // `.,!?` ("delayed.", "again!!"); the same tokens as the general path
+        let word = ascii_word_len(chunk.as_bytes());
+        if word > 0
+            && chunk.as_bytes()[word..]
+                .iter()
+                .all(|b| matches!(b, b'.' | b',' | b'!' | b'?'))
+        {
+            self.ascii_word(&chunk[..word], lex, sub);
+            if word < chunk.len() {
+                self.scan(&chunk[word..], lex, sub);
+            }
+            return;
+        }
+        self.chunk_general(chunk, lex, sub);
+    }
+
+    /// An ASCII word: letters, digits and inner apostrophes.
+    fn ascii_word(&mut self, word: &str, lex: &Lexicon, sub: u8) {
+        let start = self.lower.len();
+        self.lower.push_str(word);
+        self.lower[start..].make_ascii_lowercase();
+        let (mut upper, mut lower, mut digit) = (0, 0, false);
+        for b in word.bytes() {
+            upper += u32::from(b.is_ascii_uppercase());
+            lower += u32::from(b.is_ascii_lowercase());
+            digit |= b.is_ascii_digit();
+        }
+        let w = WordAcc {
+            start,
+            upper,
+            lower,
+            digit,
+            non_latin: false,
+            accented: false,
+            hashtag: false,
+        };
+        self.flush(w, lex, sub);
+    }
+
+    /// A chunk with anything else: emoticons, links, hashtags, numbers,
+    /// non-ASCII letters, emoji, punctuation.
+    fn chunk_general(&mut self, chunk: &str, lex: &Lexicon, sub: u8) {
         if chunk.bytes().all(|b| b.is_ascii_alphanumeric()) {
             self.scan(chunk, lex, sub);
             return;
@@ -375,6 +437,24 @@ impl Doc {
     }
 }
 
+/// The length of the ASCII word at the start of `b`: letters and digits,
+/// with apostrophes between letters ("don't"); 0 if there is none.
+fn ascii_word_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    while n < b.len() {
+        let c = b[n];
+        let inner_apostrophe = c == b'\''
+            && n > 0
+            && b[n - 1].is_ascii_alphabetic()
+            && b.get(n + 1).is_some_and(u8::is_ascii_alphabetic);
+        if !(c.is_ascii_alphanumeric() || inner_apostrophe) {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
 /// The character starting at byte `i` (ASCII without decoding).
 fn char_at(s: &str, i: usize) -> Option<char> {
     let b = *s.as_bytes().get(i)?;
@@ -415,10 +495,11 @@ fn emoticon(s: &str, lex: &Lexicon) -> Option<u32> {
 
 /// URLs, e-mail addresses and @handles.
 fn is_link(s: &str) -> bool {
-    s.starts_with('@')
-        || s.contains("://")
-        || s.starts_with("www.")
-        || (s.contains('@') && s.contains('.'))
+    let b = s.as_bytes();
+    b.first() == Some(&b'@')
+        || b.starts_with(b"www.")
+        || b.windows(3).any(|w| w == b"://")
+        || (b.contains(&b'@') && b.contains(&b'.'))
 }
 
 /// Emoji code points (the common blocks).
@@ -428,8 +509,14 @@ pub(crate) fn is_emoji(c: char) -> bool {
         && !matches!(u32::from(c), 0x1F3FB..=0x1F3FF)
 }
 
-/// Whether some character repeats at least `n` times in a row.
+/// Whether some letter repeats at least `n` times in a row.
 fn has_run(text: &str, n: usize) -> bool {
+    if text.is_ascii() {
+        let b = text.as_bytes();
+        return b
+            .windows(n)
+            .any(|w| w[0].is_ascii_alphabetic() && w.iter().all(|&c| c == w[0]));
+    }
     let mut prev = None;
     let mut run = 0;
     for c in text.chars() {
@@ -543,6 +630,55 @@ mod tests {
         assert_eq!(lex.lookup("bad"), t[3].id);
         assert_eq!(doc.text(t[5]), "can't");
         assert_eq!(doc.stats.caps, 1);
+    }
+
+    #[test]
+    fn fast_path_cuts_words_like_the_general_path() {
+        let lex = Lexicon::build(&[]).unwrap();
+        let cut = |chunk: &str, general: bool| {
+            let mut doc = Doc::with_capacity(32);
+            if general {
+                doc.chunk_general(chunk, &lex, 0);
+            } else {
+                doc.chunk(chunk, &lex, false);
+            }
+            let toks: Vec<_> = doc
+                .tokens
+                .iter()
+                .map(|t| {
+                    (
+                        t.kind,
+                        doc.text(t).to_string(),
+                        t.id,
+                        t.flags,
+                        t.excl,
+                        t.quest,
+                    )
+                })
+                .collect();
+            (toks, doc.stats.words, doc.stats.caps, doc.stats.known)
+        };
+        for chunk in [
+            "delayed",
+            "Delayed.",
+            "AGAIN!!",
+            "sooo",
+            "don't",
+            "Don't?!",
+            "it's,",
+            "6am",
+            "3rd",
+            "x.",
+            "ok...",
+            "rock'n'roll",
+            "thanks!?",
+            "'quoted",
+            "end'",
+            "wow...!",
+            "A",
+        ] {
+            assert_eq!(cut(chunk, false), cut(chunk, true), "{chunk}");
+        }
     }
 
     #[test]

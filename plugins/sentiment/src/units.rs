@@ -28,10 +28,10 @@ impl Unit {
     }
 }
 
-/// Groups tokens into units, matching the longest phrase at each word.
-pub(crate) fn unitize(doc: &Doc, lex: &Lexicon) -> Vec<Unit> {
+/// Groups tokens into `units`, matching the longest phrase at each word.
+pub(crate) fn unitize(doc: &Doc, lex: &Lexicon, units: &mut Vec<Unit>) {
     let toks = &doc.tokens;
-    let mut units = Vec::with_capacity(toks.len());
+    units.clear();
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -48,7 +48,16 @@ pub(crate) fn unitize(doc: &Doc, lex: &Lexicon) -> Vec<Unit> {
         if t.id != NONE {
             let entry = lex.entry(t.id);
             unit.entry = *entry;
-            for phrase in lex.phrases_of(entry) {
+            // a comma may stand between the words of a phrase
+            let mut j = i + 1;
+            if toks.get(j).is_some_and(|t| t.flags & tf::COMMA != 0) {
+                j += 1;
+            }
+            let phrases = match toks.get(j) {
+                Some(next) if next.id != NONE => lex.phrases_with(entry, next.id),
+                _ => &[],
+            };
+            for phrase in phrases {
                 if let Some(last) = match_phrase(doc, i, &phrase.ids) {
                     unit.last = last;
                     unit.entry = phrase.entry;
@@ -65,7 +74,6 @@ pub(crate) fn unitize(doc: &Doc, lex: &Lexicon) -> Vec<Unit> {
         i = unit.last + 1;
         units.push(unit);
     }
-    units
 }
 
 /// The last token of `ids` matched from token `i`, skipping commas.

@@ -2,11 +2,14 @@
 //! linear probing over one contiguous arena of key bytes, so that a lookup
 //! touches two cache lines at most. Keys are fixed at configure time.
 
-/// One occupied slot: hash, key position in the arena, id.
+/// One occupied slot: hash, the key's first eight bytes, its position in
+/// the arena, id. Keys of up to eight bytes (most words) compare without
+/// touching the arena.
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
     hash: u32,
     len: u32,
+    prefix: u64,
     start: u32,
     /// Id + 1; 0 marks an empty slot.
     id1: u32,
@@ -26,7 +29,9 @@ impl Vocab {
         if self.slots.is_empty() {
             return None;
         }
-        let hash = hash(key.as_bytes());
+        let key = key.as_bytes();
+        let hash = hash(key);
+        let prefix = prefix(key);
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         loop {
@@ -34,9 +39,10 @@ impl Vocab {
             if slot.id1 == 0 {
                 return None;
             }
-            if slot.hash == hash && slot.len as usize == key.len() {
+            if slot.hash == hash && slot.prefix == prefix && slot.len as usize == key.len() {
                 let start = slot.start as usize;
-                if &self.arena.as_bytes()[start..start + key.len()] == key.as_bytes() {
+                if key.len() <= 8 || self.arena.as_bytes()[start + 8..start + key.len()] == key[8..]
+                {
                     return Some(slot.id1 - 1);
                 }
             }
@@ -59,6 +65,7 @@ impl Vocab {
         self.place(Slot {
             hash: hash(key.as_bytes()),
             len: key.len() as u32,
+            prefix: prefix(key.as_bytes()),
             start,
             id1: id + 1,
         });
@@ -88,6 +95,15 @@ impl Vocab {
             self.place(slot);
         }
     }
+}
+
+/// The first eight bytes of a key as a number (zero-padded).
+fn prefix(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i))
 }
 
 /// FxHash-style multiplicative hash over 8-byte words, folded to 32 bits.
@@ -132,5 +148,12 @@ mod tests {
         assert_eq!(v.get(""), None);
         assert_eq!(v.insert("😡"), 1000);
         assert_eq!(v.get("😡"), Some(1000));
+        // keys sharing their first eight bytes
+        assert_eq!(v.insert("unacceptable"), 1001);
+        assert_eq!(v.insert("unaccepted"), 1002);
+        assert_eq!(v.get("unacceptable"), Some(1001));
+        assert_eq!(v.get("unaccepted"), Some(1002));
+        assert_eq!(v.get("unacceptabl"), None);
+        assert_eq!(v.get("unacceptablf"), None);
     }
 }
