@@ -2,6 +2,7 @@
 
 mod bench;
 mod diff;
+mod eval;
 mod inspect;
 mod new;
 mod route;
@@ -56,6 +57,7 @@ pub enum Command {
     Test(test::TestArgs),
     Diff(diff::DiffArgs),
     Bench(bench::BenchArgs),
+    Eval(eval::EvalArgs),
     New(new::NewArgs),
 }
 
@@ -69,6 +71,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Test(a) => test::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Eval(a) => eval::run(a),
         Command::New(a) => new::run(a),
     }
 }
