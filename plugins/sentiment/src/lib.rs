@@ -80,21 +80,10 @@ impl SentimentHook for SentimentPlugin {
     fn score(&self, input: &Interaction, _ctx: &Context) -> Result<Sentiment, PluginError> {
         Ok(with_scratch(|scratch| {
             let history = self.history(input, scratch);
-            let Scratch {
-                doc,
-                buffers,
-                analysis,
-            } = scratch;
-            doc.clear();
-            if let Some(subject) = input.subject.as_deref() {
-                doc.push_text(subject, &self.lexicon, true);
-            }
-            doc.push_text(&input.body, &self.lexicon, false);
-            if lang::is_foreign(&doc.stats, input.language.as_deref()) {
+            if !self.analyze(scratch, input.subject.as_deref(), &input.body, input.language.as_deref()) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
-            rules::analyze(doc, &self.lexicon, buffers, analysis);
-            explain::sentiment(doc, analysis, history, self.neutral_band)
+            explain::sentiment(&scratch.doc, &scratch.analysis, history, self.neutral_band)
         }))
     }
 }
@@ -103,18 +92,10 @@ impl SentimentPlugin {
     /// Scores a bare text (no subject, history or language code).
     pub fn score_text(&self, text: &str) -> Sentiment {
         with_scratch(|scratch| {
-            let Scratch {
-                doc,
-                buffers,
-                analysis,
-            } = scratch;
-            doc.clear();
-            doc.push_text(text, &self.lexicon, false);
-            if lang::is_foreign(&doc.stats, None) {
+            if !self.analyze(scratch, None, text, None) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
-            rules::analyze(doc, &self.lexicon, buffers, analysis);
-            explain::sentiment(doc, analysis, 0.0, self.neutral_band)
+            explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band)
         })
     }
 
@@ -123,18 +104,30 @@ impl SentimentPlugin {
         let Some(last) = input.inbound_history().last() else {
             return 0.0;
         };
+        if !self.analyze(scratch, None, &last.body, None) {
+            return 0.0;
+        }
+        (HISTORY_WEIGHT * scratch.analysis.total).clamp(-HISTORY_CAP, HISTORY_CAP)
+    }
+
+    /// Tokenises subject and body into the scratch document and analyses it;
+    /// false (nothing analysed) when the text is in a language not covered.
+    fn analyze(&self, scratch: &mut Scratch, subject: Option<&str>, body: &str, language: Option<&str>) -> bool {
         let Scratch {
             doc,
             buffers,
             analysis,
         } = scratch;
         doc.clear();
-        doc.push_text(&last.body, &self.lexicon, false);
-        if lang::is_foreign(&doc.stats, None) {
-            return 0.0;
+        if let Some(subject) = subject {
+            doc.push_text(subject, &self.lexicon, true);
+        }
+        doc.push_text(body, &self.lexicon, false);
+        if lang::is_foreign(&doc.stats, language) {
+            return false;
         }
         rules::analyze(doc, &self.lexicon, buffers, analysis);
-        (HISTORY_WEIGHT * analysis.total).clamp(-HISTORY_CAP, HISTORY_CAP)
+        true
     }
 }
 
