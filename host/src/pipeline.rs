@@ -203,41 +203,47 @@ impl Pipeline {
         };
 
         // 1. Sentiment.
-        let sentiment_wit = match &self.sentiment {
-            None => neutral(),
+        let (sentiment_wit, sentiment) = match &self.sentiment {
+            None => {
+                let n = neutral();
+                let result = contract::sentiment(n.clone(), limit).ok();
+                (n, result)
+            }
             Some(stage) => {
                 let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.sentiment(rt, &input, &ctx));
                 match run.check(stage, outcome, |s| contract::sentiment(s.clone(), limit).map(|r| (s, r))) {
                     Ok((wit_s, result)) => {
                         run.reasons.push(sentiment_reason(&result));
-                        wit_s
+                        (wit_s, Some(result))
                     }
                     Err(e) => return self.failed(stage, ix, run, None, None, e),
                 }
             }
         };
-        let sentiment = contract::sentiment(sentiment_wit.clone(), limit).ok();
 
         // 2. Priority.
-        let priority_wit = match &self.priority {
-            None => wit::Priority {
-                level: self.fallback.level,
-                score: 0,
-                first_response_due: None,
-                reasons: vec![],
-            },
+        let (priority_wit, priority) = match &self.priority {
+            None => {
+                let p = wit::Priority {
+                    level: self.fallback.level,
+                    score: 0,
+                    first_response_due: None,
+                    reasons: vec![],
+                };
+                let result = contract::priority(p.clone(), limit).ok().map(|(r, _)| r);
+                (p, result)
+            }
             Some(stage) => {
                 let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.priority(rt, &input, &ctx, &sentiment_wit));
                 match run.check(stage, outcome, |p| contract::priority(p.clone(), limit).map(|r| (p, r))) {
-                    Ok((wit_p, (_, reasons))) => {
+                    Ok((wit_p, (result, reasons))) => {
                         run.reasons.extend(reasons);
-                        wit_p
+                        (wit_p, Some(result))
                     }
                     Err(e) => return self.failed(stage, ix, run, sentiment, None, e),
                 }
             }
         };
-        let priority = contract::priority(priority_wit.clone(), limit).ok().map(|(p, _)| p);
 
         // 3. Routers, in order, until one decides.
         let mut passes = Vec::new();
