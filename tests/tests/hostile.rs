@@ -165,3 +165,26 @@ fn repeated_failures_quarantine_the_plugin_then_it_is_retried() {
     assert!(again.error.is_none(), "{:?}", again.error);
     assert!(!p.stats()[0].quarantined);
 }
+
+#[test]
+fn sandbox_probes_inside_a_batch_fail_alone() {
+    check_batch(Role::Sentiment, "read-file", "PROBE read-file: denied");
+    check_batch(Role::Priority, "env", "PROBE env: 0 variables");
+    check_batch(Role::Router, "socket", "PROBE socket: denied");
+    check_batch(Role::Sentiment, "clock", &format!("PROBE clock: {}", now().timestamp_millis()));
+    check_batch(Role::Sentiment, "random", "PROBE random: ");
+}
+
+#[test]
+fn a_log_flood_or_a_slow_plugin_inside_a_batch_leaves_every_decision_standing() {
+    for mode in ["log-flood", "slow"] {
+        let p = hostile_pipeline(Role::Sentiment, mode, Some("BAD"), "fuel = 0\ntimeout_ms = 20000\nlog_kb = 4");
+        let decisions = cxr_e2e::run_batch(&p, &cxr_e2e::batch(20));
+        assert_eq!(decisions.len(), 20);
+        for (i, d) in decisions.iter().enumerate() {
+            assert_eq!(d.id, format!("I-{i}"));
+            assert!(d.error.is_none(), "{mode}: I-{i}: {:?}", d.error);
+            assert!(!d.route.as_ref().unwrap().fallback);
+        }
+    }
+}
