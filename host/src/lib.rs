@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod plugin;
 pub mod runtime;
 pub mod sandbox;
+mod snapshot;
 
 pub use cxr_model::{config, input, model};
 

@@ -12,6 +12,7 @@ use crate::convert::{self, millis};
 use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, TraceEntry};
 use crate::plugin::{CallError, Hook, Instance, PluginComponent, Usage};
 use crate::runtime::Runtime;
+use crate::snapshot::{self, IsolateStart};
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -36,6 +37,8 @@ struct Stage {
     hook: Hook,
     plugin: Arc<PluginComponent>,
     config_json: String,
+    /// How `isolate` mode starts an instance (`None` in `reuse` mode).
+    isolate: Option<IsolateStart>,
     idle: Mutex<Vec<Instance>>,
     on_failure: FailurePolicy,
     quarantine_after: u32,
@@ -67,6 +70,9 @@ pub struct StageStats {
     pub quarantines: u64,
     /// Whether it is in quarantine now.
     pub quarantined: bool,
+    /// In `isolate` mode, how fresh instances start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isolate: Option<String>,
 }
 
 impl Pipeline {
@@ -86,7 +92,7 @@ impl Pipeline {
     /// resolved against `base`. Every plugin is compiled and configured once
     /// here, so a bad component or config fails now, not on the first call.
     pub fn load(config: &PipelineConfig, base: &Path) -> Result<Self> {
-        Self::load_with(config, base, Runtime::new(&config.limits)?, HashMap::new())
+        Self::load_with(config, base, Runtime::new(&config.runtime_limits())?, HashMap::new())
     }
 
     /// Like [`Pipeline::load`], on a given runtime and with components
@@ -116,21 +122,33 @@ impl Pipeline {
                 );
             }
             let config_json = spec.config_json().with_context(|| format!("{role}.config"))?;
+            let rejected = |e: CallError| anyhow!("{role}: plugin `{}` rejected its configuration: {e}", spec.plugin);
+            // Configure once now: a bad config is a load error. In `isolate`
+            // mode this configured instance becomes the snapshot fresh ones
+            // start from.
+            let isolate = match config.instance_mode {
+                InstanceMode::Isolate => {
+                    let start = snapshot::preconfigure(&runtime, &plugin, &config_json, &spec.plugin).map_err(rejected)?;
+                    if let IsolateStart::Configure(why) = &start {
+                        tracing::warn!(plugin = %plugin.meta().name, role, "isolate mode will configure every instance: {why}");
+                    }
+                    Some(start)
+                }
+                InstanceMode::Reuse => None,
+            };
             let stage = Stage {
                 hook,
                 plugin,
                 config_json,
+                isolate,
                 idle: Mutex::new(Vec::new()),
                 on_failure: spec.on_failure,
                 quarantine_after: spec.quarantine_after,
                 quarantine_for: Duration::from_secs(spec.quarantine_secs),
                 health: Health::default(),
             };
-            // Configure one instance now: a bad config is a load error.
-            let instance = stage
-                .fresh_instance(&runtime)
-                .map_err(|e| anyhow!("{role}: plugin `{}` rejected its configuration: {e}", spec.plugin))?;
             if config.instance_mode == InstanceMode::Reuse {
+                let instance = stage.fresh_instance(&runtime).map_err(rejected)?;
                 stage.idle.lock().unwrap().push(instance);
             }
             Ok(stage)
@@ -180,6 +198,7 @@ impl Pipeline {
                 failures: s.health.failures.load(Ordering::Relaxed),
                 quarantines: s.health.quarantines.load(Ordering::Relaxed),
                 quarantined: s.quarantined_until().is_some(),
+                isolate: s.isolate.as_ref().map(IsolateStart::describe),
             })
             .collect()
     }
@@ -388,6 +407,9 @@ impl Run {
 
 impl Stage {
     fn fresh_instance(&self, runtime: &Runtime) -> Result<Instance, CallError> {
+        if let Some(IsolateStart::Snapshot(configured)) = &self.isolate {
+            return configured.instantiate(runtime, 0);
+        }
         let mut instance = self.plugin.instantiate(runtime, 0)?;
         instance.configure(runtime, &self.config_json)?;
         Ok(instance)

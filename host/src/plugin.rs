@@ -69,7 +69,11 @@ pub struct PluginMeta {
 
 /// A compiled, pre-linked plugin component. Cheap to share; instantiate per use.
 pub struct PluginComponent {
-    meta: PluginMeta,
+    pub(crate) meta: PluginMeta,
+    /// The component as loaded (kept to build pre-configured snapshots).
+    pub(crate) bytes: Option<Arc<[u8]>>,
+    /// Whether instances start configured (a snapshot taken after `configure`).
+    pub(crate) configured: bool,
     pre: InstancePre<PluginState>,
     lifecycle: lifecycle::GuestIndices,
     sentiment: Option<sentiment::GuestIndices>,
@@ -110,7 +114,8 @@ pub struct Usage {
 
 /// A live instance of a plugin with its store.
 pub struct Instance {
-    store: Store<PluginState>,
+    pub(crate) store: Store<PluginState>,
+    pub(crate) raw: wasmtime::component::Instance,
     lifecycle: lifecycle::Guest,
     sentiment: Option<sentiment::Guest>,
     priority: Option<priority::Guest>,
@@ -129,6 +134,31 @@ impl PluginComponent {
             );
         }
         check_header(bytes).with_context(|| format!("{origin} cannot be loaded"))?;
+        let mut plugin = Self::compile(runtime, bytes, origin)?;
+        plugin.meta.sha256 = hex::encode(Sha256::digest(bytes));
+        plugin.meta.size_bytes = bytes.len();
+        plugin.bytes = Some(Arc::from(bytes));
+        // Ask the plugin who it is (under the limits, like any call).
+        let mut instance = plugin
+            .instantiate(runtime, 0)
+            .map_err(|e| anyhow!("{origin} failed to start: {e}"))?;
+        let lifecycle = instance.lifecycle.clone();
+        let info = instance
+            .call(runtime, 0, |store| lifecycle.call_info(store))
+            .map(|(info, _)| info)
+            .map_err(|e| anyhow!("{origin}: `info` failed: {e}"))?;
+        if info.name.trim().is_empty() || info.name.len() > 128 || info.version.len() > 64 || info.description.len() > 1024 {
+            bail!("{origin}: `info` returned an empty or oversized name, version or description");
+        }
+        plugin.meta.name = info.name;
+        plugin.meta.version = info.version;
+        plugin.meta.description = info.description;
+        Ok(Arc::new(plugin))
+    }
+
+    /// Compiles a component, checks its exports and imports against the
+    /// contract and pre-links it; `meta` is left for the caller to fill.
+    pub(crate) fn compile(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Self> {
         let component = Component::new(&runtime.engine, bytes)
             .map_err(|e| anyhow!("{origin} is not a valid WebAssembly component: {e:#}"))?;
         let ty = component.component_type();
@@ -176,41 +206,26 @@ impl PluginComponent {
             .contains(&Hook::Routing)
             .then(|| routing::GuestIndices::new(&pre).map_err(indices_err("routing")))
             .transpose()?;
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        let mut plugin = PluginComponent {
+        Ok(PluginComponent {
             meta: PluginMeta {
                 name: String::new(),
                 version: String::new(),
                 description: String::new(),
-                sha256,
+                sha256: String::new(),
                 size_bytes: bytes.len(),
                 wit_version: WIT_VERSION.to_string(),
                 hooks,
                 imports,
                 exports,
             },
+            bytes: None,
+            configured: false,
             pre,
             lifecycle,
             sentiment,
             priority,
             routing,
-        };
-        // Ask the plugin who it is (under the limits, like any call).
-        let mut instance = plugin
-            .instantiate(runtime, 0)
-            .map_err(|e| anyhow!("{origin} failed to start: {e}"))?;
-        let lifecycle = instance.lifecycle.clone();
-        let info = instance
-            .call(runtime, 0, |store| lifecycle.call_info(store))
-            .map(|(info, _)| info)
-            .map_err(|e| anyhow!("{origin}: `info` failed: {e}"))?;
-        if info.name.trim().is_empty() || info.name.len() > 128 || info.version.len() > 64 || info.description.len() > 1024 {
-            bail!("{origin}: `info` returned an empty or oversized name, version or description");
-        }
-        plugin.meta.name = info.name;
-        plugin.meta.version = info.version;
-        plugin.meta.description = info.description;
-        Ok(Arc::new(plugin))
+        })
     }
 
     /// Name, version, hash, hooks, imports and exports.
@@ -223,7 +238,13 @@ impl PluginComponent {
         self.meta.hooks.contains(&hook)
     }
 
-    /// A fresh instance (not yet configured).
+    /// Whether instances of this component start configured, so that
+    /// `configure` need not be called (a snapshot for `isolate` mode).
+    pub fn is_preconfigured(&self) -> bool {
+        self.configured
+    }
+
+    /// A fresh instance (configured only when [`Self::is_preconfigured`]).
     pub fn instantiate(&self, runtime: &Runtime, now_ms: i64) -> Result<Instance, CallError> {
         let limits = &runtime.limits;
         let state = PluginState::new(
@@ -245,6 +266,7 @@ impl PluginComponent {
         let routing = self.routing.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
         Ok(Instance {
             store,
+            raw: instance,
             lifecycle,
             sentiment,
             priority,
@@ -310,6 +332,11 @@ fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, runtime: &Runt
 }
 
 impl Instance {
+    /// Re-arms the setup budget (fuel, deadline) for host-driven calls.
+    pub(crate) fn arm_setup(&mut self, runtime: &Runtime) {
+        arm(&mut self.store, runtime, 0, Budget::Setup);
+    }
+
     /// Runs `configure` with the plugin's config JSON.
     pub fn configure(&mut self, runtime: &Runtime, config_json: &str) -> Result<(), CallError> {
         let lifecycle = self.lifecycle.clone();

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+use wasmtime::{Cache, CacheConfig, Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, ProfilingStrategy};
 
 /// Milliseconds per epoch tick: hook deadlines are measured in ticks.
 pub const EPOCH_TICK_MS: u64 = 1;
@@ -48,8 +48,16 @@ impl Runtime {
                 .total_core_instances(n * 8)
                 .total_memories(n * 2)
                 .total_tables(n * 4)
-                .max_memory_size((limits.memory_mb as usize) << 20);
+                .max_memory_size((limits.memory_mb as usize) << 20)
+                .linear_memory_keep_resident(16 << 20)
+                .table_keep_resident(1 << 20)
+                .pagemap_scan(Enabled::Auto);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        }
+        // `CXR_PERF_MAP=1` writes /tmp/perf-<pid>.map so that `perf report`
+        // names the plugin functions compiled at run time.
+        if std::env::var_os("CXR_PERF_MAP").is_some_and(|v| v == "1") {
+            config.profiler(ProfilingStrategy::PerfMap);
         }
         config
             .wasm_component_model(true)

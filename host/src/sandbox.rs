@@ -4,7 +4,7 @@
 
 use crate::bindings::cxr::plugin::host::{Host, LogLevel};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -35,8 +35,8 @@ impl PluginState {
             .stderr(log.stream("stderr"))
             .wall_clock(FixedClock(now_ms.clone()))
             .monotonic_clock(FixedClock(now_ms.clone()))
-            .secure_random(Deterministic::new(seeded_bytes(0x5eed_c0de)))
-            .insecure_random(Deterministic::new(seeded_bytes(0x1234_5678)))
+            .secure_random(Deterministic::new(SECURE_RANDOM.get_or_init(|| seeded_bytes(0x5eed_c0de)).clone()))
+            .insecure_random(Deterministic::new(INSECURE_RANDOM.get_or_init(|| seeded_bytes(0x1234_5678)).clone()))
             .insecure_random_seed(0x0cc5_eed0)
             .allow_tcp(false)
             .allow_udp(false)
@@ -48,6 +48,13 @@ impl PluginState {
             log,
             now_ms,
         }
+    }
+}
+
+impl PluginState {
+    /// Whether the plugin holds no host resource (stream, pollable, ...).
+    pub(crate) fn holds_no_resources(&self) -> bool {
+        self.table.is_empty()
     }
 }
 
@@ -65,6 +72,10 @@ impl Host for PluginState {
         self.log.write_line(level, &message);
     }
 }
+
+/// The bytes behind the plugins' "random" numbers, computed once per process.
+static SECURE_RANDOM: OnceLock<Vec<u8>> = OnceLock::new();
+static INSECURE_RANDOM: OnceLock<Vec<u8>> = OnceLock::new();
 
 /// 4 KiB of pseudo-random bytes from a fixed seed (splitmix64), so that a
 /// plugin's "random" numbers are the same on every run.

@@ -23,6 +23,12 @@ pub enum Role {
 /// plugin in `mode`, misbehaving only on bodies containing `when` (always
 /// when `None`). `limits` is TOML for the `[limits]` table.
 pub fn hostile_pipeline(role: Role, mode: &str, when: Option<&str>, limits: &str) -> Pipeline {
+    let config = PipelineConfig::from_toml(&hostile_pipeline_toml(role, mode, when, limits)).expect("test pipeline parses");
+    load(&config).expect("test pipeline loads")
+}
+
+/// The pipeline file behind [`hostile_pipeline`].
+pub fn hostile_pipeline_toml(role: Role, mode: &str, when: Option<&str>, limits: &str) -> String {
     let when = when.map_or(String::new(), |w| format!(", when = {w:?}"));
     let hostile = format!("plugin = {HOSTILE_WASM:?}\nconfig = {{ mode = {mode:?}{when} }}\n");
     let builtin = |name: &str| format!("plugin = \"builtin:{name}\"\n");
@@ -31,12 +37,10 @@ pub fn hostile_pipeline(role: Role, mode: &str, when: Option<&str>, limits: &str
         Role::Priority => (builtin("sentiment"), hostile.clone(), builtin("router")),
         Role::Router => (builtin("sentiment"), builtin("priority"), hostile.clone()),
     };
-    let toml = format!(
+    format!(
         "name = \"hostile-test\"\n[limits]\n{limits}\n[fallback]\nqueue = \"triage\"\ndiscipline = \"service\"\nlevel = 2\n\
          [sentiment]\n{s}\n[priority]\n{p}\n[[routers]]\n{r}\n[[routers]]\nplugin = \"builtin:router\"\n"
-    );
-    let config = PipelineConfig::from_toml(&toml).expect("test pipeline parses");
-    load(&config).expect("test pipeline loads")
+    )
 }
 
 /// Loads a pipeline, keeping compiled components in a cache under the build
@@ -44,7 +48,7 @@ pub fn hostile_pipeline(role: Role, mode: &str, when: Option<&str>, limits: &str
 /// components again and again.
 pub fn load(config: &PipelineConfig) -> anyhow::Result<Pipeline> {
     let cache = Path::new(env!("OUT_DIR")).join("compile-cache");
-    let runtime = Runtime::with_cache(&config.limits, Some(&cache))?;
+    let runtime = Runtime::with_cache(&config.runtime_limits(), Some(&cache))?;
     Pipeline::load_with(config, Path::new("."), runtime, HashMap::new())
 }
 

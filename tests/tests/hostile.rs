@@ -2,7 +2,7 @@
 //! it lose an interaction. Each hostile behaviour runs through the real
 //! pipeline inside a batch of good interactions (see `check_batch`).
 
-use cxr_e2e::{Role, check_batch, hostile_pipeline, ix, now};
+use cxr_e2e::{Role, check_batch, hostile_pipeline, hostile_pipeline_toml, ix, now};
 use std::time::Instant;
 
 #[test]
@@ -186,5 +186,45 @@ fn a_log_flood_or_a_slow_plugin_inside_a_batch_leaves_every_decision_standing() 
             assert!(d.error.is_none(), "{mode}: I-{i}: {:?}", d.error);
             assert!(!d.route.as_ref().unwrap().fallback);
         }
+    }
+}
+
+/// Routes three customers through the `remember` plugin in the given
+/// instance mode; returns the tags of each route (what the plugin "saw").
+fn remembered(instance_mode: &str) -> (Vec<Vec<String>>, cxr_host::Pipeline) {
+    let toml = hostile_pipeline_toml(Role::Router, "remember", None, "");
+    let toml = format!("instance_mode = \"{instance_mode}\"\n{toml}");
+    let p = cxr_e2e::load(&cxr_host::PipelineConfig::from_toml(&toml).unwrap()).unwrap();
+    let tags = ["A-1", "B-2", "C-3"]
+        .iter()
+        .map(|id| {
+            let d = p.decide(&ix(&format!(r#"{{"id":"{id}","body":"private message of {id}"}}"#)), now());
+            d.route.unwrap().tags
+        })
+        .collect();
+    (tags, p)
+}
+
+#[test]
+fn reuse_mode_lets_an_instance_keep_state_across_calls() {
+    // The baseline that makes isolate mode meaningful: one instance serves
+    // every call, so what it kept from customer A is there for customer B.
+    let (tags, _) = remembered("reuse");
+    assert_eq!(tags[0], ["configured"]);
+    assert_eq!(tags[1], ["configured", "A-1"]);
+    assert_eq!(tags[2], ["configured", "A-1", "B-2"]);
+}
+
+#[test]
+fn isolate_mode_starts_every_interaction_configured_and_with_nothing_from_others() {
+    let (tags, p) = remembered("isolate");
+    for t in &tags {
+        assert_eq!(t, &["configured"], "state set by configure is there; no earlier customer is");
+    }
+    // Fresh instances start from a snapshot taken after configure, not by
+    // configuring each one again.
+    for stage in p.stats() {
+        let how = stage.isolate.as_deref().unwrap();
+        assert!(how.starts_with("snapshot"), "{} ({}): {how}", stage.plugin, stage.hook);
     }
 }

@@ -73,13 +73,20 @@ pub struct Limits {
     #[serde(default = "Limits::default_max_component_mb")]
     pub max_component_mb: u64,
     /// Pre-allocate slots for this many live instances (wasmtime's pooling
-    /// allocator): much cheaper instantiation, for `isolate` mode; costs
-    /// address space up front. `0` (default) allocates on demand.
+    /// allocator): much cheaper instantiation; costs address space up front.
+    /// `0` (default): on demand in `reuse` mode, and a pool of
+    /// [`Limits::AUTO_POOL_PER_CORE`] per core in `isolate` mode, which
+    /// instantiates on every call (see [`PipelineConfig::runtime_limits`]).
     #[serde(default)]
     pub pool_instances: u32,
 }
 
 impl Limits {
+    /// Pool slots per core when `isolate` mode turns the pool on by itself.
+    pub const AUTO_POOL_PER_CORE: u32 = 16;
+    /// Largest `pool_instances` accepted.
+    pub const MAX_POOL_INSTANCES: u32 = 10_000;
+
     fn default_fuel() -> u64 {
         100_000_000
     }
@@ -235,6 +242,18 @@ pub enum PluginSource {
 }
 
 impl PipelineConfig {
+    /// The limits to build this pipeline's runtime with: as configured, but
+    /// with the pooling allocator turned on for `isolate` mode when
+    /// `limits.pool_instances` is 0.
+    pub fn runtime_limits(&self) -> Limits {
+        let mut limits = self.limits.clone();
+        if self.instance_mode == InstanceMode::Isolate && limits.pool_instances == 0 {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+            limits.pool_instances = (Limits::AUTO_POOL_PER_CORE * cores).min(Limits::MAX_POOL_INSTANCES);
+        }
+        limits
+    }
+
     /// Parses a pipeline file's text. Errors name the line and key.
     pub fn from_toml(text: &str) -> Result<Self> {
         let config: PipelineConfig = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -263,8 +282,8 @@ impl PipelineConfig {
         if l.memory_mb == 0 || l.memory_mb > 4096 {
             bail!("limits.memory_mb must be 1..=4096, got {}", l.memory_mb);
         }
-        if l.pool_instances > 10_000 {
-            bail!("limits.pool_instances must be at most 10000, got {}", l.pool_instances);
+        if l.pool_instances > Limits::MAX_POOL_INSTANCES {
+            bail!("limits.pool_instances must be at most {}, got {}", Limits::MAX_POOL_INSTANCES, l.pool_instances);
         }
         if l.output_kb == 0 {
             bail!("limits.output_kb must be at least 1");

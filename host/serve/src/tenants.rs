@@ -167,7 +167,7 @@ fn load_pipeline(file: &PipelineFile, cache_dir: Option<&Path>) -> Result<Loaded
     };
     let origin = file.origin();
     let config = PipelineConfig::from_toml(&text).with_context(|| format!("in pipeline file {origin}"))?;
-    let runtime = Runtime::with_cache(&config.limits, cache_dir)?;
+    let runtime = Runtime::with_cache(&config.runtime_limits(), cache_dir)?;
     let pipeline = Pipeline::load_with(&config, &base, runtime, HashMap::new()).with_context(|| format!("loading pipeline {origin}"))?;
     let mut hash = Sha256::new();
     hash.update(text.as_bytes());

@@ -12,6 +12,9 @@ use cxr_guest::{Channel, Discipline, SentimentLabel};
 use regex::RegexBuilder;
 use std::collections::BTreeMap;
 
+/// A typical message, searched once by each regex when it is compiled.
+const WARM_UP_TEXT: &str = "Hi, my order #12345 was charged twice and I still have no refund. Can someone call me?";
+
 /// Largest compiled program a rule's regex may have, in bytes.
 const REGEX_SIZE_LIMIT: usize = 256 * 1024;
 /// Largest lazy-DFA cache a rule's regex may use, in bytes.
@@ -151,6 +154,11 @@ impl Compiler {
                 .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
                 .build()
                 .map_err(|e| format!("{path}.regex: invalid regex: {e}"))?;
+            // A first search creates the regex's match cache now, in
+            // `configure`, so that an instance started from a snapshot taken
+            // after `configure` (the host's isolate mode) does not build it
+            // on its one call.
+            re.is_match(WARM_UP_TEXT);
             c.regex = Some(re);
         }
         if let Some(branches) = &spec.any {

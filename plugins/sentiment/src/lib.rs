@@ -69,12 +69,22 @@ impl Plugin for SentimentPlugin {
             BuildError::Extra(msg) => PluginError::config(format!("sentiment config: {msg}")),
             BuildError::Shipped(msg) => PluginError::Internal(format!("sentiment lexicon: {msg}")),
         })?;
-        Ok(SentimentPlugin {
+        let plugin = SentimentPlugin {
             lexicon,
             neutral_band: config.neutral_band,
-        })
+        };
+        // Grow the scratch buffers now: an instance started from a snapshot
+        // taken after `configure` (the host's isolate mode) then begins with
+        // them in place instead of allocating them on its one call.
+        plugin.score_text(WARM_UP_TEXT);
+        Ok(plugin)
     }
 }
+
+/// A typical message, scored once in `configure` to size the scratch buffers.
+const WARM_UP_TEXT: &str = "Hi, I was charged twice for my order and the parcel is still not here. \
+    I have been on hold for an hour and nobody replies to my emails! Please refund the second \
+    payment today, otherwise I will cancel. Thanks :(";
 
 impl SentimentHook for SentimentPlugin {
     fn score(&self, input: &Interaction, _ctx: &Context) -> Result<Sentiment, PluginError> {

@@ -59,7 +59,7 @@ impl PipelineArgs {
                 PathBuf::from("."),
             ),
         };
-        let runtime = Runtime::with_cache(&config.limits, cxr_host::runtime::default_cache_dir().as_deref())?;
+        let runtime = Runtime::with_cache(&config.runtime_limits(), cxr_host::runtime::default_cache_dir().as_deref())?;
         let mut loaded = HashMap::new();
         for path in &self.plugin {
             let bytes = std::fs::read(path).with_context(|| format!("reading plugin {}", path.display()))?;

@@ -5,10 +5,17 @@
 //! interaction's body contains `when` (every interaction when `when` is
 //! absent); then it does what `mode` says. Probe modes (`read-file`, `env`,
 //! `clock`, `random`, `socket`) report what they observed as a plugin error
-//! so the tests can check that the sandbox denied it.
+//! so the tests can check that the sandbox denied it. Mode `remember`
+//! keeps state across calls: the router tags each route with every
+//! interaction id the instance saw before (and `configured`, written by
+//! `configure`), as a plugin leaking one customer's data to the next would.
 
 use cxr_guest::*;
 use serde::Deserialize;
+use std::sync::Mutex;
+
+/// What a `remember` instance has seen, kept across calls.
+static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +37,9 @@ impl Plugin for Hostile {
         let c: Config = serde_json::from_str(config).map_err(PluginError::config)?;
         if c.mode == "bad-config" {
             return Err(PluginError::InvalidConfig("mode bad-config always fails".into()));
+        }
+        if c.mode == "remember" {
+            SEEN.lock().unwrap().push("configured".into());
         }
         Ok(Hostile { mode: c.mode, when: c.when })
     }
@@ -163,6 +173,11 @@ impl RoutingHook for Hostile {
                 "long-queue" => r.queue = "q".repeat(10 * 1024),
                 "huge-output" => r.skills = (0..100_000).map(|i| format!("skill-{i}")).collect(),
                 "huge-string" => r.reasons = vec!["x".repeat(8 << 20)],
+                "remember" => {
+                    let mut seen = SEEN.lock().unwrap();
+                    r.tags = seen.clone();
+                    seen.push(input.id.clone());
+                }
                 _ => {}
             }
         }
