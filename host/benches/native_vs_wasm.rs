@@ -103,6 +103,9 @@ fn main() {
         for ix in &inputs { black_box(isolate.decide(ix, now)); }
     });
 
+    for stage in isolate.stats() {
+        println!("  isolate, {} ({}): {}", stage.plugin, stage.hook, stage.isolate.unwrap_or_default());
+    }
     println!("\ninstantiation (fresh instance, before configure), µs: on demand vs pooling allocator");
     for (name, bytes, p) in [("sentiment", builtin::SENTIMENT, &sp), ("priority", builtin::PRIORITY, &pp), ("router", builtin::ROUTER, &rp)] {
         let pooled = PluginComponent::load(&pooled_runtime, bytes, "bench").unwrap();
@@ -115,7 +118,7 @@ fn main() {
         let mut i = rp.instantiate(&runtime, 0).unwrap();
         i.configure(&runtime, &r_cfg).unwrap();
     }, &mut || {});
-    println!("  router instantiate + configure (what isolate pays per interaction): {cfg_time:.0} µs");
+    println!("  router instantiate + configure (what isolate would pay per interaction without its snapshot): {cfg_time:.0} µs");
 }
 
 /// Median over rounds of the time of `a` and of `b` (nanoseconds per round),

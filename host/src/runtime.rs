@@ -49,6 +49,9 @@ impl Runtime {
                 .total_memories(n * 2)
                 .total_tables(n * 4)
                 .max_memory_size((limits.memory_mb as usize) << 20)
+                // Reset used pages in place (found with PAGEMAP_SCAN where
+                // the kernel has it) rather than unmapping them, so the next
+                // instance in the slot takes no page faults.
                 .linear_memory_keep_resident(16 << 20)
                 .table_keep_resident(1 << 20)
                 .pagemap_scan(Enabled::Auto);

@@ -54,13 +54,16 @@ fn a_plugin_in_the_wrong_role_is_refused_at_load() {
 
 #[test]
 fn a_bad_plugin_config_is_refused_at_load() {
-    let toml = "[[routers]]\nplugin = \"builtin:router\"\n[routers.config]\nno_such_key = 1\n";
-    let err = load_pipeline(&PipelineConfig::from_toml(toml).unwrap())
-        .err()
-        .map(|e| format!("{e:#}"))
-        .unwrap();
-    assert!(err.contains("rejected its configuration"), "{err}");
-    assert!(err.contains("no_such_key"), "{err}");
+    // In both modes: `isolate` configures once at load, for its snapshot.
+    for mode in ["reuse", "isolate"] {
+        let toml = format!("instance_mode = \"{mode}\"\n[[routers]]\nplugin = \"builtin:router\"\n[routers.config]\nno_such_key = 1\n");
+        let err = load_pipeline(&PipelineConfig::from_toml(&toml).unwrap())
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap();
+        assert!(err.contains("rejected its configuration"), "{mode}: {err}");
+        assert!(err.contains("no_such_key"), "{mode}: {err}");
+    }
 }
 
 /// A component exporting `names` as instances with one no-op function each,
