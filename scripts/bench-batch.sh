@@ -8,7 +8,7 @@
 #   SMALL=1 scripts/bench-batch.sh    (10k / 100k instead of 100k / 1M)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet -p cxr
+cargo build --release --quiet --workspace
 cxr=target/release/cxr
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -19,6 +19,8 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $co
 
 python3 scripts/gen-interactions.py "$small" > "$tmp/small.jsonl"
 python3 scripts/gen-interactions.py "$large" > "$tmp/large.jsonl"
+one_k="$tmp/one_k.jsonl"
+head -1000 "$tmp/small.jsonl" > "$one_k"
 export CXR_CACHE_DIR="$tmp/cache"
 "$cxr" route --quiet "$tmp/small.jsonl" --now $now > /dev/null   # warm the compile cache
 
@@ -33,6 +35,16 @@ r1=$(rate 1 "$tmp/small.jsonl" "$small")
 rn=$(rate "$cores" "$tmp/small.jsonl" "$small")
 echo "route throughput, $small interactions: 1 thread ${r1}/s; $cores threads ${rn}/s = $(python3 -c "print(f'{$rn/$cores:.0f}')")/s per core (scaling $(python3 -c "print(f'{$rn/$r1:.2f}')")x)"
 
+# The same pipeline in isolate mode (a fresh instance per interaction).
+sed 's/^instance_mode = "reuse"/instance_mode = "isolate"/' examples/pipeline.toml > "$tmp/isolate.toml"
+grep -q '^instance_mode = "isolate"' "$tmp/isolate.toml"
+"$cxr" route --quiet --pipeline "$tmp/isolate.toml" "$one_k" --now $now > /dev/null   # warm the cache for it too
+start=$(date +%s.%N)
+"$cxr" route --quiet -j 1 --pipeline "$tmp/isolate.toml" "$tmp/small.jsonl" --now $now > /dev/null
+end=$(date +%s.%N)
+ri=$(python3 -c "print(f'{$small / ($end - $start):.0f}')")
+echo "route throughput, isolate mode, 1 thread: ${ri}/s ($(python3 -c "print(f'{$r1/$ri:.2f}')")x slower than reuse)"
+
 one="$tmp/one.jsonl"
 head -1 examples/interactions.jsonl > "$one"
 cold() { # repeat the first-decision run 10 times; median ms
@@ -45,6 +57,8 @@ cold() { # repeat the first-decision run 10 times; median ms
 with=$(cold "$cxr" route --quiet "$one" --now $now)
 without=$(CXR_CACHE=off cold "$cxr" route --quiet "$one" --now $now)
 echo "cold start to first decision: ${with} ms with the cache, ${without} ms without (ratio $(python3 -c "print(f'{$without/max($with,1):.1f}')")x)"
+iso=$(cold "$cxr" route --quiet --pipeline "$tmp/isolate.toml" "$one" --now $now)
+echo "cold start to first decision, isolate mode (snapshots built at load), with the cache: ${iso} ms"
 
 rss() { /usr/bin/time -f '%M' "$cxr" route --quiet "$1" --now $now 2>&1 >/dev/null | tail -1; }
 rs=$(rss "$tmp/small.jsonl")

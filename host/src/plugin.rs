@@ -135,8 +135,6 @@ impl PluginComponent {
         }
         check_header(bytes).with_context(|| format!("{origin} cannot be loaded"))?;
         let mut plugin = Self::compile(runtime, bytes, origin)?;
-        plugin.meta.sha256 = hex::encode(Sha256::digest(bytes));
-        plugin.meta.size_bytes = bytes.len();
         plugin.bytes = Some(Arc::from(bytes));
         // Ask the plugin who it is (under the limits, like any call).
         let mut instance = plugin
@@ -157,10 +155,18 @@ impl PluginComponent {
     }
 
     /// Compiles a component, checks its exports and imports against the
-    /// contract and pre-links it; `meta` is left for the caller to fill.
+    /// contract and pre-links it; the plugin's name, version and description
+    /// are left for the caller to fill.
     pub(crate) fn compile(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Self> {
-        let component = Component::new(&runtime.engine, bytes)
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let component = runtime
+            .compile(bytes, &sha256)
             .map_err(|e| anyhow!("{origin} is not a valid WebAssembly component: {e:#}"))?;
+        Self::from_component(runtime, &component, sha256, bytes.len(), origin)
+    }
+
+    /// Checks a compiled component against the contract and pre-links it.
+    pub(crate) fn from_component(runtime: &Runtime, component: &Component, sha256: String, size_bytes: usize, origin: &str) -> Result<Self> {
         let ty = component.component_type();
         let exports: Vec<String> = ty.exports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
         let imports: Vec<String> = ty.imports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
@@ -189,7 +195,7 @@ impl PluginComponent {
         if hooks.is_empty() {
             bail!("{origin} exports no hook: a cxr plugin exports at least one of sentiment, priority, routing");
         }
-        let pre = runtime.linker.instantiate_pre(&component).map_err(|e| {
+        let pre = runtime.linker.instantiate_pre(component).map_err(|e| {
             anyhow!("{origin} imports something the host does not provide: {e:#} (a plugin may import only `{WIT_PACKAGE}/host` and sandboxed WASI 0.2)")
         })?;
         let indices_err = |h: &'static str| move |e: wasmtime::Error| anyhow!("{origin}: the `{h}` export does not match {WIT_PACKAGE}@{WIT_VERSION}: {e:#}");
@@ -211,8 +217,8 @@ impl PluginComponent {
                 name: String::new(),
                 version: String::new(),
                 description: String::new(),
-                sha256: String::new(),
-                size_bytes: bytes.len(),
+                sha256,
+                size_bytes,
                 wit_version: WIT_VERSION.to_string(),
                 hooks,
                 imports,

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
-use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Cache, CacheConfig, Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, ProfilingStrategy};
+use std::hash::{Hash, Hasher};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, ProfilingStrategy};
 
 /// Milliseconds per epoch tick: hook deadlines are measured in ticks.
 pub const EPOCH_TICK_MS: u64 = 1;
@@ -22,7 +23,33 @@ pub struct Runtime {
     pub(crate) engine: Engine,
     pub(crate) linker: Linker<PluginState>,
     pub(crate) limits: Limits,
+    cache: Option<CompileCache>,
     _ticker: EpochTicker,
+}
+
+/// Compiled components on disk, one file per component and engine setting.
+struct CompileCache {
+    dir: PathBuf,
+    /// Distinguishes engines whose compiled code is not interchangeable.
+    engine_tag: String,
+}
+
+impl CompileCache {
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}-{}.cwasm", self.engine_tag))
+    }
+
+    /// Writes a compiled component atomically (temporary file, then rename),
+    /// so a concurrent reader never sees half a file.
+    fn store(&self, key: &str, component: &Component) -> Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.path(key);
+        let bytes = component.serialize().map_err(|e| anyhow!("{e:#}"))?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
+    }
 }
 
 impl Runtime {
@@ -32,15 +59,10 @@ impl Runtime {
     }
 
     /// Like [`Runtime::new`], keeping compiled components in `cache_dir` so
-    /// that the next process loading the same component skips compilation.
+    /// that the next process loading the same component skips compilation
+    /// (it maps the compiled code straight from the file).
     pub fn with_cache(limits: &Limits, cache_dir: Option<&Path>) -> Result<Self> {
         let mut config = Config::new();
-        if let Some(dir) = cache_dir {
-            let mut cache = CacheConfig::new();
-            cache.with_directory(dir);
-            let cache = Cache::new(cache).map_err(|e| anyhow!("using compile cache {}: {e:#}", dir.display()))?;
-            config.cache(Some(cache));
-        }
         if limits.pool_instances > 0 {
             let n = limits.pool_instances;
             let mut pool = PoolingAllocationConfig::default();
@@ -75,10 +97,19 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         host_iface::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
         let ticker = EpochTicker::start(engine.clone());
+        let cache = cache_dir.map(|dir| {
+            let mut h = std::hash::DefaultHasher::new();
+            engine.precompile_compatibility_hash().hash(&mut h);
+            CompileCache {
+                dir: dir.to_path_buf(),
+                engine_tag: format!("{:016x}", h.finish()),
+            }
+        });
         Ok(Runtime {
             engine,
             linker,
             limits: limits.clone(),
+            cache,
             _ticker: ticker,
         })
     }
@@ -91,6 +122,47 @@ impl Runtime {
     /// The limits hook calls run under.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Compiles a component whose bytes hash to `sha256` (hex), or maps it
+    /// from the compile cache when an earlier process compiled it with an
+    /// engine of the same version and settings.
+    pub(crate) fn compile(&self, bytes: &[u8], sha256: &str) -> wasmtime::Result<Component> {
+        if let Some(component) = self.cached(sha256) {
+            return Ok(component);
+        }
+        let component = Component::new(&self.engine, bytes)?;
+        self.remember(sha256, &component);
+        Ok(component)
+    }
+
+    /// The compiled component kept under `key`, if the cache has it.
+    pub(crate) fn cached(&self, key: &str) -> Option<Component> {
+        let cache = self.cache.as_ref()?;
+        let path = cache.path(key);
+        if !path.is_file() {
+            return None;
+        }
+        // SAFETY: the file was written by `Component::serialize` of an engine
+        // with the same compatibility hash (its name says so), into the cache
+        // directory this process was told to trust; wasmtime still checks its
+        // header, version and settings before mapping it.
+        match unsafe { Component::deserialize_file(&self.engine, &path) } {
+            Ok(component) => Some(component),
+            Err(e) => {
+                tracing::debug!(path = %path.display(), "compile cache entry not usable: {e:#}");
+                None
+            }
+        }
+    }
+
+    /// Keeps a compiled component in the cache under `key` (if there is a cache).
+    pub(crate) fn remember(&self, key: &str, component: &Component) {
+        if let Some(cache) = &self.cache {
+            if let Err(e) = cache.store(key, component) {
+                tracing::debug!(dir = %cache.dir.display(), "could not write the compile cache: {e:#}");
+            }
+        }
     }
 }
 

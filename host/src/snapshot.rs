@@ -20,12 +20,13 @@
 use crate::plugin::{CallError, PluginComponent};
 use crate::runtime::Runtime;
 use crate::sandbox::PluginState;
+use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use wasmtime::Store;
-use wasmtime::component::{Instance, Lift, WasmList};
+use wasmtime::component::{Component, Instance, Lift, WasmList};
 use wasmtime_wizer::{ComponentInstanceState, Wizer};
 
 /// How fresh instances of a stage start in `isolate` mode.
@@ -54,12 +55,30 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
     let Some(bytes) = plugin.bytes.as_deref() else {
         return Ok(IsolateStart::Configure("the component's bytes are not kept".into()));
     };
+    // A snapshot is a function of the component, its configuration and the
+    // limits it was configured under: a process that made it before left
+    // it, compiled, in the compile cache.
+    let key = snapshot_key(plugin, config_json, runtime);
+    if let Some(component) = runtime.cached(&key) {
+        return Ok(match PluginComponent::from_component(runtime, &component, key, 0, origin) {
+            Ok(mut configured) => {
+                configured.meta = plugin.meta.clone();
+                configured.configured = true;
+                IsolateStart::Snapshot(Arc::new(configured))
+            }
+            Err(e) => IsolateStart::Configure(format!("cached snapshot unusable: {e:#}")),
+        });
+    }
     let wizer = Wizer::new();
     let (cx, instrumented) = match wizer.instrument_component(bytes) {
         Ok(v) => v,
         Err(e) => return Ok(IsolateStart::Configure(format!("cannot be snapshotted: {e:#}"))),
     };
-    let probe = match PluginComponent::compile(runtime, &instrumented, origin) {
+    // Compiled once, for this one configure: not worth a cache entry.
+    let probe = match Component::new(&runtime.engine, &instrumented)
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .and_then(|c| PluginComponent::from_component(runtime, &c, String::new(), instrumented.len(), origin))
+    {
         Ok(p) => p,
         Err(e) => return Ok(IsolateStart::Configure(format!("instrumented copy failed to compile: {e:#}"))),
     };
@@ -82,13 +101,29 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
     if let Some(e) = access.error {
         return Ok(IsolateStart::Configure(format!("reading its state failed: {e}")));
     }
-    let mut configured = match PluginComponent::compile(runtime, &snapshot, origin) {
-        Ok(p) => p,
+    let component = match Component::new(&runtime.engine, &snapshot) {
+        Ok(c) => c,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot failed to compile: {e:#}"))),
     };
+    let mut configured = match PluginComponent::from_component(runtime, &component, key.clone(), snapshot.len(), origin) {
+        Ok(p) => p,
+        Err(e) => return Ok(IsolateStart::Configure(format!("snapshot does not load: {e:#}"))),
+    };
+    runtime.remember(&key, &component);
     configured.meta = plugin.meta.clone();
     configured.configured = true;
     Ok(IsolateStart::Snapshot(Arc::new(configured)))
+}
+
+/// The cache key of a plugin's snapshot under a configuration and limits.
+fn snapshot_key(plugin: &PluginComponent, config_json: &str, runtime: &Runtime) -> String {
+    let limits = serde_json::to_string(runtime.limits()).unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in ["cxr-snapshot-1", &plugin.meta.sha256, config_json, &limits] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    format!("snapshot-{}", hex::encode(h.finalize()))
 }
 
 /// Polls a future that never waits (every call below completes at once).

@@ -1,0 +1,55 @@
+//! The compile cache: a second process maps compiled components (and, in
+//! `isolate` mode, configured snapshots) from disk instead of compiling them;
+//! an unreadable entry is compiled again, never trusted or fatal.
+
+use cxr_e2e::{ix, now};
+use cxr_host::{Pipeline, PipelineConfig, Runtime, builtin};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn load(config: &PipelineConfig, dir: &Path) -> Pipeline {
+    let runtime = Runtime::with_cache(&config.runtime_limits(), Some(dir)).unwrap();
+    Pipeline::load_with(config, Path::new("."), runtime, HashMap::new()).unwrap()
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn compiled_components_and_snapshots_are_reused_and_bad_entries_recompiled() {
+    let dir = std::env::temp_dir().join(format!("cxr-cache-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let toml = builtin::REFERENCE_PIPELINE.replace("instance_mode = \"reuse\"", "instance_mode = \"isolate\"");
+    let config = PipelineConfig::from_toml(&toml).unwrap();
+    let input = ix(r#"{"id":"K-1","channel":"email","body":"I was charged twice and want my money back"}"#);
+
+    let first = load(&config, &dir).decide(&input, now());
+    let files = entries(&dir);
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(files.len(), 6, "three components and three snapshots: {names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("snapshot-")).count(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".cwasm")), "{names:?}");
+
+    // A second load maps the same entries and decides the same.
+    let modified: Vec<_> = files.iter().map(|f| f.metadata().unwrap().modified().unwrap()).collect();
+    let second = load(&config, &dir).decide(&input, now());
+    assert_eq!(entries(&dir), files, "no new entries");
+    let again: Vec<_> = files.iter().map(|f| f.metadata().unwrap().modified().unwrap()).collect();
+    assert_eq!(again, modified, "entries were read, not rewritten");
+    assert_eq!(second.route, first.route);
+    assert_eq!(second.sentiment, first.sentiment);
+
+    // Corrupt every entry: the next load compiles again and rewrites them.
+    for f in &files {
+        std::fs::write(f, b"not a compiled component").unwrap();
+    }
+    let third = load(&config, &dir).decide(&input, now());
+    assert_eq!(third.route, first.route);
+    for f in &files {
+        assert!(f.metadata().unwrap().len() > 1000, "{} was rewritten", f.display());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
