@@ -67,6 +67,14 @@ fn main() {
     };
     let reuse = pipeline(InstanceMode::Reuse, 0);
     let reuse_fuel = pipeline(InstanceMode::Reuse, base.limits.fuel);
+    // The same, with no deadline checks compiled in: what the deadline costs.
+    let reuse_unbounded = Pipeline::load_with(
+        &unmetered,
+        Path::new("."),
+        Runtime::without_deadlines_for_benchmarks(&unmetered.limits).unwrap(),
+        Default::default(),
+    )
+    .unwrap();
     let isolate = pipeline(InstanceMode::Isolate, 0);
     let mut pooled_config = unmetered.clone();
     pooled_config.limits.pool_instances = 64;
@@ -99,6 +107,9 @@ fn main() {
     };
     row("pipeline reuse (native → wasm)", &mut native_pipeline, &mut || for ix in &inputs { black_box(reuse.decide(ix, now)); });
     row("pipeline reuse+fuel (native → wasm)", &mut native_pipeline, &mut || for ix in &inputs { black_box(reuse_fuel.decide(ix, now)); });
+    row("reuse without vs with deadline checks", &mut || for ix in &inputs { black_box(reuse_unbounded.decide(ix, now)); }, &mut || {
+        for ix in &inputs { black_box(reuse.decide(ix, now)); }
+    });
     row("isolate vs reuse (wasm → wasm)", &mut || for ix in &inputs { black_box(reuse.decide(ix, now)); }, &mut || {
         for ix in &inputs { black_box(isolate.decide(ix, now)); }
     });

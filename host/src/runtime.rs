@@ -24,7 +24,7 @@ pub struct Runtime {
     pub(crate) linker: Linker<PluginState>,
     pub(crate) limits: Limits,
     cache: Option<CompileCache>,
-    _ticker: EpochTicker,
+    _ticker: Option<EpochTicker>,
 }
 
 /// Compiled components on disk, one file per component and engine setting.
@@ -62,6 +62,18 @@ impl Runtime {
     /// that the next process loading the same component skips compilation
     /// (it maps the compiled code straight from the file).
     pub fn with_cache(limits: &Limits, cache_dir: Option<&Path>) -> Result<Self> {
+        Self::build(limits, cache_dir, true)
+    }
+
+    /// For benchmarks only: a runtime whose calls have no deadline, to
+    /// measure what the deadline checks cost. A looping plugin hangs its
+    /// caller here; never run untrusted plugins on it.
+    #[doc(hidden)]
+    pub fn without_deadlines_for_benchmarks(limits: &Limits) -> Result<Self> {
+        Self::build(limits, None, false)
+    }
+
+    fn build(limits: &Limits, cache_dir: Option<&Path>, deadlines: bool) -> Result<Self> {
         let mut config = Config::new();
         if limits.pool_instances > 0 {
             let n = limits.pool_instances;
@@ -86,7 +98,7 @@ impl Runtime {
         }
         config
             .wasm_component_model(true)
-            .epoch_interruption(true)
+            .epoch_interruption(deadlines)
             .consume_fuel(limits.fuel > 0)
             .max_wasm_stack(1 << 20)
             .cranelift_opt_level(OptLevel::Speed);
@@ -96,7 +108,7 @@ impl Runtime {
         // context behind it grants nothing (see `sandbox`).
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         host_iface::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
-        let ticker = EpochTicker::start(engine.clone());
+        let ticker = deadlines.then(|| EpochTicker::start(engine.clone()));
         let cache = cache_dir.map(|dir| {
             let mut h = std::hash::DefaultHasher::new();
             engine.precompile_compatibility_hash().hash(&mut h);
