@@ -34,7 +34,9 @@ fn default_name() -> String {
 }
 
 /// `reuse`: an instance serves many calls (never shared across pipelines).
-/// `isolate`: a fresh instance per interaction, so no state can leak between customers.
+/// `isolate`: a fresh instance per interaction, so no state can leak between
+/// customers; it starts from a snapshot of the plugin taken after
+/// `configure`, so isolation costs an instantiation, not a configure.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InstanceMode {
