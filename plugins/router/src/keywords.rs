@@ -11,7 +11,7 @@
 //! message once per call and records which phrases occur where; rules then
 //! look their keywords up by id.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Identifies a phrase in a [`KeywordIndex`].
 pub type KeywordId = u32;
@@ -53,9 +53,9 @@ impl Phrase {
 pub struct KeywordIndex {
     phrases: Vec<Phrase>,
     /// Phrase ids by their exact first word.
-    by_first_word: BTreeMap<String, Vec<KeywordId>>,
+    by_first_word: HashMap<String, Vec<KeywordId>>,
     /// Single-word prefix phrases by their prefix.
-    by_prefix: BTreeMap<String, Vec<KeywordId>>,
+    by_prefix: HashMap<String, Vec<KeywordId>>,
     /// Byte lengths of the keys of `by_prefix`, ascending, without duplicates.
     prefix_lens: Vec<usize>,
     /// Interning table: (words, prefix) -> id.
