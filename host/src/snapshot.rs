@@ -60,12 +60,8 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
     // it, compiled, in the compile cache.
     let key = snapshot_key(plugin, config_json, runtime);
     if let Some(component) = runtime.cached(&key) {
-        return Ok(match PluginComponent::from_component(runtime, &component, key, 0, origin) {
-            Ok(mut configured) => {
-                configured.meta = plugin.meta.clone();
-                configured.configured = true;
-                IsolateStart::Snapshot(Arc::new(configured))
-            }
+        return Ok(match as_plugin(runtime, &component, plugin, origin) {
+            Ok(configured) => IsolateStart::Snapshot(configured),
             Err(e) => IsolateStart::Configure(format!("cached snapshot unusable: {e:#}")),
         });
     }
@@ -105,14 +101,21 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
         Ok(c) => c,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot failed to compile: {e:#}"))),
     };
-    let mut configured = match PluginComponent::from_component(runtime, &component, key.clone(), snapshot.len(), origin) {
+    let configured = match as_plugin(runtime, &component, plugin, origin) {
         Ok(p) => p,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot does not load: {e:#}"))),
     };
     runtime.remember(&key, &component);
+    Ok(IsolateStart::Snapshot(configured))
+}
+
+/// The compiled snapshot as a plugin whose instances start configured; it
+/// keeps the original's name, version and hash, which traces report.
+fn as_plugin(runtime: &Runtime, component: &Component, plugin: &PluginComponent, origin: &str) -> anyhow::Result<Arc<PluginComponent>> {
+    let mut configured = PluginComponent::from_component(runtime, component, String::new(), 0, origin)?;
     configured.meta = plugin.meta.clone();
     configured.configured = true;
-    Ok(IsolateStart::Snapshot(Arc::new(configured)))
+    Ok(Arc::new(configured))
 }
 
 /// The cache key of a plugin's snapshot under a configuration and limits.
