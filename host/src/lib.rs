@@ -22,6 +22,7 @@ pub mod bindings;
 pub mod builtin;
 pub mod contract;
 pub mod convert;
+mod gate;
 pub mod pipeline;
 pub mod plugin;
 pub mod runtime;

@@ -9,6 +9,7 @@ use crate::builtin;
 use crate::config::{FailurePolicy, Fallback, InstanceMode, PipelineConfig, PluginSource, plugin_source};
 use crate::contract;
 use crate::convert::{self, millis};
+use crate::gate::Gate;
 use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, TraceEntry};
 use crate::plugin::{CallError, Hook, Instance, PluginComponent, Usage};
 use crate::runtime::Runtime;
@@ -30,6 +31,9 @@ pub struct Pipeline {
     sentiment: Option<Stage>,
     priority: Option<Stage>,
     routers: Vec<Stage>,
+    /// With a fixed pool of instance slots: bounds the decisions in flight
+    /// so that they never need more slots than the pool has.
+    gate: Option<Gate>,
 }
 
 /// One plugin in one role, with its configuration, idle instances and health.
@@ -161,6 +165,17 @@ impl Pipeline {
             .enumerate()
             .map(|(i, s)| stage(s, Hook::Routing, &format!("routers[{i}]")))
             .collect::<Result<Vec<_>>>()?;
+        // A decision holds one instance at a time in `isolate` mode; in
+        // `reuse` mode each stage keeps one instance per decision in flight.
+        let slots = runtime.limits.pool_instances;
+        let per_decision = match config.instance_mode {
+            InstanceMode::Isolate => 1,
+            InstanceMode::Reuse => (sentiment.is_some() as u32 + priority.is_some() as u32 + routers.len() as u32).max(1),
+        };
+        if slots > 0 && slots < per_decision {
+            bail!("limits.pool_instances is {slots}, but one decision of this pipeline needs {per_decision} instances at once");
+        }
+        let gate = (slots > 0).then(|| Gate::new(slots / per_decision));
         Ok(Pipeline {
             name: config.name.clone(),
             runtime,
@@ -169,6 +184,7 @@ impl Pipeline {
             sentiment,
             priority,
             routers,
+            gate,
         })
     }
 
@@ -210,6 +226,7 @@ impl Pipeline {
     /// Decides one interaction. Never fails: a plugin failure yields the
     /// fallback decision with `error` set.
     pub fn decide(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
+        let _pass = self.gate.as_ref().map(Gate::enter);
         let input = convert::interaction(ix);
         let ctx = wit::Context {
             now: millis(now),

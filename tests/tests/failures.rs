@@ -104,3 +104,30 @@ fn isolate_mode_decides_like_reuse() {
     assert_eq!(a.priority, b.priority);
     assert_eq!(a.sentiment, b.sentiment);
 }
+
+#[test]
+fn a_full_instance_pool_makes_decisions_wait_not_fail() {
+    // Three slots, eight threads: in `isolate` a decision holds one
+    // instance at a time, in `reuse` one per stage; either way the ones
+    // that find no free slot wait for one instead of failing.
+    for mode in ["isolate", "reuse"] {
+        let p = reference_with(|t| {
+            t.replace("instance_mode = \"reuse\"", &format!("instance_mode = \"{mode}\""))
+                .replace("[limits]", "[limits]\npool_instances = 3")
+        });
+        let errors: Vec<String> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..8)
+                .map(|t| {
+                    let p = &p;
+                    s.spawn(move || {
+                        (0..10)
+                            .filter_map(|i| p.decide(&ix(&format!(r#"{{"id":"P-{t}-{i}","body":"my parcel is late"}}"#)), now()).error)
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        });
+        assert!(errors.is_empty(), "{mode}: {errors:?}");
+    }
+}

@@ -79,6 +79,7 @@ pub struct Limits {
     /// `0` (default): on demand in `reuse` mode, and a pool of
     /// [`Limits::AUTO_POOL_PER_CORE`] per core in `isolate` mode, which
     /// instantiates on every call (see [`PipelineConfig::runtime_limits`]).
+    /// When the slots are all in use, further decisions wait for one.
     #[serde(default)]
     pub pool_instances: u32,
 }
