@@ -165,18 +165,7 @@ impl Pipeline {
             .enumerate()
             .map(|(i, s)| stage(s, Hook::Routing, &format!("routers[{i}]")))
             .collect::<Result<Vec<_>>>()?;
-        // A decision holds one instance at a time in `isolate` mode; in
-        // `reuse` mode each stage keeps one instance per decision in flight.
-        let slots = runtime.limits.pool_instances;
-        let per_decision = match config.instance_mode {
-            InstanceMode::Isolate => 1,
-            InstanceMode::Reuse => (sentiment.is_some() as u32 + priority.is_some() as u32 + routers.len() as u32).max(1),
-        };
-        if slots > 0 && slots < per_decision {
-            bail!("limits.pool_instances is {slots}, but one decision of this pipeline needs {per_decision} instances at once");
-        }
-        let gate = (slots > 0).then(|| Gate::new(slots / per_decision));
-        Ok(Pipeline {
+        let mut pipeline = Pipeline {
             name: config.name.clone(),
             runtime,
             mode: config.instance_mode,
@@ -184,8 +173,22 @@ impl Pipeline {
             sentiment,
             priority,
             routers,
-            gate,
-        })
+            gate: None,
+        };
+        // A decision holds one instance at a time in `isolate` mode; in
+        // `reuse` mode each stage keeps one instance per decision in flight.
+        let slots = pipeline.runtime.limits.pool_instances;
+        if slots > 0 {
+            let per_decision = match config.instance_mode {
+                InstanceMode::Isolate => 1,
+                InstanceMode::Reuse => (pipeline.stages().count() as u32).max(1),
+            };
+            if slots < per_decision {
+                bail!("limits.pool_instances is {slots}, but one decision of this pipeline needs {per_decision} instances at once");
+            }
+            pipeline.gate = Some(Gate::new(slots / per_decision));
+        }
+        Ok(pipeline)
     }
 
     /// The pipeline's name.

@@ -72,8 +72,6 @@ pub struct PluginComponent {
     pub(crate) meta: PluginMeta,
     /// The component as loaded (kept to build pre-configured snapshots).
     pub(crate) bytes: Option<Arc<[u8]>>,
-    /// Whether instances start configured (a snapshot taken after `configure`).
-    pub(crate) configured: bool,
     pre: InstancePre<PluginState>,
     lifecycle: lifecycle::GuestIndices,
     sentiment: Option<sentiment::GuestIndices>,
@@ -225,7 +223,6 @@ impl PluginComponent {
                 exports,
             },
             bytes: None,
-            configured: false,
             pre,
             lifecycle,
             sentiment,
@@ -244,13 +241,8 @@ impl PluginComponent {
         self.meta.hooks.contains(&hook)
     }
 
-    /// Whether instances of this component start configured, so that
-    /// `configure` need not be called (a snapshot for `isolate` mode).
-    pub fn is_preconfigured(&self) -> bool {
-        self.configured
-    }
-
-    /// A fresh instance (configured only when [`Self::is_preconfigured`]).
+    /// A fresh instance (configured only if the component is a snapshot
+    /// taken after `configure`, as `isolate` mode uses).
     pub fn instantiate(&self, runtime: &Runtime, now_ms: i64) -> Result<Instance, CallError> {
         let limits = &runtime.limits;
         let state = PluginState::new(

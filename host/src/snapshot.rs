@@ -114,7 +114,6 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
 fn as_plugin(runtime: &Runtime, component: &Component, plugin: &PluginComponent, origin: &str) -> anyhow::Result<Arc<PluginComponent>> {
     let mut configured = PluginComponent::from_component(runtime, component, String::new(), 0, origin)?;
     configured.meta = plugin.meta.clone();
-    configured.configured = true;
     Ok(Arc::new(configured))
 }
 
