@@ -11,7 +11,10 @@
 //! message once per call and records which phrases occur where; rules then
 //! look their keywords up by id.
 
-use std::collections::{BTreeMap, HashMap};
+// Keys are fixed at configure time and only looked up per call, so a
+// fast non-keyed hash is safe (no insertion of attacker-chosen keys).
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// Identifies a phrase in a [`KeywordIndex`].
 pub type KeywordId = u32;

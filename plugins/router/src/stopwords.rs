@@ -1,7 +1,7 @@
 //! A fast first guess at the language from its commonest words, so that the
 //! trigram detector (much slower) runs only when the guess is unclear.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use whatlang::Lang;
 
 /// Languages with a stop-word list, and the list.
@@ -50,7 +50,7 @@ pub struct StopWords {
 impl StopWords {
     /// The lists of the languages in `allowed`.
     pub fn new(allowed: &[Lang]) -> Self {
-        let mut words: HashMap<&'static str, u8> = HashMap::new();
+        let mut words: HashMap<&'static str, u8> = HashMap::default();
         let mut langs = Vec::new();
         for (lang, list) in SETS.iter().filter(|(l, _)| allowed.contains(l)) {
             let bit = 1u8 << langs.len();
@@ -70,7 +70,16 @@ impl StopWords {
         let mut hits = [0u32; 8];
         let mut lower = String::new();
         for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty() && w.len() <= 12) {
-            let key: &str = if word.chars().any(char::is_uppercase) {
+            let key: &str = if word.is_ascii() {
+                if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    lower.clear();
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                    &lower
+                } else {
+                    word
+                }
+            } else if word.chars().any(char::is_uppercase) {
                 lower.clear();
                 lower.extend(word.chars().flat_map(char::to_lowercase));
                 &lower

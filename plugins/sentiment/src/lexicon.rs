@@ -2,7 +2,7 @@
 //! (valence, modifier role, language hints); multi-word phrases are indexed
 //! by their first word. Built once in `configure`, read-only afterwards.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::vocab::Vocab;
 use crate::{lang, tables, tokenize};
