@@ -14,8 +14,30 @@ const NEGATIONS: &[&str] = &["not", "no", "never", "isnt", "wasnt", "arent", "no
 
 /// Appends `text` to `out` in matching form (see the module docs).
 pub fn normalize_into(text: &str, out: &mut String) {
+    out.reserve(text.len());
     let mut pending_space = false;
-    for ch in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII that is kept as it is, only lower-cased: most of
+        // every message, copied in one go.
+        let start = i;
+        while i < bytes.len() && is_plain_ascii(bytes[i]) {
+            i += 1;
+        }
+        if i > start {
+            if pending_space && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            pending_space = false;
+            let from = out.len();
+            out.push_str(&text[start..i]);
+            out[from..].make_ascii_lowercase();
+            continue;
+        }
+        // Anything else, one char at a time.
+        let ch = text[i..].chars().next().unwrap_or_default();
+        i += ch.len_utf8();
         if matches!(ch, '\'' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`') {
             continue;
         }
@@ -29,6 +51,12 @@ pub fn normalize_into(text: &str, out: &mut String) {
         pending_space = false;
         out.extend(ch.to_lowercase());
     }
+}
+
+/// ASCII that [`normalize_into`] keeps (lower-cased): not a space, not an
+/// apostrophe, not a word joiner that becomes a space.
+fn is_plain_ascii(b: u8) -> bool {
+    b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r' | b'\'' | b'`' | b'-' | b'_' | b'/')
 }
 
 /// A configured keyword phrase, ready to be searched for.
@@ -142,6 +170,10 @@ mod tests {
     fn normalisation_folds_case_apostrophes_and_separators() {
         assert_eq!(norm("  I CAN’T   log-in!\n\nHelp "), "i cant log in! help");
         assert_eq!(norm("Double-charged, twice"), "double charged, twice");
+        assert_eq!(norm("ÉCHEC de paiement – URGENT\tSVP"), "échec de paiement urgent svp");
+        assert_eq!(norm("Straße/İstanbul `quoted`"), "straße i\u{307}stanbul quoted");
+        assert_eq!(norm("--a__b//"), "a b");
+        assert_eq!(norm("\u{2019}"), "");
     }
 
     #[test]
