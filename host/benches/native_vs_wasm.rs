@@ -12,11 +12,15 @@ use cxr_host::bindings::wit;
 use cxr_host::config::{InstanceMode, PipelineConfig};
 use cxr_host::convert;
 use cxr_host::input::parse_interaction;
-use cxr_host::model::{self, Interaction};
+use cxr_host::model::Interaction;
 use cxr_host::{Pipeline, PluginComponent, Runtime, builtin};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
+
+#[path = "../examples/support/guest_input.rs"]
+mod guest_input;
+use guest_input::guest_interaction;
 
 const ROUNDS: usize = 25;
 
@@ -149,41 +153,4 @@ fn alternate(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64) {
     ta.sort_by(f64::total_cmp);
     tb.sort_by(f64::total_cmp);
     (ta[ROUNDS / 2], tb[ROUNDS / 2])
-}
-
-/// The host's interaction as the guest kit's type (what a native build of a plugin takes).
-fn guest_interaction(ix: &Interaction) -> cxr_guest::Interaction {
-    let channel = |c: model::Channel| cxr_guest::Channel::parse(c.as_str()).unwrap();
-    cxr_guest::Interaction {
-        id: ix.id.clone(),
-        channel: channel(ix.channel),
-        received_at: ix.received_at.map(|t| t.timestamp_millis()),
-        subject: ix.subject.clone(),
-        body: ix.body.clone(),
-        language: ix.language.clone(),
-        customer: cxr_guest::Customer {
-            id: ix.customer.id.clone(),
-            tier: ix.customer.tier.clone(),
-            lifetime_value: ix.customer.lifetime_value,
-            tenure_days: ix.customer.tenure_days,
-            contacts_last_30d: ix.customer.contacts_last_30d,
-            open_interactions: ix.customer.open_interactions,
-            last_csat: ix.customer.last_csat,
-            last_nps: ix.customer.last_nps,
-        },
-        history: ix
-            .history
-            .iter()
-            .map(|m| cxr_guest::Message {
-                at: m.at.map(|t| t.timestamp_millis()),
-                channel: m.channel.map(channel),
-                direction: match m.direction {
-                    model::Direction::Inbound => cxr_guest::Direction::Inbound,
-                    model::Direction::Outbound => cxr_guest::Direction::Outbound,
-                },
-                body: m.body.clone(),
-            })
-            .collect(),
-        attributes: ix.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-    }
 }
