@@ -169,7 +169,7 @@ impl PluginComponent {
         let exports: Vec<String> = ty.exports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
         let imports: Vec<String> = ty.imports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
         let lifecycle_name = format!("{WIT_PACKAGE}/lifecycle@{WIT_VERSION}");
-        if !exports.iter().any(|e| *e == lifecycle_name) {
+        if !exports.contains(&lifecycle_name) {
             let other = exports.iter().find(|e| e.starts_with(&format!("{WIT_PACKAGE}/")));
             match other {
                 Some(e) => bail!(

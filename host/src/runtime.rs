@@ -170,10 +170,10 @@ impl Runtime {
 
     /// Keeps a compiled component in the cache under `key` (if there is a cache).
     pub(crate) fn remember(&self, key: &str, component: &Component) {
-        if let Some(cache) = &self.cache {
-            if let Err(e) = cache.store(key, component) {
-                tracing::debug!(dir = %cache.dir.display(), "could not write the compile cache: {e:#}");
-            }
+        if let Some(cache) = &self.cache
+            && let Err(e) = cache.store(key, component)
+        {
+            tracing::debug!(dir = %cache.dir.display(), "could not write the compile cache: {e:#}");
         }
     }
 }
