@@ -70,16 +70,13 @@ impl StopWords {
         let mut hits = [0u32; 8];
         let mut lower = String::new();
         for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty() && w.len() <= 12) {
-            let key: &str = if word.is_ascii() {
-                if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                    lower.clear();
-                    lower.push_str(word);
-                    lower.make_ascii_lowercase();
-                    &lower
-                } else {
-                    word
-                }
-            } else if word.chars().any(char::is_uppercase) {
+            // Most words are ASCII and lower-case already: checked bytewise.
+            let has_upper = if word.is_ascii() {
+                word.bytes().any(|b| b.is_ascii_uppercase())
+            } else {
+                word.chars().any(char::is_uppercase)
+            };
+            let key: &str = if has_upper {
                 lower.clear();
                 lower.extend(word.chars().flat_map(char::to_lowercase));
                 &lower
