@@ -62,7 +62,14 @@ fn main() {
             };
             pipeline(&config, &inputs, secs(s));
         }
-        ["hook", hook, build, s] => hook_loop(&config, &inputs, hook, *build == "native", secs(s)),
+        ["hook", hook, build, s] => {
+            let native = match *build {
+                "native" => true,
+                "wasm" => false,
+                _ => usage(),
+            };
+            hook_loop(&config, &inputs, hook, native, secs(s));
+        }
         ["instantiate", s] => {
             config.limits.pool_instances = 64;
             let runtime = runtime(&config.limits);
