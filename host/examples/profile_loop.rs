@@ -16,6 +16,9 @@
 //!   compiled natively or as a component (one instance, `reuse`);
 //! - `instantiate SECS`: fresh router instances from the pooling allocator.
 //!
+//! The input is `examples/interactions.jsonl` unless `CXR_PROFILE_INPUT`
+//! names another JSON Lines file of interactions.
+//!
 //! Components come from the compile cache (`$CXR_CACHE_DIR` or the default),
 //! so a profile holds no compilation once the cache is warm.
 
@@ -45,7 +48,8 @@ fn main() {
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/interactions.jsonl"
     );
-    let text = std::fs::read_to_string(examples).expect("examples/interactions.jsonl");
+    let path = std::env::var("CXR_PROFILE_INPUT").unwrap_or_else(|_| examples.to_string());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let inputs: Vec<Interaction> = text
         .lines()
         .map(|l| parse_interaction(l).result.expect("a valid example"))
