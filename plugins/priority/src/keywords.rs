@@ -26,10 +26,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
             i += 1;
         }
         if i > start {
-            if pending_space && !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            pending_space = false;
+            space_before_next(out, &mut pending_space);
             let from = out.len();
             out.push_str(&text[start..i]);
             out[from..].make_ascii_lowercase();
@@ -45,11 +42,16 @@ pub fn normalize_into(text: &str, out: &mut String) {
             pending_space = true;
             continue;
         }
-        if pending_space && !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-        pending_space = false;
+        space_before_next(out, &mut pending_space);
         out.extend(ch.to_lowercase());
+    }
+}
+
+/// Writes the single space that a run of separators stands for, before the
+/// next kept text (none at the start or after a space already written).
+fn space_before_next(out: &mut String, pending: &mut bool) {
+    if std::mem::take(pending) && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
     }
 }
 
