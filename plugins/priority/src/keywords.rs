@@ -172,8 +172,14 @@ mod tests {
     fn normalisation_folds_case_apostrophes_and_separators() {
         assert_eq!(norm("  I CAN’T   log-in!\n\nHelp "), "i cant log in! help");
         assert_eq!(norm("Double-charged, twice"), "double charged, twice");
-        assert_eq!(norm("ÉCHEC de paiement – URGENT\tSVP"), "échec de paiement urgent svp");
-        assert_eq!(norm("Straße/İstanbul `quoted`"), "straße i\u{307}stanbul quoted");
+        assert_eq!(
+            norm("ÉCHEC de paiement – URGENT\tSVP"),
+            "échec de paiement urgent svp"
+        );
+        assert_eq!(
+            norm("Straße/İstanbul `quoted`"),
+            "straße i\u{307}stanbul quoted"
+        );
         assert_eq!(norm("--a__b//"), "a b");
         assert_eq!(norm("\u{2019}"), "");
     }
