@@ -12,8 +12,16 @@ use cxr_guest::{Channel, Discipline, SentimentLabel};
 use regex::RegexBuilder;
 use std::collections::BTreeMap;
 
-/// A typical message, searched once by each regex when it is compiled.
-const WARM_UP_TEXT: &str = "Hi, my order #12345 was charged twice and I still have no refund. Can someone call me?";
+/// Typical messages, searched by each regex when it is compiled: letters
+/// with and without accents, digits, ratings and punctuation, so that the
+/// regex's lazy DFA already has the states such text needs.
+const WARM_UP_TEXTS: [&str; 5] = [
+    "Hi, my order #12345 was charged twice and I still have no refund. Can someone call me?",
+    "Is the app down again? Login fails with error 503 since 09:30 today - please fix it ASAP!!",
+    "NPS: 9, CSAT 5/5 - great service, 5 stars :) Thanks Anna, very helpful.",
+    "Meine Bestellung ist nicht angekommen, bitte um Rückruf. ¿Dónde está mi pedido? Très déçu.",
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n",
+];
 
 /// Largest compiled program a rule's regex may have, in bytes.
 const REGEX_SIZE_LIMIT: usize = 256 * 1024;
@@ -154,11 +162,13 @@ impl Compiler {
                 .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
                 .build()
                 .map_err(|e| format!("{path}.regex: invalid regex: {e}"))?;
-            // A first search creates the regex's match cache now, in
-            // `configure`, so that an instance started from a snapshot taken
-            // after `configure` (the host's isolate mode) does not build it
-            // on its one call.
-            re.is_match(WARM_UP_TEXT);
+            // Searching the warm-up texts creates the regex's match cache
+            // and most lazy DFA states now, in `configure`, so that an
+            // instance started from a snapshot taken after `configure` (the
+            // host's isolate mode) does not build them on its one call.
+            for text in WARM_UP_TEXTS {
+                re.is_match(text);
+            }
             c.regex = Some(re);
         }
         if let Some(branches) = &spec.any {

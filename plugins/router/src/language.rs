@@ -90,6 +90,13 @@ const ISO_639_1: &[(Lang, &str)] = &[
     (Lang::Zul, "zu"),
 ];
 
+/// One Latin-script and one Cyrillic-script sentence, detected once when
+/// the detector is built.
+const WARM_UP_SAMPLES: [&str; 2] = [
+    "Bonjour, ma commande n'est toujours pas arrivée et personne ne répond.",
+    "Здравствуйте, мой заказ до сих пор не доставлен, помогите пожалуйста.",
+];
+
 /// The languages detection chooses from unless `language_allowlist` is set:
 /// the major languages of European and international customer service.
 pub const DEFAULT_ALLOWLIST: &[&str] = &[
@@ -216,7 +223,13 @@ impl Languages {
                 }
             }
             stop_words = StopWords::new(&langs);
-            Some(Detector::with_allowlist(langs))
+            let detector = Detector::with_allowlist(langs);
+            // The detector builds its alphabet tables on first use: build them
+            // now, in `configure`, so that a snapshot taken after it has them.
+            for sample in WARM_UP_SAMPLES {
+                detector.detect(sample);
+            }
+            Some(detector)
         } else {
             None
         };
