@@ -129,6 +129,46 @@ fn main() {
         });
         println!("  {name:<10} {a:>8.1} {b:>8.1}  ratio {:.2}x", b / a);
     }
+    // What `isolate` pays per stage: a fresh instance of the configured
+    // snapshot, one hook call on it, and returning it to the pool (where
+    // wasmtime resets the slot's memory for the next instance).
+    println!("\nisolate, per stage and interaction, µs (pooling allocator): create | hook call | return to pool");
+    let mut isolate_sum = 0.0;
+    for (name, bytes, cfg) in [("sentiment", builtin::SENTIMENT, &s_cfg), ("priority", builtin::PRIORITY, &p_cfg), ("router", builtin::ROUTER, &r_cfg)] {
+        let plugin = PluginComponent::load(&pooled_runtime, bytes, "bench").unwrap();
+        let snapshot = plugin.snapshot_for_benchmarks(&pooled_runtime, cfg).unwrap();
+        let mut rounds = Vec::new();
+        for _ in 0..=ROUNDS {
+            let mut t = [0.0f64; 3];
+            for (k, input) in w_inputs.iter().enumerate() {
+                let started = Instant::now();
+                let mut instance = snapshot.instantiate(&pooled_runtime, 0).unwrap();
+                let created = Instant::now();
+                match name {
+                    "sentiment" => drop(black_box(instance.sentiment(&pooled_runtime, input, &w_ctx).0.unwrap())),
+                    "priority" => drop(black_box(instance.priority(&pooled_runtime, input, &w_ctx, &w_sent[k]).0.unwrap())),
+                    _ => drop(black_box(instance.routing(&pooled_runtime, input, &w_ctx, &w_sent[k], &w_prio[k]).0.unwrap())),
+                }
+                let called = Instant::now();
+                drop(instance);
+                t[0] += (created - started).as_secs_f64();
+                t[1] += (called - created).as_secs_f64();
+                t[2] += called.elapsed().as_secs_f64();
+            }
+            rounds.push(t.map(|x| x * 1e6 / n));
+        }
+        // The first round warms the pool's slots; the median of the rest.
+        rounds.remove(0);
+        let median = |i: usize| {
+            let mut v: Vec<f64> = rounds.iter().map(|r| r[i]).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (create, call, back) = (median(0), median(1), median(2));
+        isolate_sum += create + back;
+        println!("  {name:<10} {create:>8.1} {call:>8.1} {back:>8.1}");
+    }
+    println!("  creating and returning the three instances: {isolate_sum:.0} µs per interaction");
     let (cfg_time, _) = alternate(&mut || {
         let mut i = rp.instantiate(&runtime, 0).unwrap();
         i.configure(&runtime, &r_cfg).unwrap();

@@ -231,6 +231,18 @@ impl PluginComponent {
         })
     }
 
+    /// For benchmarks only: the component `isolate` mode starts each
+    /// instance from, i.e. this one snapshotted after `configure(config_json)`.
+    #[doc(hidden)]
+    pub fn snapshot_for_benchmarks(&self, runtime: &Runtime, config_json: &str) -> Result<Arc<PluginComponent>> {
+        use crate::snapshot::{IsolateStart, preconfigure};
+        match preconfigure(runtime, self, config_json, "benchmark") {
+            Ok(IsolateStart::Snapshot(configured)) => Ok(configured),
+            Ok(IsolateStart::Configure(why)) => bail!("{} has no snapshot: {why}", self.meta.name),
+            Err(e) => bail!("{}: {e}", self.meta.name),
+        }
+    }
+
     /// Name, version, hash, hooks, imports and exports.
     pub fn meta(&self) -> &PluginMeta {
         &self.meta
