@@ -13,7 +13,7 @@ use cxr_host::config::{InstanceMode, PipelineConfig};
 use cxr_host::convert;
 use cxr_host::input::parse_interaction;
 use cxr_host::model::Interaction;
-use cxr_host::{Pipeline, PluginComponent, Runtime, builtin};
+use cxr_host::{Hook, Pipeline, PluginComponent, Runtime, builtin};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -153,20 +153,24 @@ fn main() {
     // wasmtime resets the slot's memory for the next instance).
     println!("\nisolate, per stage and interaction, µs (pooling allocator): create | hook call | return to pool");
     let mut isolate_sum = 0.0;
-    for (name, bytes, cfg) in [("sentiment", builtin::SENTIMENT, &s_cfg), ("priority", builtin::PRIORITY, &p_cfg), ("router", builtin::ROUTER, &r_cfg)] {
+    for (name, hook, bytes, cfg) in [
+        ("sentiment", Hook::Sentiment, builtin::SENTIMENT, &s_cfg),
+        ("priority", Hook::Priority, builtin::PRIORITY, &p_cfg),
+        ("router", Hook::Routing, builtin::ROUTER, &r_cfg),
+    ] {
         let plugin = PluginComponent::load(&pooled_runtime, bytes, "bench").unwrap();
         let snapshot = plugin.snapshot_for_benchmarks(&pooled_runtime, cfg).unwrap();
-        let mut rounds = Vec::new();
-        for _ in 0..=ROUNDS {
+        let mut rounds: [Vec<f64>; 3] = Default::default();
+        for round in 0..=ROUNDS {
             let mut t = [0.0f64; 3];
             for (k, input) in w_inputs.iter().enumerate() {
                 let started = Instant::now();
                 let mut instance = snapshot.instantiate(&pooled_runtime, 0).unwrap();
                 let created = Instant::now();
-                match name {
-                    "sentiment" => drop(black_box(instance.sentiment(&pooled_runtime, input, &w_ctx).0.unwrap())),
-                    "priority" => drop(black_box(instance.priority(&pooled_runtime, input, &w_ctx, &w_sent[k]).0.unwrap())),
-                    _ => drop(black_box(instance.routing(&pooled_runtime, input, &w_ctx, &w_sent[k], &w_prio[k]).0.unwrap())),
+                match hook {
+                    Hook::Sentiment => drop(black_box(instance.sentiment(&pooled_runtime, input, &w_ctx).0.unwrap())),
+                    Hook::Priority => drop(black_box(instance.priority(&pooled_runtime, input, &w_ctx, &w_sent[k]).0.unwrap())),
+                    Hook::Routing => drop(black_box(instance.routing(&pooled_runtime, input, &w_ctx, &w_sent[k], &w_prio[k]).0.unwrap())),
                 }
                 let called = Instant::now();
                 drop(instance);
@@ -174,16 +178,14 @@ fn main() {
                 t[1] += (called - created).as_secs_f64();
                 t[2] += called.elapsed().as_secs_f64();
             }
-            rounds.push(t.map(|x| x * 1e6 / n));
+            // The first round warms the pool's slots; the median of the rest.
+            if round > 0 {
+                for (phase, time) in rounds.iter_mut().zip(t) {
+                    phase.push(time * 1e6 / n);
+                }
+            }
         }
-        // The first round warms the pool's slots; the median of the rest.
-        rounds.remove(0);
-        let median = |i: usize| {
-            let mut v: Vec<f64> = rounds.iter().map(|r| r[i]).collect();
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        };
-        let (create, call, back) = (median(0), median(1), median(2));
+        let [create, call, back] = rounds.map(median);
         isolate_sum += create + back;
         println!("  {name:<10} {create:>8.1} {call:>8.1} {back:>8.1}");
     }
@@ -209,7 +211,11 @@ fn alternate(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64) {
         b();
         tb.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    ta.sort_by(f64::total_cmp);
-    tb.sort_by(f64::total_cmp);
-    (ta[ROUNDS / 2], tb[ROUNDS / 2])
+    (median(ta), median(tb))
+}
+
+/// The median of `times`.
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
