@@ -8,7 +8,7 @@ fn main() {
     let host = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = host.parent().unwrap().to_path_buf();
     let manifest = root.join("Cargo.toml");
-    for shared in ["wit", "guest/src", "guest/build.rs", "Cargo.lock"] {
+    for shared in ["wit", "guest/wit", "guest/src", "guest/build.rs", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(shared).display());
     }
     let dirs: Vec<(String, PathBuf)> = ["sentiment", "priority", "router"]

@@ -2,7 +2,7 @@
 //! time arithmetic and result builders.
 
 use crate::{
-    Channel, Context, Customer, Direction, Discipline, Interaction, Message, PluginError,
+    Channel, Context, Customer, Direction, Discipline, Interaction, Message, PluginError, Signal,
     Priority, Route, RoutingOutcome, Sentiment, SentimentLabel, Timestamp,
 };
 
@@ -91,12 +91,52 @@ impl Interaction {
 }
 
 impl Context {
-    /// A context for tests with the given "now".
+    /// A context for tests with the given "now" and no signals.
     pub fn at(now: Timestamp) -> Self {
         Context {
             now,
             pipeline: "test".to_string(),
+            signals: Vec::new(),
         }
+    }
+
+    /// The same context with one more signal (for tests of priority and routing).
+    pub fn with_signal(mut self, signal: Signal) -> Self {
+        self.signals.push(signal);
+        self
+    }
+
+    /// The most confident signal named `name` (e.g. `"intent"`), if any.
+    pub fn signal(&self, name: &str) -> Option<&Signal> {
+        self.signals
+            .iter()
+            .filter(|s| s.name == name)
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+    }
+
+    /// Whether a signal `name=value` is present with at least `min_confidence`.
+    pub fn has_signal(&self, name: &str, value: &str, min_confidence: f64) -> bool {
+        self.signals
+            .iter()
+            .any(|s| s.name == name && s.value == value && s.confidence >= min_confidence)
+    }
+}
+
+impl Signal {
+    /// A signal `name=value` with a confidence (clamped to [0, 1]) and no cues yet.
+    pub fn new(name: impl Into<String>, value: impl Into<String>, confidence: f64) -> Self {
+        Signal {
+            name: name.into(),
+            value: value.into(),
+            confidence: if confidence.is_nan() { 0.0 } else { confidence.clamp(0.0, 1.0) },
+            cues: Vec::new(),
+        }
+    }
+
+    /// The same signal with one more cue (a phrase or fact behind it).
+    pub fn with_cue(mut self, cue: impl Into<String>) -> Self {
+        self.cues.push(cue.into());
+        self
     }
 }
 

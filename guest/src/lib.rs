@@ -2,7 +2,8 @@
 //!
 //! A plugin is a type that implements [`Plugin`] (how to build it from its
 //! configuration) and one or more hook traits ([`SentimentHook`],
-//! [`PriorityHook`], [`RoutingHook`]), plus one export line:
+//! [`ClassifyHook`], [`PriorityHook`], [`RoutingHook`]), plus one export
+//! line naming the hooks it implements, in any combination and order:
 //!
 //! ```ignore
 //! use cxr_guest::*;
@@ -24,6 +25,10 @@
 //! `target/wasm32-wasip2/release/` is a component the `cxr` host loads. The
 //! same code compiles natively, so plugin logic is tested with `cargo test`
 //! by calling the trait methods directly.
+//!
+//! The kit targets contract `cxr:plugin@0.2.0` and carries that WIT in its
+//! `wit/` folder, so it works as a crates.io, git or path dependency.
+//! Components built with earlier kits keep running on newer hosts.
 
 extern crate self as cxr_guest;
 
@@ -31,7 +36,7 @@ extern crate self as cxr_guest;
 #[allow(missing_docs, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "wit",
         world: "full-plugin",
         pub_export_macro: true,
         export_macro_name: "__cxr_world_export",
@@ -44,11 +49,11 @@ pub mod bindings {
 pub use bindings::cxr::plugin::host::LogLevel;
 pub use bindings::cxr::plugin::types::{
     Channel, Context, Cue, Customer, Direction, Discipline, Interaction, Message, PluginError,
-    PluginInfo, Priority, Route, RoutingOutcome, Sentiment, SentimentLabel, Timestamp,
+    PluginInfo, Priority, Route, RoutingOutcome, Sentiment, SentimentLabel, Signal, Timestamp,
 };
 
-/// The WIT package version this crate implements.
-pub const WIT_VERSION: &str = "0.1.0";
+/// The WIT package version this crate implements (`0.2.0`).
+pub const WIT_VERSION: &str = include!(concat!(env!("OUT_DIR"), "/wit_version.rs"));
 
 /// A plugin: built once per instance from the pipeline's configuration.
 ///
@@ -69,7 +74,24 @@ pub trait SentimentHook: Plugin {
     fn score(&self, input: &Interaction, ctx: &Context) -> Result<Sentiment, PluginError>;
 }
 
-/// The priority hook: how urgent is it?
+/// The classify hook (contract 0.2.0): what is the interaction about?
+///
+/// Runs after sentiment and before priority. Return signals such as
+/// `Signal::new("intent", "billing", 0.82).with_cue("charged twice")`;
+/// priority and routing plugins see them in [`Context::signals`], and the
+/// decision carries them with the name of the plugin that emitted them.
+pub trait ClassifyHook: Plugin {
+    /// Classifies the interaction; each confidence in [0, 1].
+    fn classify(
+        &self,
+        input: &Interaction,
+        ctx: &Context,
+        sentiment: &Sentiment,
+    ) -> Result<Vec<Signal>, PluginError>;
+}
+
+/// The priority hook: how urgent is it? Sees the sentiment, and the
+/// classifiers' signals in `ctx.signals`.
 pub trait PriorityHook: Plugin {
     /// Computes the priority; `level` 1 (most urgent) to 4, `score` 0 to 100.
     fn prioritize(
@@ -80,7 +102,8 @@ pub trait PriorityHook: Plugin {
     ) -> Result<Priority, PluginError>;
 }
 
-/// The routing hook: where does it go? Return [`RoutingOutcome::Pass`] to
+/// The routing hook: where does it go? Sees sentiment, priority and the
+/// classifiers' signals (`ctx.signals`). Return [`RoutingOutcome::Pass`] to
 /// let the next router in the chain (then the pipeline's fallback) decide.
 pub trait RoutingHook: Plugin {
     /// Decides the route, or passes.
@@ -156,6 +179,19 @@ pub mod __private {
                 ) -> Result<::cxr_guest::Sentiment, ::cxr_guest::PluginError> {
                     ::cxr_guest::__private::with::<$ty, _>(|p| {
                         ::cxr_guest::SentimentHook::score(p, &input, &ctx)
+                    })
+                }
+            }
+        };
+        (classify, $ty:ty) => {
+            impl __cxr_export::exports::cxr::plugin::classify::Guest for __CxrExport {
+                fn classify(
+                    input: ::cxr_guest::Interaction,
+                    ctx: ::cxr_guest::Context,
+                    sentiment: ::cxr_guest::Sentiment,
+                ) -> Result<::std::vec::Vec<::cxr_guest::Signal>, ::cxr_guest::PluginError> {
+                    ::cxr_guest::__private::with::<$ty, _>(|p| {
+                        ::cxr_guest::ClassifyHook::classify(p, &input, &ctx, &sentiment)
                     })
                 }
             }

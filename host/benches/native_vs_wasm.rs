@@ -39,7 +39,7 @@ fn main() {
     let np = cxr_priority::PriorityPlugin::configure(&p_cfg).unwrap();
     let nr = cxr_router::RouterPlugin::configure(&r_cfg).unwrap();
     let g_inputs: Vec<cxr_guest::Interaction> = inputs.iter().map(guest_interaction).collect();
-    let g_ctx = cxr_guest::Context { now: now.timestamp_millis(), pipeline: "bench".into() };
+    let g_ctx = cxr_guest::Context { now: now.timestamp_millis(), pipeline: "bench".into(), signals: Vec::new() };
 
     // Wasm: the same code as components, one instance each (reuse), no fuel.
     let mut unmetered = base.clone();
@@ -55,7 +55,7 @@ fn main() {
     let (pp, mut pi) = load(builtin::PRIORITY, &p_cfg);
     let (rp, mut ri) = load(builtin::ROUTER, &r_cfg);
     let w_inputs: Vec<wit::Interaction> = inputs.iter().map(convert::interaction).collect();
-    let w_ctx = wit::Context { now: now.timestamp_millis(), pipeline: "bench".into() };
+    let w_ctx = wit::Context { now: now.timestamp_millis(), pipeline: "bench".into(), signals: Vec::new() };
 
     // Hook inputs computed once, natively and in wasm.
     let g_sent: Vec<_> = g_inputs.iter().map(|i| ns.score(i, &g_ctx).unwrap()).collect();

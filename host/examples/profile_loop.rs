@@ -144,6 +144,7 @@ fn hook_loop(config: &PipelineConfig, inputs: &[Interaction], hook: &str, native
         let ctx = cxr_guest::Context {
             now: 0,
             pipeline: "profile".into(),
+            signals: Vec::new(),
         };
         let g: Vec<cxr_guest::Interaction> = inputs.iter().map(guest_interaction).collect();
         let s: Vec<_> = g
@@ -182,6 +183,7 @@ fn hook_loop(config: &PipelineConfig, inputs: &[Interaction], hook: &str, native
         let ctx = wit::Context {
             now: 0,
             pipeline: "profile".into(),
+            signals: Vec::new(),
         };
         let w: Vec<wit::Interaction> = inputs.iter().map(convert::interaction).collect();
         let s: Vec<_> = w

@@ -18,6 +18,8 @@ pub const MAX_LIST: usize = 32;
 pub const MAX_NAME_LEN: usize = 64;
 /// Longest reason or cue text kept (longer ones are cut).
 pub const MAX_TEXT_LEN: usize = 300;
+/// Most signals accepted from one classify call.
+pub const MAX_SIGNALS: usize = 32;
 
 fn cut(mut s: String) -> String {
     if s.len() > MAX_TEXT_LEN {
@@ -175,6 +177,33 @@ pub fn route(r: wit::Route, limit_bytes: usize) -> Result<(RouteResult, Discipli
     ))
 }
 
+/// Checks the signals a classifier returned: names and values are 1-64
+/// bytes without control characters, confidence is in [0, 1]; at most
+/// [`MAX_CUES`] cues are kept per signal, each cut to [`MAX_TEXT_LEN`].
+pub fn signals(list: Vec<wit::Signal>, limit_bytes: usize) -> Result<Vec<wit::Signal>, String> {
+    let size: usize = list
+        .iter()
+        .map(|s| s.name.len() + s.value.len() + 16 + strings_size(&s.cues))
+        .sum();
+    check_size("classify", size, limit_bytes)?;
+    if list.len() > MAX_SIGNALS {
+        return Err(format!("classify returned {} signals (at most {MAX_SIGNALS})", list.len()));
+    }
+    list.into_iter()
+        .map(|s| {
+            check_name("signal.name", &s.name)?;
+            check_name(&format!("signal `{}` value", s.name), &s.value)?;
+            let confidence = unit(&format!("signal `{}` confidence", s.name), s.confidence, 0.0, 1.0)?;
+            Ok(wit::Signal {
+                name: s.name,
+                value: s.value,
+                confidence,
+                cues: s.cues.into_iter().filter(|c| !c.trim().is_empty()).take(MAX_CUES).map(cut).collect(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +245,24 @@ mod tests {
         r.queue = "billing".into();
         r.skills = vec!["x".repeat(100_000)];
         assert!(route(r, 64 * 1024).unwrap_err().contains("over the 64 KiB limit"));
+    }
+
+    fn sig(name: &str, value: &str, confidence: f64) -> wit::Signal {
+        wit::Signal { name: name.into(), value: value.into(), confidence, cues: vec!["charged twice".into()] }
+    }
+
+    #[test]
+    fn signals_out_of_contract_are_rejected_with_the_field() {
+        assert!(signals(vec![sig("intent", "billing", 0.8)], 1 << 20).is_ok());
+        assert!(signals(vec![sig("intent", "billing", 1.2)], 1 << 20).unwrap_err().contains("signal `intent` confidence 1.2"));
+        assert!(signals(vec![sig("intent", "billing", f64::NAN)], 1 << 20).unwrap_err().contains("NaN"));
+        assert!(signals(vec![sig("", "billing", 0.5)], 1 << 20).unwrap_err().contains("signal.name"));
+        assert!(signals(vec![sig("intent", "", 0.5)], 1 << 20).unwrap_err().contains("value"));
+        assert!(signals(vec![sig("intent", &"v".repeat(65), 0.5)], 1 << 20).unwrap_err().contains("at most 64"));
+        assert!(signals(vec![sig("in\u{1b}[2Jtent", "x", 0.5)], 1 << 20).unwrap_err().contains("control"));
+        assert!(signals((0..33).map(|_| sig("a", "b", 0.1)).collect(), 1 << 20).unwrap_err().contains("at most 32"));
+        let mut many = sig("topic", "delivery", 0.4);
+        many.cues = (0..20).map(|i| format!("cue {i}")).collect();
+        assert_eq!(signals(vec![many], 1 << 20).unwrap()[0].cues.len(), MAX_CUES);
     }
 }

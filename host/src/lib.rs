@@ -22,12 +22,14 @@ pub mod bindings;
 pub mod builtin;
 pub mod contract;
 pub mod convert;
+pub mod inspect;
 mod gate;
 pub mod pipeline;
 pub mod plugin;
 pub mod runtime;
 pub mod sandbox;
 mod snapshot;
+pub mod versions;
 
 pub use cxr_model::{config, input, model};
 
@@ -35,4 +37,5 @@ pub use config::{InstanceMode, Limits, PipelineConfig};
 pub use model::{Decision, Interaction};
 pub use pipeline::Pipeline;
 pub use plugin::{Hook, PluginComponent, PluginMeta};
+pub use versions::ContractVersion;
 pub use runtime::Runtime;

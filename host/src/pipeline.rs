@@ -1,4 +1,4 @@
-//! The decision pipeline: sentiment → priority → router chain → fallback.
+//! The decision pipeline: sentiment → classifiers → priority → router chain → fallback.
 //!
 //! A `Pipeline` is `Send + Sync`: each component is compiled once, and each
 //! call takes an instance from the stage's pool (`reuse`) or makes a fresh
@@ -10,7 +10,7 @@ use crate::config::{FailurePolicy, Fallback, InstanceMode, PipelineConfig, Plugi
 use crate::contract;
 use crate::convert::{self, millis};
 use crate::gate::Gate;
-use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, TraceEntry};
+use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult, TraceEntry};
 use crate::plugin::{CallError, Hook, Instance, PluginComponent, Usage};
 use crate::runtime::Runtime;
 use crate::snapshot::{self, IsolateStart};
@@ -29,6 +29,7 @@ pub struct Pipeline {
     mode: InstanceMode,
     fallback: Fallback,
     sentiment: Option<Stage>,
+    classifiers: Vec<Stage>,
     priority: Option<Stage>,
     routers: Vec<Stage>,
     /// With a fixed pool of instance slots: bounds the decisions in flight
@@ -158,6 +159,12 @@ impl Pipeline {
             Ok(stage)
         };
         let sentiment = config.sentiment.as_ref().map(|s| stage(s, Hook::Sentiment, "sentiment")).transpose()?;
+        let classifiers = config
+            .classifiers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| stage(s, Hook::Classify, &format!("classifiers[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
         let priority = config.priority.as_ref().map(|s| stage(s, Hook::Priority, "priority")).transpose()?;
         let routers = config
             .routers
@@ -171,6 +178,7 @@ impl Pipeline {
             mode: config.instance_mode,
             fallback: config.fallback.clone(),
             sentiment,
+            classifiers,
             priority,
             routers,
             gate: None,
@@ -223,7 +231,11 @@ impl Pipeline {
     }
 
     fn stages(&self) -> impl Iterator<Item = &Stage> {
-        self.sentiment.iter().chain(self.priority.iter()).chain(self.routers.iter())
+        self.sentiment
+            .iter()
+            .chain(self.classifiers.iter())
+            .chain(self.priority.iter())
+            .chain(self.routers.iter())
     }
 
     /// Decides one interaction. Never fails: a plugin failure yields the
@@ -231,14 +243,16 @@ impl Pipeline {
     pub fn decide(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
         let _pass = self.gate.as_ref().map(Gate::enter);
         let input = convert::interaction(ix);
-        let ctx = wit::Context {
+        let mut ctx = wit::Context {
             now: millis(now),
             pipeline: self.name.clone(),
+            signals: Vec::new(),
         };
         let limit = (self.runtime.limits.output_kb as usize) << 10;
         let mut run = Run {
-            trace: Vec::with_capacity(2 + self.routers.len()),
+            trace: Vec::with_capacity(2 + self.classifiers.len() + self.routers.len()),
             reasons: Vec::new(),
+            signals: Vec::new(),
         };
 
         // 1. Sentiment.
@@ -260,7 +274,31 @@ impl Pipeline {
             }
         };
 
-        // 2. Priority.
+        // 2. Classifiers, in order; each sees the signals of those before it.
+        for stage in &self.classifiers {
+            let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.classify(rt, &input, &ctx, &sentiment_wit));
+            match run.check(stage, outcome, |list| contract::signals(list, limit)) {
+                Ok(list) => {
+                    let plugin = &stage.plugin.meta().name;
+                    for s in &list {
+                        run.signals.push(SignalResult {
+                            name: s.name.clone(),
+                            value: s.value.clone(),
+                            confidence: s.confidence,
+                            plugin: plugin.clone(),
+                            cues: s.cues.clone(),
+                        });
+                    }
+                    if !list.is_empty() {
+                        run.reasons.push(signals_reason(plugin, &list));
+                    }
+                    ctx.signals.extend(list);
+                }
+                Err(e) => return self.failed(stage, ix, run, sentiment, None, e),
+            }
+        }
+
+        // 3. Priority.
         let (priority_wit, priority) = match &self.priority {
             None => {
                 let p = wit::Priority {
@@ -284,7 +322,7 @@ impl Pipeline {
             }
         };
 
-        // 3. Routers, in order, until one decides.
+        // 4. Routers, in order, until one decides.
         let mut passes = Vec::new();
         for stage in &self.routers {
             let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.routing(rt, &input, &ctx, &sentiment_wit, &priority_wit));
@@ -300,6 +338,7 @@ impl Pipeline {
                         line: None,
                         discipline: Some(discipline),
                         sentiment,
+                        signals: run.signals,
                         priority,
                         route: Some(route),
                         reasons: run.reasons,
@@ -343,6 +382,7 @@ impl Pipeline {
                     line: None,
                     discipline: None,
                     sentiment,
+                    signals: run.signals,
                     priority,
                     route: None,
                     reasons: run.reasons,
@@ -375,6 +415,7 @@ impl Pipeline {
             line: None,
             discipline: Some(fb.discipline),
             sentiment,
+            signals: run.signals,
             priority,
             route: Some(RouteResult {
                 queue: fb.queue.clone(),
@@ -392,10 +433,11 @@ impl Pipeline {
     }
 }
 
-/// Trace and reasons gathered while deciding one interaction.
+/// Trace, reasons and signals gathered while deciding one interaction.
 struct Run {
     trace: Vec<TraceEntry>,
     reasons: Vec<String>,
+    signals: Vec<SignalResult>,
 }
 
 impl Run {
@@ -542,6 +584,22 @@ fn sentiment_reason(s: &SentimentResult) -> String {
         reason.push_str(&format!(": {}", cues.join(", ")));
     }
     reason
+}
+
+/// `signals from cxr-classify: intent=billing 0.82 ("charged twice"), churn-risk=low 0.60`
+fn signals_reason(plugin: &str, list: &[wit::Signal]) -> String {
+    let items: Vec<String> = list
+        .iter()
+        .take(6)
+        .map(|s| {
+            let mut item = format!("{}={} {:.2}", s.name, s.value, s.confidence);
+            if let Some(cue) = s.cues.first() {
+                item.push_str(&format!(" (\"{cue}\")"));
+            }
+            item
+        })
+        .collect();
+    format!("signals from {plugin}: {}", items.join(", "))
 }
 
 fn load_source(runtime: &Runtime, source: &PluginSource) -> Result<Arc<PluginComponent>> {

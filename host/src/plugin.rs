@@ -1,9 +1,9 @@
-//! Loading a plugin component: checking that it is a component of this WIT
-//! package, discovering its hooks, pre-linking it, and running its functions
-//! under the pipeline's limits.
+//! Loading a plugin component: checking that it is a component of a
+//! supported version of the WIT package, discovering its hooks, pre-linking
+//! it, and running its functions under the pipeline's limits.
 
-use crate::bindings::exports::cxr::plugin::{lifecycle, priority, routing, sentiment};
 use crate::bindings::wit;
+use crate::versions::{self, ContractVersion, Detected, WIT_PACKAGE, since_v0_1_0, since_v0_2_0};
 use crate::runtime::{EPOCH_TICK_MS, Runtime};
 use crate::sandbox::PluginState;
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -15,35 +15,32 @@ use std::time::Instant;
 use wasmtime::component::{Component, InstancePre, types::ComponentItem};
 use wasmtime::{Store, Trap};
 
-/// The WIT package and version this host implements.
-pub const WIT_PACKAGE: &str = "cxr:plugin";
-/// The WIT version this host implements.
-pub const WIT_VERSION: &str = "0.1.0";
+/// The current version of the WIT contract (new plugins are built against it).
+pub const WIT_VERSION: &str = ContractVersion::CURRENT.as_str();
 
-/// One of the three hooks.
+/// One of the four hooks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hook {
     Sentiment,
+    /// Since 0.2.0.
+    Classify,
     Priority,
     Routing,
 }
 
 impl Hook {
     /// Every hook, in pipeline order.
-    pub const ALL: [Hook; 3] = [Hook::Sentiment, Hook::Priority, Hook::Routing];
+    pub const ALL: [Hook; 4] = [Hook::Sentiment, Hook::Classify, Hook::Priority, Hook::Routing];
 
     /// The hook's WIT interface name.
     pub fn as_str(self) -> &'static str {
         match self {
             Hook::Sentiment => "sentiment",
+            Hook::Classify => "classify",
             Hook::Priority => "priority",
             Hook::Routing => "routing",
         }
-    }
-
-    fn export_name(self) -> String {
-        format!("{WIT_PACKAGE}/{}@{WIT_VERSION}", self.as_str())
     }
 }
 
@@ -61,6 +58,7 @@ pub struct PluginMeta {
     pub description: String,
     pub sha256: String,
     pub size_bytes: usize,
+    /// The contract version the component was built against (`0.1.0`, `0.2.0`).
     pub wit_version: String,
     pub hooks: Vec<Hook>,
     pub imports: Vec<String>,
@@ -73,10 +71,30 @@ pub struct PluginComponent {
     /// The component as loaded (kept to build pre-configured snapshots).
     pub(crate) bytes: Option<Arc<[u8]>>,
     pre: InstancePre<PluginState>,
-    lifecycle: lifecycle::GuestIndices,
-    sentiment: Option<sentiment::GuestIndices>,
-    priority: Option<priority::GuestIndices>,
-    routing: Option<routing::GuestIndices>,
+    exports: Exports,
+}
+
+/// Where a component's exports are, per contract version.
+enum Exports {
+    V0_1_0(since_v0_1_0::Exports),
+    V0_2_0(since_v0_2_0::Exports),
+}
+
+/// The exported functions of one instance, per contract version.
+#[derive(Clone)]
+enum Guests {
+    V0_1_0(since_v0_1_0::Guests),
+    V0_2_0(since_v0_2_0::Guests),
+}
+
+/// Calls the same function on whichever version's guests an instance has.
+macro_rules! dispatch {
+    ($guests:expr, $g:ident => $call:expr) => {
+        match $guests {
+            Guests::V0_1_0($g) => $call,
+            Guests::V0_2_0($g) => $call,
+        }
+    };
 }
 
 impl fmt::Debug for PluginComponent {
@@ -114,10 +132,7 @@ pub struct Usage {
 pub struct Instance {
     pub(crate) store: Store<PluginState>,
     pub(crate) raw: wasmtime::component::Instance,
-    lifecycle: lifecycle::Guest,
-    sentiment: Option<sentiment::Guest>,
-    priority: Option<priority::Guest>,
-    routing: Option<routing::Guest>,
+    guests: Guests,
 }
 
 impl PluginComponent {
@@ -138,9 +153,9 @@ impl PluginComponent {
         let mut instance = plugin
             .instantiate(runtime, 0)
             .map_err(|e| anyhow!("{origin} failed to start: {e}"))?;
-        let lifecycle = instance.lifecycle.clone();
+        let guests = instance.guests.clone();
         let info = instance
-            .call(runtime, 0, |store| lifecycle.call_info(store))
+            .call(runtime, 0, |store| dispatch!(&guests, g => g.info(store)))
             .map(|(info, _)| info)
             .map_err(|e| anyhow!("{origin}: `info` failed: {e}"))?;
         if info.name.trim().is_empty() || info.name.len() > 128 || info.version.len() > 64 || info.description.len() > 1024 {
@@ -168,48 +183,43 @@ impl PluginComponent {
         let ty = component.component_type();
         let exports: Vec<String> = ty.exports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
         let imports: Vec<String> = ty.imports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
-        let lifecycle_name = format!("{WIT_PACKAGE}/lifecycle@{WIT_VERSION}");
-        if !exports.contains(&lifecycle_name) {
-            let other = exports.iter().find(|e| e.starts_with(&format!("{WIT_PACKAGE}/")));
-            match other {
-                Some(e) => bail!(
-                    "{origin} was built for a different version of the plugin contract (it exports `{e}`; this host speaks {WIT_PACKAGE}@{WIT_VERSION})"
-                ),
-                None => bail!(
-                    "{origin} is not a cxr plugin: it does not export `{lifecycle_name}` (its exports: {})",
-                    if exports.is_empty() { "none".to_string() } else { exports.join(", ") }
-                ),
-            }
-        }
+        let version = match versions::detect(&exports) {
+            Detected::Supported(v) => v,
+            Detected::Unsupported(v) => bail!(
+                "{origin} was built for {WIT_PACKAGE}@{v}, which this host does not support (it supports {WIT_PACKAGE}@{}); {}",
+                versions::supported_list(),
+                if newer_than_supported(&v) { "upgrade cxr to run it" } else { "rebuild the plugin against a supported version" }
+            ),
+            Detected::NotAPlugin => bail!(
+                "{origin} is not a cxr plugin: it does not export `{WIT_PACKAGE}/lifecycle` of any version (its exports: {})",
+                if exports.is_empty() { "none".to_string() } else { exports.join(", ") }
+            ),
+        };
         for (name, item) in ty.exports(&runtime.engine) {
             if name.starts_with(&format!("{WIT_PACKAGE}/")) && !matches!(item.ty, ComponentItem::ComponentInstance(_)) {
                 bail!("{origin}: export `{name}` is not an interface instance");
             }
         }
-        let hooks: Vec<Hook> = Hook::ALL
-            .into_iter()
-            .filter(|h| exports.contains(&h.export_name()))
+        let hooks: Vec<Hook> = version
+            .hooks()
+            .iter()
+            .copied()
+            .filter(|h| exports.contains(&version.export_name(h.as_str())))
             .collect();
         if hooks.is_empty() {
-            bail!("{origin} exports no hook: a cxr plugin exports at least one of sentiment, priority, routing");
+            bail!(
+                "{origin} exports no hook: a cxr plugin of {WIT_PACKAGE}@{version} exports at least one of {}",
+                version.hooks().iter().map(|h| h.as_str()).collect::<Vec<_>>().join(", ")
+            );
         }
         let pre = runtime.linker.instantiate_pre(component).map_err(|e| {
             anyhow!("{origin} imports something the host does not provide: {e:#} (a plugin may import only `{WIT_PACKAGE}/host` and sandboxed WASI 0.2)")
         })?;
-        let indices_err = |h: &'static str| move |e: wasmtime::Error| anyhow!("{origin}: the `{h}` export does not match {WIT_PACKAGE}@{WIT_VERSION}: {e:#}");
-        let lifecycle = lifecycle::GuestIndices::new(&pre).map_err(indices_err("lifecycle"))?;
-        let sentiment = hooks
-            .contains(&Hook::Sentiment)
-            .then(|| sentiment::GuestIndices::new(&pre).map_err(indices_err("sentiment")))
-            .transpose()?;
-        let priority = hooks
-            .contains(&Hook::Priority)
-            .then(|| priority::GuestIndices::new(&pre).map_err(indices_err("priority")))
-            .transpose()?;
-        let routing = hooks
-            .contains(&Hook::Routing)
-            .then(|| routing::GuestIndices::new(&pre).map_err(indices_err("routing")))
-            .transpose()?;
+        let mismatch = |(h, e): (&str, wasmtime::Error)| anyhow!("{origin}: the `{h}` export does not match {WIT_PACKAGE}@{version}: {e:#}");
+        let exports_at = match version {
+            ContractVersion::V0_1_0 => Exports::V0_1_0(since_v0_1_0::Exports::new(&pre, &hooks).map_err(mismatch)?),
+            ContractVersion::V0_2_0 => Exports::V0_2_0(since_v0_2_0::Exports::new(&pre, &hooks).map_err(mismatch)?),
+        };
         Ok(PluginComponent {
             meta: PluginMeta {
                 name: String::new(),
@@ -217,17 +227,14 @@ impl PluginComponent {
                 description: String::new(),
                 sha256,
                 size_bytes,
-                wit_version: WIT_VERSION.to_string(),
+                wit_version: version.as_str().to_string(),
                 hooks,
                 imports,
                 exports,
             },
             bytes: None,
             pre,
-            lifecycle,
-            sentiment,
-            priority,
-            routing,
+            exports: exports_at,
         })
     }
 
@@ -270,17 +277,14 @@ impl PluginComponent {
             .instantiate(&mut store)
             .map_err(|e| CallError::Trap(describe_trap(&e, &store, runtime, "instantiation", Budget::Setup)))?;
         let load_err = |e: wasmtime::Error| CallError::Trap(format!("loading exports: {e:#}"));
-        let lifecycle = self.lifecycle.load(&mut store, &instance).map_err(load_err)?;
-        let sentiment = self.sentiment.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
-        let priority = self.priority.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
-        let routing = self.routing.as_ref().map(|i| i.load(&mut store, &instance)).transpose().map_err(load_err)?;
+        let guests = match &self.exports {
+            Exports::V0_1_0(e) => Guests::V0_1_0(e.load(&mut store, &instance).map_err(load_err)?),
+            Exports::V0_2_0(e) => Guests::V0_2_0(e.load(&mut store, &instance).map_err(load_err)?),
+        };
         Ok(Instance {
             store,
             raw: instance,
-            lifecycle,
-            sentiment,
-            priority,
-            routing,
+            guests,
         })
     }
 }
@@ -349,25 +353,30 @@ impl Instance {
 
     /// Runs `configure` with the plugin's config JSON.
     pub fn configure(&mut self, runtime: &Runtime, config_json: &str) -> Result<(), CallError> {
-        let lifecycle = self.lifecycle.clone();
-        let (result, _) = self.call(runtime, 0, |store| lifecycle.call_configure(store, config_json))?;
+        let guests = self.guests.clone();
+        let (result, _) = self.call(runtime, 0, |store| dispatch!(&guests, g => g.configure(store, config_json)))?;
         result.map_err(|e| CallError::Plugin(format!("configure: {}", plugin_error_text(&e))))
     }
 
     /// Calls the sentiment hook.
     pub fn sentiment(&mut self, runtime: &Runtime, input: &wit::Interaction, ctx: &wit::Context) -> (Result<wit::Sentiment, CallError>, Usage) {
-        let Some(g) = self.sentiment.clone() else {
-            return (Err(CallError::Trap("plugin does not export the sentiment hook".into())), Usage::default());
-        };
-        self.hook_call(runtime, ctx.now, |store| g.call_score(store, input, ctx))
+        let guests = self.guests.clone();
+        self.hook_call(runtime, ctx.now, Hook::Sentiment, |store| dispatch!(&guests, g => g.score(store, input, ctx)))
+    }
+
+    /// Calls the classify hook (0.2.0 and later).
+    pub fn classify(&mut self, runtime: &Runtime, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> (Result<Vec<wit::Signal>, CallError>, Usage) {
+        let guests = self.guests.clone();
+        self.hook_call(runtime, ctx.now, Hook::Classify, |store| match &guests {
+            Guests::V0_1_0(_) => None,
+            Guests::V0_2_0(g) => g.classify(store, input, ctx, s),
+        })
     }
 
     /// Calls the priority hook.
     pub fn priority(&mut self, runtime: &Runtime, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> (Result<wit::Priority, CallError>, Usage) {
-        let Some(g) = self.priority.clone() else {
-            return (Err(CallError::Trap("plugin does not export the priority hook".into())), Usage::default());
-        };
-        self.hook_call(runtime, ctx.now, |store| g.call_prioritize(store, input, ctx, s))
+        let guests = self.guests.clone();
+        self.hook_call(runtime, ctx.now, Hook::Priority, |store| dispatch!(&guests, g => g.prioritize(store, input, ctx, s)))
     }
 
     /// Calls the routing hook.
@@ -379,21 +388,24 @@ impl Instance {
         s: &wit::Sentiment,
         p: &wit::Priority,
     ) -> (Result<wit::RoutingOutcome, CallError>, Usage) {
-        let Some(g) = self.routing.clone() else {
-            return (Err(CallError::Trap("plugin does not export the routing hook".into())), Usage::default());
-        };
-        self.hook_call(runtime, ctx.now, |store| g.call_route(store, input, ctx, s, p))
+        let guests = self.guests.clone();
+        self.hook_call(runtime, ctx.now, Hook::Routing, |store| dispatch!(&guests, g => g.route(store, input, ctx, s, p)))
     }
 
+    /// Runs a hook call under the hook budget; `f` gives `None` when the
+    /// component does not export the hook.
     fn hook_call<R>(
         &mut self,
         runtime: &Runtime,
         now_ms: i64,
-        f: impl FnOnce(&mut Store<PluginState>) -> wasmtime::Result<Result<R, wit::PluginError>>,
+        hook: Hook,
+        f: impl FnOnce(&mut Store<PluginState>) -> Option<wasmtime::Result<Result<R, wit::PluginError>>>,
     ) -> (Result<R, CallError>, Usage) {
         let started = Instant::now();
         arm(&mut self.store, runtime, now_ms, Budget::Hook);
-        let result = f(&mut self.store);
+        let Some(result) = f(&mut self.store) else {
+            return (Err(CallError::Trap(format!("plugin does not export the {hook} hook"))), Usage::default());
+        };
         let usage = self.usage(runtime, started, Budget::Hook);
         let result = match result {
             Ok(Ok(v)) => Ok(v),
@@ -440,8 +452,15 @@ pub fn plugin_error_text(e: &wit::PluginError) -> String {
     }
 }
 
+/// Whether version `v` is newer than every version this host supports.
+fn newer_than_supported(v: &str) -> bool {
+    let parse = |s: &str| s.split('.').map(|p| p.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+    let newest = versions::SUPPORTED.iter().map(|s| parse(s.as_str())).max().unwrap_or_default();
+    parse(v) > newest
+}
+
 /// Rejects what is clearly not a component before handing it to the compiler.
-fn check_header(bytes: &[u8]) -> Result<()> {
+pub(crate) fn check_header(bytes: &[u8]) -> Result<()> {
     if bytes.len() < 8 || &bytes[0..4] != b"\0asm" {
         bail!("not a WebAssembly file (no `\\0asm` header)");
     }

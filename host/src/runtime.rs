@@ -2,7 +2,7 @@
 //! (fuel metering, epoch interruption, stack cap), the linker with the only
 //! imports a plugin may use, and the epoch ticker thread.
 
-use crate::bindings::cxr::plugin::host as host_iface;
+use crate::bindings::{v0_1_0, v0_2_0};
 use crate::config::Limits;
 use crate::sandbox::PluginState;
 use anyhow::{Result, anyhow};
@@ -107,7 +107,9 @@ impl Runtime {
         // WASI is linked so that std-built plugins instantiate, but the
         // context behind it grants nothing (see `sandbox`).
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        host_iface::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
+        // The host interface of every supported contract version.
+        v0_1_0::cxr::plugin::host::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
+        v0_2_0::cxr::plugin::host::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
         let ticker = deadlines.then(|| EpochTicker::start(engine.clone()));
         let cache = cache_dir.map(|dir| {
             let mut h = std::hash::DefaultHasher::new();

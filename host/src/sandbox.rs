@@ -2,7 +2,8 @@
 //! files, network, environment or arguments; a fixed clock; seeded
 //! randomness), a memory limiter, and a bounded log sink for its output.
 
-use crate::bindings::cxr::plugin::host::{Host, LogLevel};
+use crate::bindings::v0_2_0::cxr::plugin::host::{Host, LogLevel};
+use crate::bindings::v0_1_0::cxr::plugin::host as host_v0_1_0;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -69,6 +70,20 @@ impl WasiView for PluginState {
 
 impl Host for PluginState {
     fn log(&mut self, level: LogLevel, message: String) {
+        self.log.write_line(level, &message);
+    }
+}
+
+/// Plugins of contract 0.1.0 import `cxr:plugin/host@0.1.0`: the same log.
+impl host_v0_1_0::Host for PluginState {
+    fn log(&mut self, level: host_v0_1_0::LogLevel, message: String) {
+        let level = match level {
+            host_v0_1_0::LogLevel::Trace => LogLevel::Trace,
+            host_v0_1_0::LogLevel::Debug => LogLevel::Debug,
+            host_v0_1_0::LogLevel::Info => LogLevel::Info,
+            host_v0_1_0::LogLevel::Warn => LogLevel::Warn,
+            host_v0_1_0::LogLevel::Error => LogLevel::Error,
+        };
         self.log.write_line(level, &message);
     }
 }

@@ -10,6 +10,8 @@ use std::path::Path;
 pub const HOSTILE_WASM: &str = env!("CXR_TEST_HOSTILE_WASM");
 /// The starter plugin from `examples/starter-plugin`.
 pub const STARTER_WASM: &str = env!("CXR_TEST_STARTER_WASM");
+/// The minimal classify (and routing) plugin (see `plugins/signals`).
+pub const SIGNALS_WASM: &str = env!("CXR_TEST_SIGNALS_WASM");
 
 /// Which stage the hostile plugin takes in a test pipeline.
 #[derive(Clone, Copy, Debug)]

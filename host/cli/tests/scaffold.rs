@@ -42,7 +42,7 @@ fn cargo(dir: &Path, args: &[&str]) -> Output {
 #[test]
 fn every_hook_scaffolds_a_crate_whose_tests_pass() {
     let dir = scratch("hooks");
-    for hook in ["sentiment", "priority", "routing"] {
+    for hook in ["sentiment", "classify", "priority", "routing"] {
         let name = format!("acme-{hook}");
         let crate_dir = dir.join(&name);
         let o = cxr(&["new", &name, "--hook", hook, "--path", crate_dir.to_str().unwrap()]);

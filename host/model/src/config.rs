@@ -22,6 +22,10 @@ pub struct PipelineConfig {
     pub fallback: Fallback,
     /// The sentiment stage; without it every interaction is neutral.
     pub sentiment: Option<StageConfig>,
+    /// Classifiers (contract 0.2.0), run in order after sentiment: each
+    /// emits signals that later classifiers, priority and routing see.
+    #[serde(default)]
+    pub classifiers: Vec<StageConfig>,
     /// The priority stage; without it every interaction gets the fallback level.
     pub priority: Option<StageConfig>,
     /// The router chain, tried in order until one decides.

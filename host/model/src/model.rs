@@ -196,6 +196,21 @@ pub struct Cue {
     pub weight: f64,
 }
 
+/// A signal a classifier emitted (contract 0.2.0): e.g. `intent=billing`
+/// with confidence 0.82 because of "charged twice".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalResult {
+    pub name: String,
+    pub value: String,
+    /// In [0, 1].
+    pub confidence: f64,
+    /// Name of the classifier plugin that emitted it.
+    pub plugin: String,
+    /// The phrases or facts behind it, strongest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<String>,
+}
+
 /// Result of the sentiment hook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentimentResult {
@@ -260,6 +275,9 @@ pub struct Decision {
     pub line: Option<u64>,
     pub discipline: Option<Discipline>,
     pub sentiment: Option<SentimentResult>,
+    /// What the pipeline's classifiers found (contract 0.2.0); omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<SignalResult>,
     pub priority: Option<PriorityResult>,
     pub route: Option<RouteResult>,
     pub reasons: Vec<String>,
@@ -275,6 +293,7 @@ impl Decision {
             line,
             discipline: None,
             sentiment: None,
+            signals: Vec::new(),
             priority: None,
             route: None,
             reasons: Vec::new(),

@@ -25,18 +25,21 @@ pub enum Field {
     Label,
     Rule,
     Actions,
+    /// The classifiers' signals, as `name=value` pairs (confidences ignored).
+    Signals,
     Error,
 }
 
 impl Field {
     /// Every field, in report order.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Queue,
         Field::Discipline,
         Field::Level,
         Field::Label,
         Field::Rule,
         Field::Actions,
+        Field::Signals,
         Field::Error,
     ];
 
@@ -49,6 +52,7 @@ impl Field {
             Field::Label => "label",
             Field::Rule => "rule",
             Field::Actions => "actions",
+            Field::Signals => "signals",
             Field::Error => "error",
         }
     }
@@ -84,6 +88,10 @@ impl Field {
             },
             Field::Actions => {
                 let set: BTreeSet<&str> = route.map(|r| r.actions.iter().map(String::as_str).collect()).unwrap_or_default();
+                format!("[{}]", set.into_iter().collect::<Vec<_>>().join(", "))
+            }
+            Field::Signals => {
+                let set: BTreeSet<String> = d.signals.iter().map(|s| format!("{}={}", s.name, s.value)).collect();
                 format!("[{}]", set.into_iter().collect::<Vec<_>>().join(", "))
             }
             Field::Error => match &d.error {

@@ -4,6 +4,7 @@ use crate::cases::Values;
 use anyhow::{Result, bail};
 use cxr_host::Decision;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A priority level, or an inclusive range of levels (`2` or `[1, 2]`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,12 @@ pub struct Expect {
     /// Skills the route must ask for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skills_include: Vec<String>,
+    /// Signals the decision must carry: name -> accepted value(s), e.g.
+    /// `signals = { intent = "billing", churn-risk = ["low", "high"] }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signals: BTreeMap<String, Values<String>>,
+    /// Every expected signal must have at least this confidence.
+    pub signal_min_confidence: Option<f64>,
     /// Text each of which some reason must contain (case ignored).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons_include: Vec<String>,
@@ -105,6 +112,14 @@ impl Expect {
                 bail!("level: expected 1..=4 or [lo, hi] with 1 <= lo <= hi <= 4, found {}", level.describe());
             }
         }
+        if let Some(x) = self.signal_min_confidence {
+            if !(0.0..=1.0).contains(&x) {
+                bail!("signal_min_confidence: {x} is outside 0..=1");
+            }
+            if self.signals.is_empty() {
+                bail!("signal_min_confidence: needs `signals` to say which signals");
+            }
+        }
         for (key, v) in [("sentiment_at_most", self.sentiment_at_most), ("sentiment_at_least", self.sentiment_at_least)] {
             if let Some(x) = v
                 && !(-1.0..=1.0).contains(&x)
@@ -128,6 +143,7 @@ impl Expect {
             && self.actions_exclude.is_empty()
             && self.skills_include.is_empty()
             && self.reasons_include.is_empty()
+            && self.signals.is_empty()
             && self.fallback.is_none()
             && self.error.is_none()
     }
@@ -218,6 +234,25 @@ impl Expect {
                 miss("reasons_include", format!("a reason containing {want:?}"), format!("{} reasons, none matching", d.reasons.len()));
             }
         }
+        let min_confidence = self.signal_min_confidence.unwrap_or(0.0);
+        for (name, values) in &self.signals {
+            let named: Vec<_> = d.signals.iter().filter(|s| &s.name == name).collect();
+            let ok = named
+                .iter()
+                .any(|s| values.contains_ignore_case(&s.value) && s.confidence >= min_confidence);
+            if !ok {
+                let mut expected = values.describe();
+                if min_confidence > 0.0 {
+                    expected.push_str(&format!(" (confidence >= {min_confidence:.2})"));
+                }
+                let actual = if named.is_empty() {
+                    none()
+                } else {
+                    named.iter().map(|s| format!("{} ({:.2})", s.value, s.confidence)).collect::<Vec<_>>().join(", ")
+                };
+                miss(&format!("signals.{name}"), expected, actual);
+            }
+        }
         if let Some(fb) = self.fallback {
             let actual = route.map(|r| r.fallback);
             if actual != Some(fb) {
@@ -244,7 +279,7 @@ fn missing_from<'a>(wanted: &'a [String], have: &[String]) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cxr_host::model::{Discipline, PriorityResult, RouteResult, SentimentLabel, SentimentResult};
+    use cxr_host::model::{Discipline, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult};
 
     fn decision() -> Decision {
         Decision {
@@ -257,6 +292,13 @@ mod tests {
                 confidence: 0.8,
                 cues: vec![],
             }),
+            signals: vec![SignalResult {
+                name: "intent".into(),
+                value: "billing".into(),
+                confidence: 0.82,
+                plugin: "cxr-classify".into(),
+                cues: vec!["charged twice".into()],
+            }],
             priority: Some(PriorityResult {
                 level: 2,
                 score: 60,
@@ -292,6 +334,22 @@ mod tests {
                 "fallback":false,"error":false}"#,
         );
         assert_eq!(e.check(&decision()), vec![]);
+    }
+
+    #[test]
+    fn signals_are_checked_by_name_value_and_confidence() {
+        assert_eq!(expect(r#"{"signals":{"intent":["billing","refund"]}}"#).check(&decision()), vec![]);
+        assert_eq!(expect(r#"{"signals":{"intent":"BILLING"},"signal_min_confidence":0.8}"#).check(&decision()), vec![]);
+        let m = expect(r#"{"signals":{"intent":"delivery"}}"#).check(&decision());
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].field, "signals.intent");
+        assert_eq!(m[0].actual, "billing (0.82)");
+        let m = expect(r#"{"signals":{"intent":"billing"},"signal_min_confidence":0.9}"#).check(&decision());
+        assert!(m[0].expected.contains("confidence >= 0.90"), "{m:?}");
+        let m = expect(r#"{"signals":{"churn-risk":"high"}}"#).check(&decision());
+        assert_eq!(m[0].actual, "(none)");
+        let bad: Expect = serde_json::from_str(r#"{"signals":{"intent":"billing"},"signal_min_confidence":1.5}"#).unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("signal_min_confidence"));
     }
 
     #[test]

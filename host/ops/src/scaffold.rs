@@ -9,30 +9,33 @@ use std::path::{Component, Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HookKind {
     Sentiment,
+    Classify,
     Priority,
     Routing,
 }
 
 impl HookKind {
     /// Every kind.
-    pub const ALL: [HookKind; 3] = [HookKind::Sentiment, HookKind::Priority, HookKind::Routing];
+    pub const ALL: [HookKind; 4] = [HookKind::Sentiment, HookKind::Classify, HookKind::Priority, HookKind::Routing];
 
     /// The name in `export!(T: name)` and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             HookKind::Sentiment => "sentiment",
+            HookKind::Classify => "classify",
             HookKind::Priority => "priority",
             HookKind::Routing => "routing",
         }
     }
 
-    /// Parses `sentiment`, `priority` or `routing` (`router` too).
+    /// Parses `sentiment`, `classify`, `priority` or `routing` (`router`, `classifier` too).
     pub fn parse(s: &str) -> Result<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "sentiment" => Ok(HookKind::Sentiment),
+            "classify" | "classifier" => Ok(HookKind::Classify),
             "priority" => Ok(HookKind::Priority),
             "routing" | "router" => Ok(HookKind::Routing),
-            other => bail!("unknown hook {other:?} (expected sentiment, priority or routing)"),
+            other => bail!("unknown hook {other:?} (expected sentiment, classify, priority or routing)"),
         }
     }
 }
@@ -130,6 +133,7 @@ pub fn files(name: &str, hook: HookKind, guest_dep: &str) -> Result<Vec<File>> {
     };
     let lib = match hook {
         HookKind::Sentiment => SENTIMENT_LIB,
+        HookKind::Classify => CLASSIFY_LIB,
         HookKind::Priority => PRIORITY_LIB,
         HookKind::Routing => ROUTING_LIB,
     };
@@ -310,6 +314,96 @@ mod tests {
         let s = score("What are your opening hours?");
         assert_eq!(s.label, SentimentLabel::Neutral);
         assert!(s.cues.is_empty());
+    }
+}
+"#;
+
+const CLASSIFY_LIB: &str = r#"//! {{name}}: a cxr classify plugin.
+//!
+//! Emits an `intent` signal from the phrases a message contains, with the
+//! phrases that decided it as cues. Priority and routing plugins see the
+//! signal in `ctx.signals`; a router rule can match it with
+//! `when = { signal = { name = "intent", value = "billing", min_confidence = 0.5 } }`.
+//!
+//! Build:  cargo build --release --target wasm32-wasip2
+//! Run:    cxr run --plugin target/wasm32-wasip2/release/{{lib}}.wasm interaction.json
+
+use cxr_guest::*;
+
+/// Intents and the phrases that suggest them.
+const INTENTS: &[(&str, &[&str])] = &[
+    ("billing", &["invoice", "charged", "refund", "payment", "bill"]),
+    ("delivery", &["parcel", "package", "shipping", "tracking", "not arrived"]),
+    ("account", &["password", "log in", "login", "locked out"]),
+    ("cancellation", &["cancel my", "close my account", "switch to"]),
+];
+
+/// The plugin: nothing to configure yet.
+pub struct {{type}};
+
+impl Plugin for {{type}} {
+    const DESCRIPTION: &'static str = "phrase-list intent classifier";
+
+    fn configure(_config: &str) -> Result<Self, PluginError> {
+        Ok({{type}})
+    }
+}
+
+impl ClassifyHook for {{type}} {
+    fn classify(&self, input: &Interaction, _ctx: &Context, _sentiment: &Sentiment) -> Result<Vec<Signal>, PluginError> {
+        let text = input.text().to_lowercase();
+        // The intent with the most matching phrases wins.
+        let best = INTENTS
+            .iter()
+            .map(|(intent, phrases)| {
+                let found: Vec<&str> = phrases.iter().copied().filter(|p| text.contains(p)).collect();
+                (*intent, found)
+            })
+            .max_by_key(|(_, found)| found.len());
+        let signal = match best {
+            Some((intent, found)) if !found.is_empty() => {
+                let confidence = (0.5 + 0.15 * found.len() as f64).min(0.95);
+                found.iter().fold(Signal::new("intent", intent, confidence), |s, cue| s.with_cue(*cue))
+            }
+            _ => Signal::new("intent", "other", 0.2),
+        };
+        Ok(vec![signal])
+    }
+}
+
+cxr_guest::export!({{type}}: classify);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(body: &str) -> Signal {
+        let plugin = {{type}}::configure("{}").unwrap();
+        let input = Interaction::new("t1", Channel::Email, body);
+        plugin.classify(&input, &Context::at(0), &Sentiment::neutral(0.0)).unwrap().remove(0)
+    }
+
+    #[test]
+    fn billing_questions_are_billing_with_their_cues() {
+        let s = intent("I was charged twice, where is my refund?");
+        assert_eq!((s.name.as_str(), s.value.as_str()), ("intent", "billing"));
+        assert!(s.cues.contains(&"refund".to_string()));
+        assert!(s.confidence > 0.5);
+    }
+
+    #[test]
+    fn unknown_topics_are_other_with_low_confidence() {
+        let s = intent("What are your opening hours?");
+        assert_eq!(s.value, "other");
+        assert!(s.confidence < 0.5);
+    }
+
+    #[test]
+    fn more_matching_phrases_mean_more_confidence() {
+        let one = intent("Where is my parcel?");
+        let two = intent("Where is my parcel? The tracking page shows nothing.");
+        assert_eq!((one.value.as_str(), two.value.as_str()), ("delivery", "delivery"));
+        assert!(two.confidence > one.confidence);
     }
 }
 "#;

@@ -89,7 +89,9 @@ pub fn wasm_target_dir() -> PathBuf {
 }
 
 /// A `cargo` command without the outer build's environment.
-fn clean_cargo() -> Command {
+/// A `cargo` command that inherits none of the outer build's `CARGO_*`,
+/// `RUSTC*` or `RUSTFLAGS` settings (an inner build must not see them).
+pub fn clean_cargo() -> Command {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut cmd = Command::new(cargo);
     for (key, _) in env::vars_os() {

@@ -3,11 +3,13 @@
 //! `rule 'billing-urgent' (rules[0]): when.any[1].regex: invalid regex: …`.
 
 use crate::config::{
-    CustomerSpec, PrioritySpec, RuleSpec, SentimentSpec, Strings, ThenSpec, WhenSpec,
+    CustomerSpec, PrioritySpec, RuleSpec, SentimentSpec, SignalSpec, Strings, ThenSpec, WhenSpec,
 };
 use crate::keywords::KeywordIndex;
 use crate::language;
-use crate::rules::{Condition, CustomerTest, Keyword, PriorityTest, Rule, SentimentTest, Then};
+use crate::rules::{
+    Condition, CustomerTest, Keyword, PriorityTest, Rule, SentimentTest, SignalTest, Then,
+};
 use cxr_guest::{Channel, Discipline, SentimentLabel};
 use regex::RegexBuilder;
 use std::collections::BTreeMap;
@@ -146,6 +148,15 @@ impl Compiler {
         }
         if let Some(sentiment) = &spec.sentiment {
             c.sentiment = Some(sentiment_test(sentiment, &format!("{path}.sentiment"))?);
+        }
+        if let Some(signals) = &spec.signal {
+            for (i, s) in signals.items().iter().enumerate() {
+                let at = match signals.items().len() {
+                    1 => format!("{path}.signal"),
+                    _ => format!("{path}.signal[{i}]"),
+                };
+                c.signals.push(signal_test(s, &at)?);
+            }
         }
         if let Some(list) = &spec.keywords {
             c.keywords = self.keywords(list, path, "keywords")?;
@@ -357,6 +368,28 @@ fn priority_test(spec: &PrioritySpec, path: &str) -> Result<PriorityTest, String
         return Err(format!("{path}: needs at least one condition"));
     }
     Ok(test)
+}
+
+fn signal_test(spec: &SignalSpec, path: &str) -> Result<SignalTest, String> {
+    let name = spec.name.trim();
+    if name.is_empty() {
+        return Err(format!("{path}.name: must not be empty"));
+    }
+    let values = match &spec.value {
+        Some(list) => values(list, path, "value")?,
+        None => Vec::new(),
+    };
+    let min_confidence = spec.min_confidence.unwrap_or(0.0);
+    if !(0.0..=1.0).contains(&min_confidence) {
+        return Err(format!(
+            "{path}.min_confidence: {min_confidence} is outside 0..=1"
+        ));
+    }
+    Ok(SignalTest {
+        name: name.to_string(),
+        values,
+        min_confidence,
+    })
 }
 
 fn sentiment_test(spec: &SentimentSpec, path: &str) -> Result<SentimentTest, String> {

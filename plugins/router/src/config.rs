@@ -80,6 +80,9 @@ pub struct WhenSpec {
     pub sentiment: Option<SentimentSpec>,
     /// Conditions on the priority hook's result.
     pub priority: Option<PrioritySpec>,
+    /// Conditions on the classifiers' signals (one table, or a list of
+    /// tables that must all hold).
+    pub signal: Option<OneOrMany<SignalSpec>>,
     /// Conditions on the customer record.
     pub customer: Option<CustomerSpec>,
     /// Attribute values (key -> one value or a list of accepted values).
@@ -104,6 +107,37 @@ pub struct SentimentSpec {
     pub at_least: Option<f64>,
     /// The sentiment confidence must be at least this.
     pub confidence_at_least: Option<f64>,
+}
+
+/// A condition on the classifiers' signals: some signal `name` with one of
+/// the values (any value when absent) and at least the confidence.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalSpec {
+    /// Signal name, e.g. `intent`, `churn-risk`.
+    pub name: String,
+    /// Accepted values, e.g. `["billing", "payments"]`; any when absent.
+    pub value: Option<Strings>,
+    /// The signal's confidence must be at least this (0..=1).
+    pub min_confidence: Option<f64>,
+}
+
+/// One item or a list of them (`signal = { .. }` or `signal = [{ .. }, { .. }]`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The items, in order.
+    pub fn items(&self) -> &[T] {
+        match self {
+            OneOrMany::One(t) => std::slice::from_ref(t),
+            OneOrMany::Many(v) => v,
+        }
+    }
 }
 
 /// Conditions on the priority hook's result.

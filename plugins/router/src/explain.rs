@@ -6,8 +6,8 @@
 //! `keyword 'cancel my' in body`.
 
 use crate::keywords::{KeywordHits, Place, place_name};
-use crate::rules::{Condition, CustomerTest, Keyword, PriorityTest, SentimentTest};
-use cxr_guest::{Channel, Customer, Priority, Sentiment, SentimentLabel};
+use crate::rules::{Condition, CustomerTest, Keyword, PriorityTest, SentimentTest, SignalTest};
+use cxr_guest::{Channel, Customer, Priority, Sentiment, SentimentLabel, Signal};
 use regex::Regex;
 use std::fmt::Write as _;
 
@@ -132,6 +132,29 @@ impl SentimentTest {
     }
 }
 
+impl SignalTest {
+    /// "signal intent billing or refund, confidence >= 0.6"
+    pub fn describe(&self) -> String {
+        let mut text = format!("signal {}", self.name);
+        if !self.values.is_empty() {
+            let _ = write!(text, " {}", self.values.join(" or "));
+        }
+        if self.min_confidence > 0.0 {
+            let _ = write!(text, ", confidence >= {}", self.min_confidence);
+        }
+        text
+    }
+}
+
+/// Why a signal condition matched: "signal intent=billing 0.82 ('charged twice')".
+pub fn signal(s: &Signal) -> String {
+    let mut reason = format!("signal {}={} {:.2}", quote(&s.name), quote(&s.value), s.confidence);
+    if let Some(cue) = s.cues.first() {
+        let _ = write!(reason, " ('{}')", quote(cue));
+    }
+    reason
+}
+
 impl Condition {
     /// What the condition asks for, e.g. "channel review or survey and
     /// sentiment negative"; "anything" for an empty condition.
@@ -160,6 +183,7 @@ impl Condition {
         if let Some(s) = &self.sentiment {
             parts.push(s.describe());
         }
+        parts.extend(self.signals.iter().map(SignalTest::describe));
         if !self.keywords.is_empty() {
             parts.push(format!("keyword {}", list(&self.keywords, " or ")));
         }

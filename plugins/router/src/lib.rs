@@ -115,12 +115,19 @@ impl RoutingHook for RouterPlugin {
     fn route(
         &self,
         input: &Interaction,
-        _ctx: &Context,
+        ctx: &Context,
         sentiment: &Sentiment,
         priority: &Priority,
     ) -> Result<RoutingOutcome, PluginError> {
         let hits = self.keywords.scan(input.subject.as_deref(), &input.body);
-        let facts = Facts::new(input, sentiment, priority, &hits, &self.languages);
+        let facts = Facts::new(
+            input,
+            sentiment,
+            priority,
+            &ctx.signals,
+            &hits,
+            &self.languages,
+        );
         Ok(
             match self.rules.iter().find(|r| r.when.check(&facts, None)) {
                 Some(rule) => RoutingOutcome::Route(rule.route(&facts, self.language_skill)),

@@ -8,7 +8,7 @@ use crate::explain;
 use crate::keywords::{IN_BODY, IN_SUBJECT, KeywordHits, KeywordId};
 use crate::language::{Effective, Languages};
 use cxr_guest::{
-    Channel, Customer, Discipline, Interaction, Priority, Route, Sentiment, SentimentLabel,
+    Channel, Customer, Discipline, Interaction, Priority, Route, Sentiment, SentimentLabel, Signal,
 };
 use regex::Regex;
 use std::cell::OnceCell;
@@ -21,6 +21,8 @@ pub struct Facts<'a> {
     pub sentiment: &'a Sentiment,
     /// The priority hook's result.
     pub priority: &'a Priority,
+    /// The classifiers' signals (contract 0.2.0).
+    pub signals: &'a [Signal],
     /// Where each keyword occurs.
     pub hits: &'a KeywordHits,
     languages: &'a Languages,
@@ -33,6 +35,7 @@ impl<'a> Facts<'a> {
         input: &'a Interaction,
         sentiment: &'a Sentiment,
         priority: &'a Priority,
+        signals: &'a [Signal],
         hits: &'a KeywordHits,
         languages: &'a Languages,
     ) -> Self {
@@ -40,6 +43,7 @@ impl<'a> Facts<'a> {
             input,
             sentiment,
             priority,
+            signals,
             hits,
             languages,
             language: OnceCell::new(),
@@ -82,6 +86,32 @@ impl SentimentTest {
             && self.at_most.is_none_or(|n| s.score <= n)
             && self.at_least.is_none_or(|n| s.score >= n)
             && self.confidence_at_least.is_none_or(|n| s.confidence >= n)
+    }
+}
+
+/// A condition on the signals: one named `name`, with an accepted value
+/// (any when empty) and at least `min_confidence`.
+#[derive(Debug)]
+pub struct SignalTest {
+    /// Signal name.
+    pub name: String,
+    /// Accepted values (empty = any).
+    pub values: Vec<String>,
+    /// Confidence lower bound.
+    pub min_confidence: f64,
+}
+
+impl SignalTest {
+    /// The most confident signal that passes, if any.
+    pub fn find<'s>(&self, signals: &'s [Signal]) -> Option<&'s Signal> {
+        signals
+            .iter()
+            .filter(|s| {
+                s.name == self.name
+                    && s.confidence >= self.min_confidence
+                    && (self.values.is_empty() || self.values.iter().any(|v| eq_fold(v, &s.value)))
+            })
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
     }
 }
 
@@ -158,6 +188,8 @@ pub struct Condition {
     pub priority: Option<PriorityTest>,
     /// Sentiment tests.
     pub sentiment: Option<SentimentTest>,
+    /// Signal tests; all must hold.
+    pub signals: Vec<SignalTest>,
     /// At least one must occur.
     pub keywords: Vec<Keyword>,
     /// All must occur.
@@ -246,6 +278,12 @@ impl Condition {
             }
             note(&mut out, || test.reason(facts.sentiment));
         }
+        for test in &self.signals {
+            let Some(found) = test.find(facts.signals) else {
+                return false;
+            };
+            note(&mut out, || explain::signal(found));
+        }
         if !self.keywords.is_empty() {
             if !self.keywords.iter().any(|k| facts.hits.found(k.id)) {
                 return false;
@@ -310,6 +348,7 @@ impl Condition {
             && self.attributes_present.is_empty()
             && self.priority.is_none()
             && self.sentiment.is_none()
+            && self.signals.is_empty()
             && self.keywords.is_empty()
             && self.all_keywords.is_empty()
             && self.regex.is_none()

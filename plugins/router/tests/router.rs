@@ -884,3 +884,67 @@ fn regex_size_is_capped() {
         "{message}"
     );
 }
+
+// ---- signals (contract 0.2.0) ------------------------------------------------
+
+fn route_with_signals(p: &RouterPlugin, input: &Interaction, signals: &[Signal]) -> RoutingOutcome {
+    let ctx = signals
+        .iter()
+        .cloned()
+        .fold(Context::at(1_700_000_000_000), Context::with_signal);
+    p.route(input, &ctx, &Sentiment::from_score(-0.2, 0.8), &Priority::new(3, 40))
+        .expect("route failed")
+}
+
+#[test]
+fn signal_conditions_match_name_value_and_confidence_and_explain_themselves() {
+    let p = plugin(
+        r#"{"use_default_rules": false, "rules": [
+            {"name": "confident-billing",
+             "when": {"signal": {"name": "intent", "value": ["billing", "refunds"], "min_confidence": 0.6}},
+             "then": {"queue": "billing"}},
+            {"name": "billing-and-churn",
+             "when": {"signal": [{"name": "intent", "value": "cancellation"}, {"name": "churn-risk", "value": "high"}]},
+             "then": {"queue": "retention", "discipline": "care"}},
+            {"name": "any-topic", "when": {"signal": {"name": "topic"}}, "then": {"queue": "topics"}}
+        ]}"#,
+    );
+    let input = msg(Channel::Email, "Hello");
+    let billing = Signal::new("intent", "Billing", 0.82).with_cue("charged twice");
+    match route_with_signals(&p, &input, &[billing.clone()]) {
+        RoutingOutcome::Route(r) => {
+            assert_eq!(r.queue, "billing");
+            assert!(has_reason(&r, "signal intent=Billing 0.82 ('charged twice')"), "{:?}", r.reasons);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Below the minimum confidence: no match.
+    let weak = Signal::new("intent", "billing", 0.4);
+    assert!(matches!(route_with_signals(&p, &input, &[weak]), RoutingOutcome::Pass(_)));
+    // A list of signal conditions must all hold.
+    let cancel = Signal::new("intent", "cancellation", 0.9);
+    assert!(matches!(route_with_signals(&p, &input, &[cancel.clone()]), RoutingOutcome::Pass(_)));
+    match route_with_signals(&p, &input, &[cancel, Signal::new("churn-risk", "high", 0.7)]) {
+        RoutingOutcome::Route(r) => assert_eq!(r.queue, "retention"),
+        other => panic!("{other:?}"),
+    }
+    // Without a value, any value of the named signal matches.
+    match route_with_signals(&p, &input, &[Signal::new("topic", "delivery", 0.1)]) {
+        RoutingOutcome::Route(r) => assert_eq!(r.queue, "topics"),
+        other => panic!("{other:?}"),
+    }
+    // No signals at all (a 0.1.0 host, or no classifier): nothing matches.
+    assert!(matches!(route_with_signals(&p, &input, &[]), RoutingOutcome::Pass(_)));
+}
+
+#[test]
+fn bad_signal_conditions_are_config_errors_naming_the_field() {
+    let err = config_error(
+        r#"{"rules": [{"name": "x", "when": {"signal": {"name": "intent", "min_confidence": 1.5}}, "then": {"queue": "q"}}]}"#,
+    );
+    assert!(err.contains("when.signal.min_confidence: 1.5 is outside 0..=1"), "{err}");
+    let err = config_error(
+        r#"{"rules": [{"name": "x", "when": {"signal": [{"name": "intent"}, {"name": " "}]}, "then": {"queue": "q"}}]}"#,
+    );
+    assert!(err.contains("when.signal[1].name: must not be empty"), "{err}");
+}

@@ -2,13 +2,17 @@
 
 use anyhow::{Context as _, Result};
 use clap::Args;
-use cxr_host::{Limits, PluginComponent, Runtime, builtin};
+use cxr_host::inspect::inspect;
+use cxr_host::{Limits, Runtime, builtin};
 use std::process::ExitCode;
 
-/// Show a plugin component's hooks, WIT version, imports, size and hash.
+/// Show a plugin component's hooks, contract version, imports, size and hash.
 ///
-/// Refuses, with the reason, anything that is not a component of the
-/// cxr:plugin package this cxr speaks.
+/// Says whether this cxr supports the component's contract version (it
+/// runs every released version side by side); a component of an
+/// unsupported version is still described, with the reason it is refused,
+/// and the exit status is 1. Anything that is not a cxr plugin at all is
+/// refused with the reason.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  cxr inspect target/wasm32-wasip2/release/my_plugin.wasm\n  cxr inspect builtin:router --json")]
 pub struct InspectArgs {
@@ -27,19 +31,27 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
         None => std::fs::read(&args.plugin).with_context(|| format!("reading {}", args.plugin))?,
     };
     let runtime = Runtime::with_cache(&Limits::default(), cxr_host::runtime::default_cache_dir().as_deref())?;
-    let plugin = PluginComponent::load(&runtime, &bytes, &args.plugin)?;
-    let m = plugin.meta();
+    let found = inspect(&runtime, &bytes, &args.plugin)?;
+    let status = if found.contract_supported { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(m)?);
-        return Ok(ExitCode::SUCCESS);
+        println!("{}", serde_json::to_string_pretty(&found)?);
+        return Ok(status);
     }
-    println!("{} {}", m.name, m.version);
-    if !m.description.is_empty() {
-        println!("  {}", m.description);
+    let m = &found.meta;
+    if found.contract_supported {
+        println!("{} {}", m.name, m.version);
+        if !m.description.is_empty() {
+            println!("  {}", m.description);
+        }
     }
     let hooks: Vec<&str> = m.hooks.iter().map(|h| h.as_str()).collect();
     println!("hooks:    {}", hooks.join(", "));
-    println!("contract: cxr:plugin@{}", m.wit_version);
+    let support = if found.contract_supported {
+        "supported by this cxr".to_string()
+    } else {
+        format!("NOT supported by this cxr (it supports {})", found.supported_versions.join(", "))
+    };
+    println!("contract: cxr:plugin@{} ({support})", m.wit_version);
     println!("size:     {} bytes", m.size_bytes);
     println!("sha256:   {}", m.sha256);
     println!("imports:");
@@ -50,5 +62,8 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     for e in &m.exports {
         println!("  {e}");
     }
-    Ok(ExitCode::SUCCESS)
+    if let Some(why) = &found.refused {
+        println!("refused:  {why}");
+    }
+    Ok(status)
 }

@@ -18,6 +18,7 @@ from, written relative to the new crate when they share a parent folder.
 Examples:
   cxr new acme-router --hook routing
   cxr new shouty --hook sentiment --path plugins-wip/shouty
+  cxr new acme-intents --hook classify
   cxr new vip-priority --hook priority --guest-path ../cxr/guest --json
 
 Exit status:
@@ -32,7 +33,7 @@ Exit status:
 pub struct NewArgs {
     /// The crate name, e.g. `acme-router`.
     pub name: String,
-    /// The hook the plugin implements: sentiment, priority or routing.
+    /// The hook the plugin implements: sentiment, classify, priority or routing.
     #[arg(long, value_parser = parse_hook)]
     pub hook: HookKind,
     /// Folder to create. Default: ./NAME

@@ -57,6 +57,13 @@ pub fn explain(d: &Decision) -> String {
             out.push_str(&format!("             {:+.2}  \"{}\"\n", c.weight, c.text));
         }
     }
+    if !d.signals.is_empty() {
+        out.push_str("  signals\n");
+        for s in &d.signals {
+            let cues: Vec<String> = s.cues.iter().map(|c| format!("\"{c}\"")).collect();
+            out.push_str(&format!("    {}={} {:.2}  from {}  {}\n", s.name, s.value, s.confidence, s.plugin, cues.join(", ")));
+        }
+    }
     if let Some(p) = &d.priority {
         let due = p
             .first_response_due

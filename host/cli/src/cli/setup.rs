@@ -34,8 +34,10 @@ pub struct PipelineArgs {
     #[arg(short, long, value_name = "FILE")]
     pub pipeline: Option<PathBuf>,
     /// A plugin component to use instead of the pipeline's: it replaces the
-    /// sentiment and priority stages for the hooks it implements, and goes
-    /// first in the router chain if it routes. Repeatable.
+    /// sentiment and priority stages for the hooks it implements, replaces
+    /// the classifiers if it classifies (several `--plugin` classifiers run
+    /// in the order given), and goes first in the router chain if it
+    /// routes. Repeatable.
     #[arg(long, value_name = "WASM")]
     pub plugin: Vec<PathBuf>,
     /// Decide as of this time (RFC 3339), for replays. Default: the clock.
@@ -61,6 +63,7 @@ impl PipelineArgs {
         };
         let runtime = Runtime::with_cache(&config.runtime_limits(), cxr_host::runtime::default_cache_dir().as_deref())?;
         let mut loaded = HashMap::new();
+        let mut classifiers_replaced = false;
         for path in &self.plugin {
             let bytes = std::fs::read(path).with_context(|| format!("reading plugin {}", path.display()))?;
             let component = PluginComponent::load(&runtime, &bytes, &path.display().to_string())?;
@@ -69,6 +72,13 @@ impl PipelineArgs {
             for hook in &component.meta().hooks {
                 match hook {
                     Hook::Sentiment => config.sentiment = Some(spec.clone()),
+                    Hook::Classify => {
+                        if !classifiers_replaced {
+                            config.classifiers.clear();
+                            classifiers_replaced = true;
+                        }
+                        config.classifiers.push(spec.clone());
+                    }
                     Hook::Priority => config.priority = Some(spec.clone()),
                     Hook::Routing => config.routers.insert(0, spec.clone()),
                 }

@@ -439,6 +439,7 @@ mod tests {
                 confidence: 0.9,
                 cues: vec![],
             }),
+            signals: vec![],
             priority: Some(PriorityResult {
                 level: 1,
                 score: 90,

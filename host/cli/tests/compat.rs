@@ -1,0 +1,150 @@
+//! The compatibility gate: components built against contract 0.1.0 by the
+//! 0.1.0 release (the reference plugins, the starter plugin, the hostile
+//! test plugin; `tests/compat/v0.1.0/`) decide, through today's `cxr`,
+//! exactly what the 0.1.0 host recorded for them: the same decisions,
+//! reasons, errors, traces (plugin, version, hash, hook, fuel, memory,
+//! outcome). Only the wall-clock `micros` may differ.
+//!
+//! The fixtures are never rebuilt: they are what plugin authors have in
+//! production. See tests/compat/README.md.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/compat/v0.1.0")
+}
+
+/// `cxr route` with the given arguments, run in the fixture folder, one thread, fixed now.
+fn route(args: &[&str]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
+        .current_dir(fixtures())
+        .args(["route", "--quiet", "--jobs", "1", "--now", "2026-11-22T10:00:00Z"])
+        .args(args)
+        .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
+        .output()
+        .expect("cxr runs");
+    assert!(out.status.success(), "cxr route {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    parse_lines(&String::from_utf8(out.stdout).expect("UTF-8 output"))
+}
+
+fn parse_lines(text: &str) -> Vec<Value> {
+    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
+fn recorded(name: &str) -> Vec<Value> {
+    let path = fixtures().join(name);
+    parse_lines(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display())))
+}
+
+/// A decision without what varies from run to run (time per call).
+fn comparable(mut d: Value) -> Value {
+    if let Some(trace) = d.get_mut("trace").and_then(Value::as_array_mut) {
+        for t in trace {
+            t.as_object_mut().unwrap().remove("micros");
+        }
+    }
+    d
+}
+
+/// Every recorded decision is decided again identically, in order.
+fn assert_same(recorded_file: &str, actual: Vec<Value>) {
+    let expected = recorded(recorded_file);
+    assert_eq!(actual.len(), expected.len(), "{recorded_file}: number of decisions");
+    assert!(!expected.is_empty());
+    for (a, e) in actual.into_iter().zip(expected) {
+        let (a, e) = (comparable(a), comparable(e));
+        assert_eq!(a, e, "{recorded_file}: decision {} differs from the 0.1.0 host's", e["id"]);
+    }
+}
+
+#[test]
+fn fixtures_are_the_recorded_builds() {
+    let sums = std::fs::read_to_string(fixtures().join("SHA256SUMS")).expect("SHA256SUMS");
+    let mut checked = 0;
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (sum, file) = line.split_once("  ").expect("`sha256  file` lines");
+        let bytes = std::fs::read(fixtures().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(hex::encode(Sha256::digest(&bytes)), sum, "{file} is not the recorded 0.1.0 build");
+        checked += 1;
+    }
+    assert_eq!(checked, 5, "the five 0.1.0 components");
+}
+
+#[test]
+fn reference_plugins_of_0_1_0_decide_as_recorded() {
+    assert_same("decisions.jsonl", route(&["--pipeline", "pipeline.toml", "interactions.jsonl"]));
+}
+
+#[test]
+fn the_0_1_0_starter_plugin_decides_as_recorded() {
+    // The starter plugin is a sentiment plugin swapped into the 0.1.0 reference plugins.
+    assert_same(
+        "starter-decisions.jsonl",
+        route(&["--pipeline", "pipeline.toml", "--plugin", "starter_plugin.wasm", "interactions.jsonl"]),
+    );
+}
+
+#[test]
+fn failures_of_a_0_1_0_plugin_are_reported_as_recorded() {
+    for mode in ["panic", "score-7", "level-9", "empty-queue", "huge-output"] {
+        let pipeline = format!("hostile-{mode}.toml");
+        assert_same(&format!("hostile-{mode}.jsonl"), route(&["--pipeline", &pipeline, "hostile-input.jsonl"]));
+    }
+}
+
+#[test]
+fn inspect_names_the_contract_of_a_0_1_0_plugin() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
+        .args(["inspect", "--json"])
+        .arg(fixtures().join("cxr_router.wasm"))
+        .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["wit_version"], "0.1.0");
+    assert_eq!(v["contract_supported"], true);
+    assert_eq!(v["hooks"], serde_json::json!(["routing"]));
+}
+
+#[test]
+fn inspect_describes_a_component_of_a_newer_contract_and_refuses_it() {
+    // A component shaped like a plugin of a contract this cxr does not know.
+    let wat = r#"(component
+        (core module $m (func (export "f")))
+        (core instance $ci (instantiate $m))
+        (func $f (canon lift (core func $ci "f")))
+        (instance $life (export "info" (func $f)))
+        (instance $route (export "route" (func $f)))
+        (export "cxr:plugin/lifecycle@0.3.0" (instance $life))
+        (export "cxr:plugin/routing@0.3.0" (instance $route)))"#;
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("future-plugin.wasm");
+    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
+        .arg("inspect")
+        .arg(&path)
+        .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("contract: cxr:plugin@0.3.0 (NOT supported by this cxr (it supports 0.1.0, 0.2.0))"), "{text}");
+    assert!(text.contains("hooks:    routing"), "{text}");
+    assert!(text.contains("upgrade cxr to run it"), "{text}");
+    // And a pipeline naming it is refused at load, saying the same.
+    let pipeline = Path::new(env!("CARGO_TARGET_TMPDIR")).join("future.toml");
+    std::fs::write(&pipeline, format!("[[routers]]\nplugin = {:?}\n", path.display().to_string())).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
+        .args(["route", "--quiet", "--pipeline"])
+        .arg(&pipeline)
+        .arg(fixtures().join("interactions.jsonl"))
+        .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("was built for cxr:plugin@0.3.0, which this host does not support"), "{err}");
+}

@@ -1,0 +1,89 @@
+//! `cxr:plugin@0.2.0`, the current version: its values are the host's own,
+//! so nothing is converted.
+
+use crate::bindings::v0_2_0::exports::cxr::plugin::{classify, lifecycle, priority, routing, sentiment};
+use crate::bindings::wit;
+use crate::plugin::Hook;
+use crate::sandbox::PluginState;
+use wasmtime::component::{Instance, InstancePre};
+use wasmtime::{Result, Store};
+
+/// Where the exports of a 0.2.0 component are, found once per component.
+pub(crate) struct Exports {
+    lifecycle: lifecycle::GuestIndices,
+    sentiment: Option<sentiment::GuestIndices>,
+    classify: Option<classify::GuestIndices>,
+    priority: Option<priority::GuestIndices>,
+    routing: Option<routing::GuestIndices>,
+}
+
+/// The exported functions of one 0.2.0 instance.
+#[derive(Clone)]
+pub(crate) struct Guests {
+    lifecycle: lifecycle::Guest,
+    sentiment: Option<sentiment::Guest>,
+    classify: Option<classify::Guest>,
+    priority: Option<priority::Guest>,
+    routing: Option<routing::Guest>,
+}
+
+impl Exports {
+    /// Finds the lifecycle export and those of `hooks`; the error names the export that does not match.
+    pub(crate) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
+        let has = |h: Hook| hooks.contains(&h);
+        Ok(Exports {
+            lifecycle: lifecycle::GuestIndices::new(pre).map_err(|e| ("lifecycle", e))?,
+            sentiment: has(Hook::Sentiment).then(|| sentiment::GuestIndices::new(pre)).transpose().map_err(|e| ("sentiment", e))?,
+            classify: has(Hook::Classify).then(|| classify::GuestIndices::new(pre)).transpose().map_err(|e| ("classify", e))?,
+            priority: has(Hook::Priority).then(|| priority::GuestIndices::new(pre)).transpose().map_err(|e| ("priority", e))?,
+            routing: has(Hook::Routing).then(|| routing::GuestIndices::new(pre)).transpose().map_err(|e| ("routing", e))?,
+        })
+    }
+
+    /// The functions of a fresh instance.
+    pub(crate) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
+        Ok(Guests {
+            lifecycle: self.lifecycle.load(&mut *store, instance)?,
+            sentiment: self.sentiment.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
+            classify: self.classify.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
+            priority: self.priority.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
+            routing: self.routing.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
+        })
+    }
+}
+
+type Returned<T> = Option<Result<std::result::Result<T, wit::PluginError>>>;
+
+impl Guests {
+    pub(crate) fn info(&self, store: &mut Store<PluginState>) -> Result<wit::PluginInfo> {
+        self.lifecycle.call_info(store)
+    }
+
+    pub(crate) fn configure(&self, store: &mut Store<PluginState>, config: &str) -> Result<std::result::Result<(), wit::PluginError>> {
+        self.lifecycle.call_configure(store, config)
+    }
+
+    /// Each hook call is `None` when the component does not export the hook.
+    pub(crate) fn score(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context) -> Returned<wit::Sentiment> {
+        self.sentiment.as_ref().map(|g| g.call_score(store, input, ctx))
+    }
+
+    pub(crate) fn classify(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<Vec<wit::Signal>> {
+        self.classify.as_ref().map(|g| g.call_classify(store, input, ctx, s))
+    }
+
+    pub(crate) fn prioritize(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<wit::Priority> {
+        self.priority.as_ref().map(|g| g.call_prioritize(store, input, ctx, s))
+    }
+
+    pub(crate) fn route(
+        &self,
+        store: &mut Store<PluginState>,
+        input: &wit::Interaction,
+        ctx: &wit::Context,
+        s: &wit::Sentiment,
+        p: &wit::Priority,
+    ) -> Returned<wit::RoutingOutcome> {
+        self.routing.as_ref().map(|g| g.call_route(store, input, ctx, s, p))
+    }
+}
