@@ -8,7 +8,7 @@
 //! | evidence | points |
 //! |---|---|
 //! | the intent is `cancellation` | 4 |
-//! | cancellation cues in a message about something else ("or I cancel") | 2 |
+//! | cancellation cues in a message about something else ("or I cancel") | 3 |
 //! | sentiment ≤ -0.6 / ≤ -0.3 | 2 / 1 |
 //! | contacts in the last 30 days ≥ 5 / ≥ 3 | 2 / 1 |
 //! | last NPS ≤ 3 / ≤ 6 (detractor) | 2 / 1 |
@@ -70,7 +70,7 @@ pub fn assess(e: &Evidence<'_>) -> (ChurnRisk, f64, Vec<String>) {
         points += 4;
         cues.push(format!("wants to cancel: \"{first_cue}\""));
     } else if !e.cancellation_cues.is_empty() {
-        points += 2;
+        points += 3;
         cues.push(format!("mentions cancelling: \"{first_cue}\""));
     }
     if e.sentiment <= -0.6 {

@@ -13,6 +13,11 @@
 //! cancellation 3 !cancel* .. subscription*   # `A .. B`: B within 4 words after A
 //! ```
 //!
+//! A cancellation phrase after a threat word (`threat:` lines: "or",
+//! "otherwise", "sonst", "sinon", ...) counts less for the intent: "fix the
+//! invoice or I switch provider" is about the invoice (churn risk still sees
+//! it).
+//!
 //! A phrase starting with `!` does not count when a negation word stands in
 //! the three words before it ("I don't want to cancel"), unless one of those
 //! words says the customer *cannot* do it ("I can not cancel").
@@ -84,6 +89,7 @@ pub struct Lexicon {
     pub(crate) roles: Vec<Vec<Role>>,
     pub(crate) entries: Vec<Entry>,
     negations: Vec<String>,
+    threats: Vec<String>,
     ability: Vec<String>,
 }
 
@@ -107,6 +113,7 @@ struct Builder {
     roles: Vec<Vec<Role>>,
     entries: Vec<Entry>,
     negations: Vec<String>,
+    threats: Vec<String>,
 }
 
 impl Builder {
@@ -129,11 +136,11 @@ impl Builder {
         Ok(())
     }
 
-    fn negations(&mut self, words: &str) {
+    fn words(list: &mut Vec<String>, words: &str) {
         for w in words.split_whitespace() {
             let n = normalize(w).trim().to_string();
-            if !n.is_empty() && !self.negations.contains(&n) {
-                self.negations.push(n);
+            if !n.is_empty() && !list.contains(&n) {
+                list.push(n);
             }
         }
     }
@@ -176,7 +183,10 @@ impl Builder {
             let result = if let Some(words) = line.strip_prefix("stop:") {
                 self.stop_words(language, words)
             } else if let Some(words) = line.strip_prefix("neg:") {
-                self.negations(words);
+                Self::words(&mut self.negations, words);
+                Ok(())
+            } else if let Some(words) = line.strip_prefix("threat:") {
+                Self::words(&mut self.threats, words);
                 Ok(())
             } else {
                 let mut fields = line.splitn(3, char::is_whitespace);
@@ -282,6 +292,7 @@ impl Lexicon {
             roles: b.roles,
             entries: b.entries,
             negations: b.negations,
+            threats: b.threats,
             ability: ABILITY.iter().map(|s| s.to_string()).collect(),
         })
     }
@@ -299,21 +310,31 @@ impl Lexicon {
         negated
     }
 
-    /// Whether a negatable phrase found at `hit` is negated: before it, or
-    /// before the second part of an `A .. B` phrase ("Vertrag nicht kündigen").
+    /// Whether one of the four words before byte `start` is a threat word.
+    pub fn threat_before(&self, text: &str, start: usize) -> bool {
+        text[..start]
+            .split(' ')
+            .rev()
+            .filter(|w| !w.is_empty())
+            .take(4)
+            .any(|w| self.threats.iter().any(|t| t == w))
+    }
+
+    /// Whether a negatable phrase found at `hit` is negated: by the words
+    /// before it, or, for an `A .. B` phrase, by a negation between its parts
+    /// ("Vertrag nicht kündigen") unless the words before it say "cannot".
     pub fn negated(&self, text: &str, hit: &crate::scan::Hit) -> bool {
-        self.negated_before(text, hit.start)
-            || (hit.inner != hit.start && self.negated_before(text, hit.inner))
-    }
-
-    /// Number of phrases (built-in and extra).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether there are no phrases.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        if self.negated_before(text, hit.start) {
+            return true;
+        }
+        hit.inner != hit.start
+            && text[hit.start..hit.inner].split(' ').any(|w| self.negations.iter().any(|n| n == w))
+            && !text[..hit.start]
+                .split(' ')
+                .rev()
+                .filter(|w| !w.is_empty())
+                .take(3)
+                .any(|w| self.ability.iter().any(|a| a == w))
     }
 }
 
@@ -324,7 +345,7 @@ mod tests {
     #[test]
     fn built_in_tables_compile() {
         let lex = Lexicon::build(&[]).unwrap();
-        assert!(lex.len() > 500, "{} phrases", lex.len());
+        assert!(lex.entries.len() > 500, "{} phrases", lex.entries.len());
         for (i, _) in LANGUAGES.iter().enumerate() {
             for intent in Intent::ALL.into_iter().filter(|i| *i != Intent::Other) {
                 assert!(
@@ -353,7 +374,7 @@ mod tests {
 
     #[test]
     fn bad_extra_phrases_are_named() {
-        let bad = |language, intent, phrase, weight| {
+        let bad = |language: &str, intent: &str, phrase: &str, weight: f64| {
             Lexicon::build(&[ExtraPhrase { language, intent, phrase, weight }]).unwrap_err()
         };
         assert!(bad("en", "refunds", "x", 1.0).starts_with("phrases[0].intent:"));

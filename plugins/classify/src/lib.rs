@@ -50,6 +50,8 @@ const MAX_CUES: usize = 5;
 const MAX_HISTORY_BYTES: usize = 600;
 /// Weight a cancellation phrase in an earlier message needs to count.
 const HISTORY_CUE_WEIGHT: f64 = 2.0;
+/// Weight of a cancellation phrase after a threat word ("... or I cancel").
+const THREAT_WEIGHT: f64 = 0.3;
 /// Extra feedback score for review and survey channels.
 const FEEDBACK_CHANNEL_PRIOR: f64 = 1.0;
 
@@ -214,12 +216,16 @@ impl Classifier {
                     }
                     _ => 1.0,
                 };
+                let mut threat_weight = 1.0;
                 if entry.intent == Intent::Cancellation && entry.weight > 0.0 {
                     cancellation_cues.push(&entry.text);
+                    if lex.threat_before(text, hit.start) {
+                        threat_weight = THREAT_WEIGHT;
+                    }
                 }
                 contributions.push(Contribution {
                     intent: entry.intent,
-                    weight: entry.weight * lang_weight * field_weight,
+                    weight: entry.weight * lang_weight * field_weight * threat_weight,
                     entry: hit.entry,
                 });
             }
