@@ -26,7 +26,7 @@
 
 use crate::intent::{Intent, LANGUAGES, language_index};
 use crate::normalize::normalize;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// Language index of phrases that hold in every language.
@@ -106,8 +106,11 @@ pub struct ExtraPhrase<'a> {
     pub weight: f64,
 }
 
-#[derive(Default)]
 struct Builder {
+    /// Which phrases to keep (all but the history lexicon keep all), and
+    /// whether stop words are wanted.
+    keep: fn(Intent, f64) -> bool,
+    stop_words: bool,
     patterns: Vec<String>,
     index: HashMap<String, usize>,
     roles: Vec<Vec<Role>>,
@@ -129,6 +132,9 @@ impl Builder {
     fn stop_words(&mut self, language: u8, words: &str) -> Result<(), String> {
         if language == ANY_LANGUAGE {
             return Err("stop words need a language".into());
+        }
+        if !self.stop_words {
+            return Ok(());
         }
         for w in words.split_whitespace() {
             self.pattern(normalize(w), Role::Stop(1 << language));
@@ -156,6 +162,9 @@ impl Builder {
         };
         if body.is_empty() {
             return Err("empty phrase".into());
+        }
+        if !(self.keep)(intent, weight) {
+            return Ok(());
         }
         let text = body.replace('*', "").replace(" .. ", " ");
         let entry = self.entries.len() as u32;
@@ -270,7 +279,30 @@ impl Lexicon {
     /// The built-in tables plus `extra`; errors name the table line or the
     /// extra phrase.
     pub fn build(extra: &[ExtraPhrase<'_>]) -> Result<Lexicon, String> {
-        let mut b = Builder::default();
+        Self::build_with(extra, |_, _| true, true)
+    }
+
+    /// Only the strong cancellation phrases (weight at least `2`), without
+    /// stop words: a small automaton to search a customer's earlier messages.
+    pub fn build_history(extra: &[ExtraPhrase<'_>]) -> Result<Lexicon, String> {
+        Self::build_with(extra, |intent, weight| intent == Intent::Cancellation && weight >= 2.0, false)
+    }
+
+    fn build_with(
+        extra: &[ExtraPhrase<'_>],
+        keep: fn(Intent, f64) -> bool,
+        stop_words: bool,
+    ) -> Result<Lexicon, String> {
+        let mut b = Builder {
+            keep,
+            stop_words,
+            patterns: Vec::new(),
+            index: HashMap::new(),
+            roles: Vec::new(),
+            entries: Vec::new(),
+            negations: Vec::new(),
+            threats: Vec::new(),
+        };
         for (code, text) in BUILT_IN {
             let language = parse_language(code).map_err(|e| format!("built-in lexicon {code}: {e}"))?;
             b.table(language, text)
@@ -285,6 +317,7 @@ impl Lexicon {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&b.patterns)
             .map_err(|e| format!("compiling the lexicons: {e}"))?;
         Ok(Lexicon {
@@ -295,6 +328,11 @@ impl Lexicon {
             threats: b.threats,
             ability: ABILITY.iter().map(|s| s.to_string()).collect(),
         })
+    }
+
+    /// Heap bytes of the automaton.
+    pub fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage()
     }
 
     /// Whether the words just before byte `start` of the normalised `text`

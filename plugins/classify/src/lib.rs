@@ -118,6 +118,8 @@ pub struct Classification {
 #[derive(Debug)]
 pub struct Classifier {
     lexicon: Lexicon,
+    /// Strong cancellation phrases only, for the customer's history.
+    history: Lexicon,
     config: Config,
 }
 
@@ -148,7 +150,13 @@ impl Classifier {
             })
             .collect();
         let lexicon = Lexicon::build(&extra)?;
-        Ok(Classifier { lexicon, config })
+        let history = Lexicon::build_history(&extra)?;
+        Ok(Classifier { lexicon, history, config })
+    }
+
+    /// Heap bytes of the compiled lexicons (the automata).
+    pub fn memory_usage(&self) -> usize {
+        self.lexicon.memory_usage() + self.history.memory_usage()
     }
 
     /// The signals `intent` and `churn-risk`, in that order.
@@ -279,7 +287,7 @@ impl Classifier {
 
     /// A strong cancellation phrase in one of the latest earlier messages.
     fn history_cancellation(&self, history: &[&str]) -> Option<&str> {
-        let lex = &self.lexicon;
+        let lex = &self.history;
         let mut buf = String::new();
         let start = history.len().saturating_sub(self.config.history_messages);
         for message in history[start..].iter().rev() {
