@@ -216,6 +216,16 @@ impl Builder {
     }
 }
 
+/// The words before byte `start` of a normalised text, nearest first, up to
+/// the start of the clause.
+fn words_before(text: &str, start: usize) -> impl Iterator<Item = &str> {
+    text[..start]
+        .split(' ')
+        .rev()
+        .filter(|w| !w.is_empty())
+        .take_while(|w| *w != crate::normalize::CLAUSE)
+}
+
 fn parse_intent(name: &str) -> Result<Intent, String> {
     Intent::parse(name).ok_or_else(|| {
         let names: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
@@ -339,7 +349,7 @@ impl Lexicon {
     /// negate what follows.
     pub fn negated_before(&self, text: &str, start: usize) -> bool {
         let mut negated = false;
-        for word in text[..start].split(' ').rev().filter(|w| !w.is_empty()).take(3) {
+        for word in words_before(text, start).take(3) {
             if self.ability.iter().any(|a| a == word) {
                 return false;
             }
@@ -350,12 +360,7 @@ impl Lexicon {
 
     /// Whether one of the four words before byte `start` is a threat word.
     pub fn threat_before(&self, text: &str, start: usize) -> bool {
-        text[..start]
-            .split(' ')
-            .rev()
-            .filter(|w| !w.is_empty())
-            .take(4)
-            .any(|w| self.threats.iter().any(|t| t == w))
+        words_before(text, start).take(4).any(|w| self.threats.iter().any(|t| t == w))
     }
 
     /// Whether a negatable phrase found at `hit` is negated: by the words
@@ -367,12 +372,7 @@ impl Lexicon {
         }
         hit.inner != hit.start
             && text[hit.start..hit.inner].split(' ').any(|w| self.negations.iter().any(|n| n == w))
-            && !text[..hit.start]
-                .split(' ')
-                .rev()
-                .filter(|w| !w.is_empty())
-                .take(3)
-                .any(|w| self.ability.iter().any(|a| a == w))
+            && !words_before(text, hit.start).take(3).any(|w| self.ability.iter().any(|a| a == w))
     }
 }
 
@@ -432,6 +432,8 @@ mod tests {
         let t = normalize("no quiero cancelar");
         assert!(lex.negated_before(&t, t.find("cancelar").unwrap()));
         let t = normalize("please cancel");
+        assert!(!lex.negated_before(&t, t.find("cancel").unwrap()));
+        let t = normalize("I don't want this any more. Cancel it");
         assert!(!lex.negated_before(&t, t.find("cancel").unwrap()));
     }
 }

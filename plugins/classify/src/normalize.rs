@@ -2,6 +2,8 @@
 //! accents folded (`é` → `e`, `ß` → `ss`), every run of characters that are
 //! not letters or digits turned into one space, and one space at both ends,
 //! so that a phrase `" cancel "` matches the word and nothing inside another.
+//! Clause punctuation (`. , ; : ! ?` and brackets) becomes the word `.`, so
+//! that negations and `A .. B` phrases stop at the end of a clause.
 
 /// Appends the normalised form of `text` to `out` (cleared first). The result
 /// starts and ends with a space and never holds two spaces in a row.
@@ -13,9 +15,15 @@ pub fn normalize_into(text: &str, out: &mut String) {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 out.push(c.to_ascii_lowercase());
+            } else if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')') {
+                clause(out);
             } else {
                 space(out);
             }
+            continue;
+        }
+        if matches!(c, '¿' | '¡' | '…' | '。') {
+            clause(out);
             continue;
         }
         if !c.is_alphanumeric() {
@@ -38,6 +46,17 @@ pub fn normalize(text: &str) -> String {
     normalize_into(text, &mut out);
     out
 }
+
+/// Marks the end of a clause with the word `.` (once).
+fn clause(out: &mut String) {
+    if !out.ends_with(" . ") {
+        space(out);
+        out.push_str(". ");
+    }
+}
+
+/// The word that marks the end of a clause.
+pub const CLAUSE: &str = ".";
 
 fn space(out: &mut String) {
     if !out.ends_with(' ') {
@@ -77,11 +96,12 @@ mod tests {
 
     #[test]
     fn folds_case_accents_and_punctuation() {
-        assert_eq!(normalize("Rückerstattung für Bestellung!"), " ruckerstattung fur bestellung ");
-        assert_eq!(normalize("  ¿Dónde está mi PEDIDO??  "), " donde esta mi pedido ");
-        assert_eq!(normalize("Straße, cœur, não"), " strasse coeur nao ");
+        assert_eq!(normalize("Rückerstattung für Bestellung!"), " ruckerstattung fur bestellung . ");
+        assert_eq!(normalize("  ¿Dónde está mi PEDIDO??  "), " . donde esta mi pedido . ");
+        assert_eq!(normalize("Straße - cœur / não"), " strasse coeur nao ");
         assert_eq!(normalize("doesn't work — l'application"), " doesn t work l application ");
         assert_eq!(normalize(""), " ");
         assert_eq!(normalize("Error 503/2FA"), " error 503 2fa ");
+        assert_eq!(normalize("no, thanks. Cancel"), " no . thanks . cancel ");
     }
 }

@@ -55,7 +55,10 @@ pub fn scan(lex: &Lexicon, text: &str) -> Scan {
         let head = heads
             .iter()
             .filter(|h| h.entry == tail.entry && h.end <= tail.start)
-            .filter(|h| text[h.end..tail.start].split(' ').filter(|w| !w.is_empty()).count() <= MAX_GAP)
+            .filter(|h| {
+                let mut gap = text[h.end..tail.start].split(' ').filter(|w| !w.is_empty());
+                gap.clone().count() <= MAX_GAP && !gap.any(|w| w == crate::normalize::CLAUSE)
+            })
             .max_by_key(|h| h.end);
         if let Some(head) = head {
             found.push(Hit { start: head.start, end: tail.end, entry: tail.entry, inner: tail.start });
@@ -102,6 +105,8 @@ mod tests {
         assert!(found.contains(&"zorp blarg".to_string()), "{found:?}");
         assert!(!found.contains(&"zorp".to_string()), "{found:?}");
         assert_eq!(found.iter().filter(|f| *f == "quux").count(), 1);
+        // Not across a clause.
+        assert!(!texts(&lex, "zorp. blarg").contains(&"zorp blarg".to_string()));
         // Too far apart for a pair: the single word counts.
         let found = texts(&lex, "zorp one two three four five blarg");
         assert!(found.contains(&"zorp".to_string()) && !found.contains(&"zorp blarg".to_string()));

@@ -5,7 +5,7 @@
 //! and accuracy; run with `--nocapture` to see the report.
 //!
 //! The language is not given to the classifier (it is guessed), as for
-//! platforms that do not send one.
+//! platforms that do not send one. Only the tuning set's misses are printed.
 
 mod common;
 
@@ -53,7 +53,8 @@ fn held_out_test_set_per_language() {
         println!("held-out test set, {lang} (language guessed):\n{r}");
         let given = report(&evaluate(&classifier, &messages, Some(lang)));
         println!("  with the language given: macro-F1 {:.3}  accuracy {:.3}\n", given.macro_f1, given.accuracy);
-        print_errors(lang, &classifier, &messages);
+        // The misses of the held-out set are not printed: looking at them
+        // would turn it into a tuning set.
         if r.macro_f1 < 0.7 || r.accuracy < 0.7 {
             failures.push(format!("{lang}: macro-F1 {:.3}, accuracy {:.3}", r.macro_f1, r.accuracy));
         }
