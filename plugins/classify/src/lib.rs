@@ -48,6 +48,10 @@ pub const CHURN_SIGNAL: &str = "churn-risk";
 const MAX_CUES: usize = 5;
 /// Bytes of an earlier message searched for cancellation cues.
 const MAX_HISTORY_BYTES: usize = 600;
+/// Bytes of the body and of the subject that are classified: customers state
+/// their need early, and long transcripts must not cost without bound.
+const MAX_BODY_BYTES: usize = 4096;
+const MAX_SUBJECT_BYTES: usize = 512;
 /// Weight a cancellation phrase in an earlier message needs to count.
 const HISTORY_CUE_WEIGHT: f64 = 2.0;
 /// Weight of a cancellation phrase after a threat word ("... or I cancel").
@@ -192,13 +196,13 @@ impl Classifier {
         let mut buf = String::new();
         let (subject_text, subject_scan) = match input.subject.filter(|s| !s.trim().is_empty()) {
             Some(s) => {
-                normalize_into(s, &mut buf);
+                normalize_into(&s[..s.floor_char_boundary(MAX_SUBJECT_BYTES)], &mut buf);
                 let sc = scan(lex, &buf);
                 (std::mem::take(&mut buf), sc)
             }
             None => (String::new(), Scan::default()),
         };
-        normalize_into(input.body, &mut buf);
+        normalize_into(&input.body[..input.body.floor_char_boundary(MAX_BODY_BYTES)], &mut buf);
         let body_scan = scan(lex, &buf);
         let body_text = buf;
 
@@ -263,7 +267,13 @@ impl Classifier {
             }
         }
 
-        let history_cue = self.history_cancellation(input.history_inbound);
+        // A customer who asks to cancel is high risk already: their history
+        // need not be searched.
+        let history_cue = if intent == Intent::Cancellation {
+            None
+        } else {
+            self.history_cancellation(input.history_inbound)
+        };
         let (churn, churn_confidence, churn_cues) = churn::assess(&churn::Evidence {
             cancellation_intent: intent == Intent::Cancellation,
             cancellation_cues,

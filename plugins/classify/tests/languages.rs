@@ -193,3 +193,35 @@ fn churn_risk_from_message_and_history() {
     let r = c.classify_typed(&ClassifyInput { history_inbound: &history, ..calm });
     assert_eq!(r.churn, ChurnRisk::None, "{:?}", r.churn_cues);
 }
+
+#[test]
+fn mail_signatures_are_not_evidence() {
+    let c = classifier();
+    let (i, _, cues) = c.intent(None, "Where is my parcel? It is a week late.\n\nSent from my iPhone", None);
+    assert_eq!(i, Intent::Delivery);
+    assert!(cues.iter().all(|c| !c.contains("iphone")), "{cues:?}");
+    let (i, _, _) = c.intent(None, "Sent from my iPhone", None);
+    assert_eq!(i, Intent::Other);
+}
+
+#[test]
+fn long_messages_are_bounded_and_still_classified() {
+    let c = classifier();
+    let mut body = String::from("Please cancel my subscription. ");
+    while body.len() < 1 << 20 {
+        body.push_str("Agent: let me check that for you, one moment please. ");
+    }
+    let signals = c.classify(&ClassifyInput::new(&body));
+    assert_eq!(signals.len(), 2);
+    assert_eq!(signals[0].value, "cancellation");
+}
+
+#[test]
+fn every_input_yields_both_signals() {
+    let c = classifier();
+    for body in ["", " ", "!!!", "🙂🙂🙂", "\u{0}\u{1}", "ü", "a .. b", "*"] {
+        let signals = c.classify(&ClassifyInput { subject: Some(body), body, ..Default::default() });
+        assert_eq!(signals.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["intent", "churn-risk"], "{body:?}");
+        assert!(signals.iter().all(|s| (0.0..=1.0).contains(&s.confidence)), "{body:?}");
+    }
+}
