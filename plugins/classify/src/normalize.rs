@@ -5,39 +5,63 @@
 //! Clause punctuation (`. , ; : ! ?` and brackets) becomes the word `.`, so
 //! that negations and `A .. B` phrases stop at the end of a clause.
 
-/// Appends the normalised form of `text` to `out` (cleared first). The result
-/// starts and ends with a space and never holds two spaces in a row.
+/// What an ASCII byte becomes: itself lower-cased, a space, or the end of a
+/// clause.
+const ASCII: [u8; 128] = {
+    let mut t = [b' '; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        } else if matches!(c, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')') {
+            t[b] = CLAUSE_BYTE;
+        }
+        b += 1;
+    }
+    t
+};
+const CLAUSE_BYTE: u8 = b'.';
+
+/// Writes the normalised form of `text` to `out` (its buffer is reused).
+/// The result starts and ends with a space and never holds two spaces in a
+/// row.
 pub fn normalize_into(text: &str, out: &mut String) {
-    out.clear();
-    out.reserve(text.len() + 2);
-    out.push(' ');
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
-            } else if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')') {
-                clause(out);
-            } else {
-                space(out);
+    let mut buf = std::mem::take(out).into_bytes();
+    buf.clear();
+    buf.reserve(text.len() + 2);
+    buf.push(b' ');
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            match ASCII[b as usize] {
+                b' ' => space(&mut buf),
+                CLAUSE_BYTE => clause(&mut buf),
+                c => buf.push(c),
             }
             continue;
         }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
         if matches!(c, '¿' | '¡' | '…' | '。') {
-            clause(out);
-            continue;
-        }
-        if !c.is_alphanumeric() {
-            space(out);
-            continue;
-        }
-        for l in c.to_lowercase() {
-            match fold(l) {
-                Some(folded) => out.push_str(folded),
-                None => out.push(l),
+            clause(&mut buf);
+        } else if !c.is_alphanumeric() {
+            space(&mut buf);
+        } else {
+            for l in c.to_lowercase() {
+                match fold(l) {
+                    Some(folded) => buf.extend_from_slice(folded.as_bytes()),
+                    None => buf.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes()),
+                }
             }
         }
     }
-    space(out);
+    space(&mut buf);
+    // Only whole characters were written: the bytes are UTF-8.
+    *out = String::from_utf8(buf).unwrap_or_default();
 }
 
 /// The normalised form of `text` (see [`normalize_into`]).
@@ -48,19 +72,19 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Marks the end of a clause with the word `.` (once).
-fn clause(out: &mut String) {
-    if !out.ends_with(" . ") {
+fn clause(out: &mut Vec<u8>) {
+    if !out.ends_with(b" . ") {
         space(out);
-        out.push_str(". ");
+        out.extend_from_slice(b". ");
     }
 }
 
 /// The word that marks the end of a clause.
 pub const CLAUSE: &str = ".";
 
-fn space(out: &mut String) {
-    if !out.ends_with(' ') {
-        out.push(' ');
+fn space(out: &mut Vec<u8>) {
+    if out.last() != Some(&b' ') {
+        out.push(b' ');
     }
 }
 
