@@ -67,7 +67,9 @@ pub struct ClassifyInput<'a> {
     pub body: &'a str,
     /// Language tag if the platform gave one (`de`, `pt-BR`); else guessed.
     pub language: Option<&'a str>,
-    /// `email`, `chat`, `phone`, `social`, `sms`, `web-form`, `review`, `survey`, ...
+    /// The channel as the guest kit's `Channel::as_str` names it (`email`,
+    /// `chat`, `phone`, `social`, `sms`, `web_form`, `in_app`, `review`,
+    /// `survey`); `review` and `survey` lean towards `feedback`.
     pub channel: &'a str,
     /// Sentiment score of this message in [-1, 1].
     pub sentiment_score: f64,
