@@ -64,8 +64,11 @@ pub struct Entry {
     pub language: u8,
     /// Ignored after a negation word.
     pub negatable: bool,
-    /// The phrase as written in the table, without markers: the cue shown.
+    /// The phrase as written in the table, without markers.
     pub text: String,
+    /// No `*` and no ` .. `: the phrase is shown as the cue. Otherwise the
+    /// words the message matched are ("cancel my subscription").
+    pub exact: bool,
 }
 
 /// What a pattern of the automaton stands for (one pattern can stand for
@@ -167,8 +170,9 @@ impl Builder {
             return Ok(());
         }
         let text = body.replace('*', "").replace(" .. ", " ");
+        let exact = !body.contains('*') && !body.contains(" .. ");
         let entry = self.entries.len() as u32;
-        self.entries.push(Entry { intent, weight, language, negatable, text });
+        self.entries.push(Entry { intent, weight, language, negatable, text, exact });
         for variant in spellings(body) {
             let parts: Vec<&str> = variant.split(" .. ").collect();
             match parts.as_slice() {
@@ -338,6 +342,19 @@ impl Lexicon {
             threats: b.threats,
             ability: ABILITY.iter().map(|s| s.to_string()).collect(),
         })
+    }
+
+    /// The cue shown for `hit` in the normalised `text`: the phrase as
+    /// written in the table, or the whole words matched for a phrase with
+    /// `*` or ` .. ` ("kundigen", "cancel my subscription").
+    pub fn cue<'t>(&'t self, text: &'t str, hit: &crate::scan::Hit) -> &'t str {
+        let entry = &self.entries[hit.entry as usize];
+        if entry.exact {
+            return &entry.text;
+        }
+        let start = text[..hit.start].rfind(' ').map_or(0, |i| i + 1);
+        let end = text[hit.end..].find(' ').map_or(text.len(), |i| hit.end + i);
+        &text[start..end]
     }
 
     /// Heap bytes of the automaton.

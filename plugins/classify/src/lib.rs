@@ -129,11 +129,11 @@ pub struct Classifier {
     config: Config,
 }
 
-/// A phrase that counted, and how much.
-struct Contribution {
+/// A phrase that counted, how much, and the cue it shows.
+struct Contribution<'t> {
     intent: Intent,
     weight: f64,
-    entry: u32,
+    cue: &'t str,
 }
 
 impl Classifier {
@@ -212,12 +212,12 @@ impl Classifier {
             .language
             .and_then(intent::language_index)
             .or_else(|| guess_language(&subject_scan, &body_scan));
-        let mut contributions = Vec::new();
         let fields = [
             (&subject_text, &subject_scan, self.config.subject_weight),
             (&body_text, &body_scan, 1.0),
         ];
-        let mut cancellation_cues: Vec<&str> = Vec::new();
+        let mut cancellation_cues: Vec<(f64, &str)> = Vec::new();
+        let mut contributions: Vec<Contribution<'_>> = Vec::new();
         for (text, sc, field_weight) in fields {
             for hit in &sc.hits {
                 let entry = &lex.entries[hit.entry as usize];
@@ -230,9 +230,10 @@ impl Classifier {
                     }
                     _ => 1.0,
                 };
+                let cue = lex.cue(text, hit);
                 let mut threat_weight = 1.0;
                 if entry.intent == Intent::Cancellation && entry.weight > 0.0 {
-                    cancellation_cues.push(&entry.text);
+                    cancellation_cues.push((entry.weight, cue));
                     if lex.threat_before(text, hit.start) {
                         threat_weight = THREAT_WEIGHT;
                     }
@@ -240,7 +241,7 @@ impl Classifier {
                 contributions.push(Contribution {
                     intent: entry.intent,
                     weight: entry.weight * lang_weight * field_weight * threat_weight,
-                    entry: hit.entry,
+                    cue,
                 });
             }
         }
@@ -259,9 +260,8 @@ impl Classifier {
         if intent != Intent::Other || scores[Intent::Other.index()] >= self.config.min_score {
             contributions.sort_by(|a, b| b.weight.total_cmp(&a.weight));
             for c in contributions.iter().filter(|c| c.intent == intent && c.weight > 0.0) {
-                let text = &lex.entries[c.entry as usize].text;
-                if intent_cues.len() < MAX_CUES && !intent_cues.contains(text) {
-                    intent_cues.push(text.clone());
+                if intent_cues.len() < MAX_CUES && !intent_cues.iter().any(|k| k == c.cue) {
+                    intent_cues.push(c.cue.to_string());
                 }
             }
             if intent == Intent::Feedback {
@@ -276,14 +276,15 @@ impl Classifier {
         } else {
             self.history_cancellation(input.history_inbound)
         };
+        cancellation_cues.sort_by(|a, b| b.0.total_cmp(&a.0));
         let (churn, churn_confidence, churn_cues) = churn::assess(&churn::Evidence {
             cancellation_intent: intent == Intent::Cancellation,
-            cancellation_cues,
+            cancellation_cues: cancellation_cues.into_iter().map(|(_, cue)| cue).collect(),
             sentiment: input.sentiment_score,
             contacts_last_30d: input.contacts_last_30d,
             last_nps: input.last_nps,
             last_csat: input.last_csat,
-            history_cue,
+            history_cue: history_cue.as_deref(),
         });
         Classification {
             intent,
@@ -298,7 +299,7 @@ impl Classifier {
     }
 
     /// A strong cancellation phrase in one of the latest earlier messages.
-    fn history_cancellation(&self, history: &[&str]) -> Option<&str> {
+    fn history_cancellation(&self, history: &[&str]) -> Option<String> {
         let lex = &self.history;
         let mut buf = String::new();
         let start = history.len().saturating_sub(self.config.history_messages);
@@ -311,7 +312,7 @@ impl Classifier {
                     && entry.weight >= HISTORY_CUE_WEIGHT
                     && !(entry.negatable && lex.negated(&buf, &hit))
                 {
-                    return Some(&entry.text);
+                    return Some(lex.cue(&buf, &hit).to_string());
                 }
             }
         }
