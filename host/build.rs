@@ -11,7 +11,7 @@ fn main() {
     for shared in ["wit", "guest/wit", "guest/src", "guest/build.rs", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(shared).display());
     }
-    let dirs: Vec<(String, PathBuf)> = ["sentiment", "priority", "router"]
+    let dirs: Vec<(String, PathBuf)> = ["sentiment", "classify", "priority", "router"]
         .iter()
         .map(|p| (format!("cxr-{p}"), root.join("plugins").join(p)))
         .collect();

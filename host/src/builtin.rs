@@ -2,6 +2,8 @@
 
 /// The reference sentiment plugin component.
 pub static SENTIMENT: &[u8] = include_bytes!(env!("CXR_WASM_SENTIMENT"));
+/// The reference classifier plugin component (intent, churn risk).
+pub static CLASSIFY: &[u8] = include_bytes!(env!("CXR_WASM_CLASSIFY"));
 /// The reference priority plugin component.
 pub static PRIORITY: &[u8] = include_bytes!(env!("CXR_WASM_PRIORITY"));
 /// The reference router plugin component.
@@ -11,12 +13,13 @@ pub static ROUTER: &[u8] = include_bytes!(env!("CXR_WASM_ROUTER"));
 pub static REFERENCE_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
 
 /// Names usable as `builtin:NAME` in a pipeline file.
-pub const NAMES: [&str; 3] = ["sentiment", "priority", "router"];
+pub const NAMES: [&str; 4] = ["sentiment", "classify", "priority", "router"];
 
 /// The component bytes of a built-in plugin.
 pub fn plugin_bytes(name: &str) -> Option<&'static [u8]> {
     match name {
         "sentiment" => Some(SENTIMENT),
+        "classify" => Some(CLASSIFY),
         "priority" => Some(PRIORITY),
         "router" => Some(ROUTER),
         _ => None,

@@ -12,7 +12,8 @@
 //! decision carries the phrases that made it.
 //!
 //! The engine has no I/O, no threads and no clock: it runs unchanged in a
-//! wasm component (the `classify` hook glue lives with the contract).
+//! wasm component; [`ClassifyPlugin`] is the `classify` hook of contract
+//! 0.2.0 around it.
 //!
 //! ```
 //! use cxr_classify::{Classifier, ClassifyInput};
@@ -26,12 +27,14 @@
 
 mod churn;
 mod config;
+mod hook;
 mod intent;
 mod lexicon;
 mod normalize;
 mod scan;
 
 pub use churn::ChurnRisk;
+pub use hook::ClassifyPlugin;
 pub use config::{Config, PhraseConfig};
 pub use intent::{Intent, LANGUAGES};
 

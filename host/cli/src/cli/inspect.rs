@@ -16,7 +16,7 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  cxr inspect target/wasm32-wasip2/release/my_plugin.wasm\n  cxr inspect builtin:router --json")]
 pub struct InspectArgs {
-    /// A `.wasm` component, or `builtin:sentiment|priority|router`.
+    /// A `.wasm` component, or `builtin:sentiment|classify|priority|router`.
     pub plugin: String,
     /// Print as JSON.
     #[arg(long)]
