@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-list() {  # list NAME CARGO-ARGS...: "crate@version kind:target file" for each crates.io artifact
+list() {  # list NAME CARGO-ARGS...: "crate@version side file" for each crates.io artifact
     local name=$1
     shift
     echo "cargo $* ..." >&2
@@ -31,10 +31,14 @@ for line in open(sys.argv[1]):
     if m.get("reason") != "compiler-artifact" or not m["package_id"].startswith("registry+"):
         continue
     crate = m["package_id"].rsplit("#", 1)[-1]
-    kind = ",".join(m["target"]["kind"])
+    # Build scripts and proc macros (and their dependencies) are compiled
+    # for the host with the build-override profile: another build of the
+    # crate by design, never shared with the target's.
+    side = "target" if m["profile"]["opt_level"] == "3" else "host"
     for f in m["filenames"]:
-        # Build scripts live in build/<crate>-<hash>/; libraries are deps/lib<crate>-<hash>.rlib.
-        rows.add(f"{crate} {kind}:{m['target']['name']} {os.path.basename(os.path.dirname(f)) if kind == 'custom-build' else os.path.basename(f)}")
+        # A library is deps/lib<crate>-<hash>.rlib, a build script build/<crate>-<hash>/.
+        key = os.path.basename(os.path.dirname(f)) if "custom-build" in m["target"]["kind"] else os.path.basename(f)
+        rows.add(f"{crate} {side} {key}")
 open(sys.argv[2], "w").write("".join(r + "\n" for r in sorted(rows)))
 PY
 }
@@ -45,28 +49,21 @@ PYO3_BUILD_EXTENSION_MODULE=1 list python build --release -p cxr-python --lib
 
 python3 - "$out" <<'PY'
 import collections, sys
-runs = {}
+built = collections.defaultdict(set)   # (crate, side) -> files built by the runs so far
+again = collections.defaultdict(list)
 for name in ("cli", "workspace", "python"):
-    by_crate = collections.defaultdict(set)
+    files = collections.defaultdict(set)
     for row in open(f"{sys.argv[1]}/{name}.txt"):
-        crate, target, file = row.split()
-        by_crate[crate].add(file)
-    runs[name] = by_crate
-shared = bad = 0
-crates = set().union(*runs.values())
-for crate in sorted(crates):
-    seen = {name: files for name, by in runs.items() if (files := by.get(crate))}
-    if len(seen) < 2:
-        continue
-    shared += 1
-    if len({frozenset(f) for f in seen.values()}) > 1:
-        bad += 1
-        print(f"compiled more than once: {crate}")
-        for name, files in seen.items():
-            print(f"  {name:9} {' '.join(sorted(files))}")
-wasmtime = [c for c in crates if c.startswith("wasmtime@")]
-builds = {frozenset(r[c]) for c in wasmtime for r in runs.values() if c in r}
-print(f"{shared} crates.io dependencies shared by the CLI, workspace-test and Python builds; "
-      f"{bad} compiled more than once; wasmtime compiled {len(builds)} time(s)")
-sys.exit(1 if bad else 0)
+        crate, side, file = row.split()
+        files[(crate, side)].add(file)
+    for key, fs in files.items():
+        if built[key] and fs - built[key]:
+            again[key].append(name)
+        built[key] |= fs
+for (crate, side), names in sorted(again.items()):
+    print(f"compiled again ({side}) by the {' and '.join(names)} build: {crate}")
+wasmtime = sum(len(fs) for (crate, side), fs in built.items() if crate.startswith("wasmtime@"))
+print(f"{len(built)} crates.io dependencies built by the CLI, workspace-test and Python builds; "
+      f"{len(again)} compiled more than once; wasmtime compiled {wasmtime} time(s)")
+sys.exit(1 if again or wasmtime != 1 else 0)
 PY

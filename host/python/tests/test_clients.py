@@ -1,7 +1,8 @@
-"""The Node HTTP client of docs/embedding.md, run as written against a real
-`cxr serve`, agrees with the Python package."""
+"""The HTTP clients of docs/embedding.md (Ruby, PHP, Node), run as written
+against a real `cxr serve`, get the decision the Python package makes, and
+report a bad field. A client whose interpreter is missing is skipped
+(`.ci/run` installs them)."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,26 @@ import pytest
 
 from conftest import ROOT
 
+CLIENTS = {
+    # language: (interpreter, file suffix, the line that starts the example call,
+    #            code that decides a bad interaction and prints the error)
+    "ruby": (
+        "ruby", ".rb", "d = cxr_decide(",
+        'begin\n  cxr_decide({ id: "T-2", body: "hi", customer: { last_csat: 9 } })\n  puts "no error"\n'
+        "rescue ArgumentError => e\n  puts e.message\nend\n",
+    ),
+    "php": (
+        "php", ".php", "$d = cxr_decide(",
+        "try {\n    cxr_decide(['id' => 'T-2', 'body' => 'hi', 'customer' => ['last_csat' => 9]]);\n    echo \"no error\\n\";\n"
+        "} catch (InvalidArgumentException $e) {\n    echo $e->getMessage(), \"\\n\";\n}\n",
+    ),
+    "js": (
+        "node", ".mjs", "const d = await cxrDecide(",
+        'try { await cxrDecide({ id: "T-2", body: "hi", customer: { last_csat: 9 } }); console.log("no error"); }\n'
+        "catch (e) { console.log(e.message); }\n",
+    ),
+}
+
 
 def _doc_block(language: str) -> str:
     text = (ROOT / "docs" / "embedding.md").read_text()
@@ -19,7 +40,7 @@ def _doc_block(language: str) -> str:
     return blocks[0]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(cxr_bin):
     """`cxr serve` with the reference pipeline on a free loopback port."""
     proc = subprocess.Popen(
@@ -40,30 +61,28 @@ def server(cxr_bin):
             proc.wait()
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_the_node_client_of_the_docs_gets_the_decision_python_makes(server, tmp_path):
-    script = tmp_path / "cxr-client.mjs"
-    script.write_text(_doc_block("js"))
-    out = subprocess.run(
-        ["node", str(script)], env={**os.environ, "CXR_URL": server},
-        capture_output=True, text=True, timeout=60,
-    )
+def _run(language, code, server, tmp_path):
+    interpreter, suffix, _, _ = CLIENTS[language]
+    if shutil.which(interpreter) is None:
+        pytest.skip(f"{interpreter} is not installed")
+    script = tmp_path / f"client{suffix}"
+    script.write_text(code.replace("http://127.0.0.1:8080", server))
+    out = subprocess.run([interpreter, str(script)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+@pytest.mark.parametrize("language", CLIENTS)
+def test_the_client_gets_the_decision_python_makes(language, server, tmp_path):
+    got = _run(language, _doc_block(language), server, tmp_path)
     d = cxr.Pipeline.reference().decide({"id": "T-1", "channel": "email", "body": "I was charged twice for order A123"})
-    assert out.stdout.strip() == f"{d['route']['queue']} (level {d['priority']['level']}): {d['reasons'][0]}"
+    assert got == f"{d['route']['queue']} (level {d['priority']['level']}): {d['reasons'][0]}"
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_the_node_client_reports_the_bad_field(server, tmp_path):
-    (tmp_path / "cxr-client.mjs").write_text(_doc_block("js").split("\nconst d = ")[0])
-    (tmp_path / "bad.mjs").write_text(
-        'import { cxrDecide } from "./cxr-client.mjs";\n'
-        'try { await cxrDecide({ id: "T-2", body: "hi", customer: { last_csat: 9 } }); console.log("no error"); }\n'
-        "catch (e) { console.log(e.message); }\n"
-    )
-    out = subprocess.run(
-        ["node", str(tmp_path / "bad.mjs")], env={**os.environ, "CXR_URL": server},
-        capture_output=True, text=True, timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("bad interaction (customer.last_csat): field `customer.last_csat`"), out.stdout
+@pytest.mark.parametrize("language", CLIENTS)
+def test_the_client_reports_the_bad_field(language, server, tmp_path):
+    _, _, call, bad_call = CLIENTS[language]
+    block = _doc_block(language)
+    assert call in block
+    got = _run(language, block[: block.index(call)] + bad_call, server, tmp_path)
+    assert got.startswith("bad interaction (customer.last_csat): field `customer.last_csat`: 9 is out of range"), got
