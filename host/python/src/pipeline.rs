@@ -201,6 +201,31 @@ impl Pipeline {
         convert::to_python(py, &plugins)
     }
 
+    /// For `host/python/bench.py`: the mean time in microseconds of the
+    /// Rust call `Pipeline::decide(&interaction, now)` on this pipeline, over
+    /// `passes` passes of `interactions` (JSON texts, parsed once before the
+    /// clock starts), on the calling thread with the GIL released.
+    #[pyo3(signature = (interactions, passes, now))]
+    fn _time_rust_decide(&self, py: Python<'_>, interactions: Vec<String>, passes: usize, now: &Bound<'_, PyAny>) -> PyResult<f64> {
+        let now = convert::now(Some(now))?.unwrap_or_else(Utc::now);
+        let parsed = interactions
+            .iter()
+            .map(|t| convert::read_text(t).result)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.into_py_err(py))?;
+        let pipeline = &*self.inner;
+        let micros = py.detach(|| {
+            let started = std::time::Instant::now();
+            for _ in 0..passes {
+                for ix in &parsed {
+                    std::hint::black_box(pipeline.decide(ix, now));
+                }
+            }
+            started.elapsed().as_secs_f64() * 1e6
+        });
+        Ok(micros / (passes * parsed.len()).max(1) as f64)
+    }
+
     fn __repr__(&self) -> String {
         let mode = serde_json::to_value(self.inner.instance_mode()).ok();
         let mode = mode.as_ref().and_then(|m| m.as_str()).unwrap_or("?");
