@@ -315,6 +315,7 @@ impl Budget {
 
 /// Sets fuel, deadline, clock and per-call counters before a call.
 fn arm(store: &mut Store<PluginState>, runtime: &Runtime, now_ms: i64, budget: Budget) {
+    runtime.keep_deadlines();
     if runtime.limits.fuel > 0 {
         store.set_fuel(budget.fuel(runtime)).expect("fuel metering is enabled");
     }

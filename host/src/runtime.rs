@@ -1,6 +1,12 @@
 //! The wasmtime engine every plugin of a pipeline runs on: its configuration
 //! (fuel metering, epoch interruption, stack cap), the linker with the only
 //! imports a plugin may use, and the epoch ticker thread.
+//!
+//! Threads do not survive `fork()`: in a child process forked after the
+//! runtime was built (prefork servers such as gunicorn or Celery do this),
+//! the ticker would be gone and a looping plugin would never be stopped.
+//! The runtime remembers the process that runs its ticker and starts a new
+//! one when a hook call comes from another process (one `getpid` per call).
 
 use crate::bindings::{v0_1_0, v0_2_0};
 use crate::config::Limits;
@@ -8,7 +14,8 @@ use crate::sandbox::PluginState;
 use anyhow::{Result, anyhow};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use std::hash::{Hash, Hasher};
@@ -24,7 +31,7 @@ pub struct Runtime {
     pub(crate) linker: Linker<PluginState>,
     pub(crate) limits: Limits,
     cache: Option<CompileCache>,
-    _ticker: Option<EpochTicker>,
+    ticker: Option<Ticking>,
 }
 
 /// Compiled components on disk, one file per component and engine setting.
@@ -101,7 +108,8 @@ impl Runtime {
             .epoch_interruption(deadlines)
             .consume_fuel(limits.fuel > 0)
             .max_wasm_stack(1 << 20)
-            .cranelift_opt_level(OptLevel::Speed);
+            .cranelift_opt_level(OptLevel::Speed)
+            .parallel_compilation(parallel_compilation_is_safe());
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         // WASI is linked so that std-built plugins instantiate, but the
@@ -110,7 +118,7 @@ impl Runtime {
         // The host interface of every supported contract version.
         v0_1_0::cxr::plugin::host::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
         v0_2_0::cxr::plugin::host::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
-        let ticker = deadlines.then(|| EpochTicker::start(engine.clone()));
+        let ticker = deadlines.then(|| Ticking::start(engine.clone()));
         let cache = cache_dir.map(|dir| {
             let mut h = std::hash::DefaultHasher::new();
             engine.precompile_compatibility_hash().hash(&mut h);
@@ -124,8 +132,17 @@ impl Runtime {
             linker,
             limits: limits.clone(),
             cache,
-            _ticker: ticker,
+            ticker,
         })
+    }
+
+    /// Makes sure the epoch ticker runs in this process, so that hook
+    /// deadlines are enforced: after a `fork()` the child has no ticker
+    /// thread and gets a new one here. Called before every hook call.
+    pub(crate) fn keep_deadlines(&self) {
+        if let Some(t) = &self.ticker {
+            t.ensure_running();
+        }
     }
 
     /// The wasmtime engine.
@@ -196,10 +213,60 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("cxr"))
 }
 
+/// The process that first compiled with rayon's thread pool, which wasmtime's
+/// parallel compilation uses. Like any thread, the pool's workers do not
+/// survive `fork()`: a child that compiled in parallel would wait for them
+/// forever, so engines built in a forked child compile on one thread.
+static PARALLEL_COMPILATION_PID: AtomicU32 = AtomicU32::new(0);
+
+fn parallel_compilation_is_safe() -> bool {
+    let pid = std::process::id();
+    match PARALLEL_COMPILATION_PID.compare_exchange(0, pid, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => true,
+        Err(first) => first == pid,
+    }
+}
+
+/// The epoch ticker of a runtime, and the process it runs in.
+struct Ticking {
+    engine: Engine,
+    /// The process whose ticker thread is running.
+    pid: AtomicU32,
+    ticker: Mutex<EpochTicker>,
+}
+
+impl Ticking {
+    fn start(engine: Engine) -> Self {
+        Ticking {
+            pid: AtomicU32::new(std::process::id()),
+            ticker: Mutex::new(EpochTicker::start(engine.clone())),
+            engine,
+        }
+    }
+
+    /// Starts a new ticker thread when this is not the process that started
+    /// the current one (a forked child).
+    fn ensure_running(&self) {
+        let pid = std::process::id();
+        if self.pid.load(Ordering::Acquire) == pid {
+            return;
+        }
+        let mut ticker = self.ticker.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.pid.load(Ordering::Acquire) != pid {
+            // The old ticker's thread exists only in the parent: its handle
+            // is forgotten on drop (see `EpochTicker::drop`), never joined.
+            *ticker = EpochTicker::start(self.engine.clone());
+            self.pid.store(pid, Ordering::Release);
+        }
+    }
+}
+
 /// A thread that advances the engine's epoch every [`EPOCH_TICK_MS`]; stops on drop.
 struct EpochTicker {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    /// The process the thread runs in.
+    pid: u32,
 }
 
 impl EpochTicker {
@@ -218,6 +285,7 @@ impl EpochTicker {
         EpochTicker {
             stop,
             thread: Some(thread),
+            pid: std::process::id(),
         }
     }
 }
@@ -226,7 +294,13 @@ impl Drop for EpochTicker {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            if self.pid == std::process::id() {
+                let _ = t.join();
+            } else {
+                // Dropped in a forked child: the thread is the parent's, and
+                // joining it would wait forever.
+                std::mem::forget(t);
+            }
         }
     }
 }
