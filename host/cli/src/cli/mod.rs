@@ -10,6 +10,7 @@ mod run;
 mod serve;
 mod setup;
 mod test;
+mod worker;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -59,6 +60,7 @@ pub enum Command {
     Bench(bench::BenchArgs),
     Eval(eval::EvalArgs),
     New(new::NewArgs),
+    Worker(worker::WorkerArgs),
 }
 
 /// Runs the chosen verb.
@@ -73,5 +75,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(a) => bench::run(a),
         Command::Eval(a) => eval::run(a),
         Command::New(a) => new::run(a),
+        Command::Worker(a) => worker::run(a),
     }
 }

@@ -1,0 +1,238 @@
+//! What a worker is told: where the broker is, the names of its streams,
+//! consumer and subjects, and its limits. Every field has a default that
+//! works with nothing but the broker's URL.
+
+use crate::subjects;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The input stream created when missing.
+pub const DEFAULT_IN_STREAM: &str = "CXR_IN";
+/// The subjects of the input stream.
+pub const DEFAULT_IN_SUBJECTS: &str = "cxr.in.>";
+/// The durable pull consumer every worker shares.
+pub const DEFAULT_CONSUMER: &str = "cxr-workers";
+/// Decisions go to `cxr.out.<queue>`.
+pub const DEFAULT_OUT_PREFIX: &str = "cxr.out";
+/// Dead letters go to `cxr.dlq.<reason>`.
+pub const DEFAULT_DLQ_PREFIX: &str = "cxr.dlq";
+/// The stream storing decisions and dead letters, created when missing.
+pub const DEFAULT_OUT_STREAM: &str = "CXR_OUT";
+/// The header naming the tenant (it wins over the subject).
+pub const DEFAULT_TENANT_HEADER: &str = "Cxr-Tenant";
+
+/// How one worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// The broker: `nats://host:4222` (several comma-separated URLs for a
+    /// cluster; `tls://` for TLS; `nats://user:pass@host` for credentials).
+    pub nats_url: String,
+    /// A credentials file (JWT and NKey seed) for the connection.
+    pub creds: Option<PathBuf>,
+    /// The connection's name, as the broker shows it.
+    pub name: String,
+    /// The stream interactions are read from.
+    pub in_stream: String,
+    /// The input stream's subjects (also the consumer's filter).
+    pub in_subjects: String,
+    /// The durable pull consumer shared by every worker.
+    pub consumer: String,
+    /// Decisions are published to `OUT_PREFIX.<queue>`.
+    pub out_prefix: String,
+    /// Dead letters are published to `DLQ_PREFIX.<reason>`.
+    pub dlq_prefix: String,
+    /// The stream capturing decisions and dead letters (deduplicating by
+    /// `Nats-Msg-Id`); `None` when the operator manages it.
+    pub out_stream: Option<String>,
+    /// Create the streams and the consumer when they are missing.
+    pub create: bool,
+    /// The output stream's duplicate window (when created here).
+    pub duplicate_window: Duration,
+    /// How long the output stream keeps messages (when created here).
+    pub out_max_age: Duration,
+    /// The header naming the tenant.
+    pub tenant_header: String,
+    /// Messages held at once (fetched and not yet acknowledged): work beyond
+    /// waits in the stream.
+    pub max_in_flight: usize,
+    /// Most messages asked for by one pull request.
+    pub batch: usize,
+    /// Decisions computed at once (threads of the blocking pool).
+    pub jobs: usize,
+    /// The consumer's cap on unacknowledged messages over every worker
+    /// (when created here).
+    pub max_ack_pending: i64,
+    /// How long the broker waits for an acknowledgement before it
+    /// redelivers (when the consumer is created here).
+    pub ack_wait: Duration,
+    /// Deliveries after which a message that still fails is dead-lettered.
+    pub max_deliver: u64,
+    /// The first retry delay after a transient failure; doubled per
+    /// delivery, at most [`MAX_BACKOFF`].
+    pub retry_backoff: Duration,
+    /// How long one pull request waits for messages.
+    pub fetch_wait: Duration,
+    /// How long a publish waits for the broker's acknowledgement.
+    pub publish_timeout: Duration,
+    /// After SIGTERM, how long in-flight messages may take to finish.
+    pub drain_timeout: Duration,
+    /// How long to keep trying the first connection.
+    pub connect_timeout: Duration,
+    /// How often the consumer's lag is read for the metrics.
+    pub lag_interval: Duration,
+    /// Where `/metrics`, `/healthz` and `/readyz` are served; off when `None`.
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+/// The longest retry delay.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The number of cores, at least 1.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        let cores = cores();
+        WorkerOptions {
+            nats_url: "nats://127.0.0.1:4222".to_string(),
+            creds: None,
+            name: format!("cxr-worker-{}", std::process::id()),
+            in_stream: DEFAULT_IN_STREAM.to_string(),
+            in_subjects: DEFAULT_IN_SUBJECTS.to_string(),
+            consumer: DEFAULT_CONSUMER.to_string(),
+            out_prefix: DEFAULT_OUT_PREFIX.to_string(),
+            dlq_prefix: DEFAULT_DLQ_PREFIX.to_string(),
+            out_stream: Some(DEFAULT_OUT_STREAM.to_string()),
+            create: true,
+            duplicate_window: Duration::from_secs(120),
+            out_max_age: Duration::from_secs(7 * 24 * 3600),
+            tenant_header: DEFAULT_TENANT_HEADER.to_string(),
+            max_in_flight: 8 * cores,
+            batch: 2 * cores,
+            jobs: cores,
+            max_ack_pending: 1000,
+            ack_wait: Duration::from_secs(10),
+            max_deliver: 5,
+            retry_backoff: Duration::from_secs(1),
+            fetch_wait: Duration::from_secs(2),
+            publish_timeout: Duration::from_secs(5),
+            drain_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(30),
+            lag_interval: Duration::from_secs(5),
+            metrics_listen: None,
+        }
+    }
+}
+
+impl WorkerOptions {
+    /// Checks names and limits; the error names the option.
+    pub fn check(&self) -> Result<(), String> {
+        for (flag, name) in [("--in-stream", &self.in_stream), ("--consumer", &self.consumer)] {
+            check_name(flag, name)?;
+        }
+        if let Some(s) = &self.out_stream {
+            check_name("--out-stream", s)?;
+        }
+        subjects::check_filter("--in-subjects", &self.in_subjects)?;
+        subjects::check_prefix("--out-prefix", &self.out_prefix)?;
+        subjects::check_prefix("--dlq-prefix", &self.dlq_prefix)?;
+        if self.out_prefix == self.dlq_prefix {
+            return Err("--out-prefix and --dlq-prefix must differ".to_string());
+        }
+        let input = subjects::literal_prefix(&self.in_subjects).join(".");
+        for (flag, p) in [("--out-prefix", &self.out_prefix), ("--dlq-prefix", &self.dlq_prefix)] {
+            if overlaps(&input, p) {
+                return Err(format!(
+                    "{flag} {p:?} overlaps the input subjects {:?}: decisions would be read back as interactions",
+                    self.in_subjects
+                ));
+            }
+        }
+        if self.tenant_header.is_empty() || !self.tenant_header.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+            return Err(format!("--tenant-header {:?} is not a header name", self.tenant_header));
+        }
+        for (flag, v) in [
+            ("--max-in-flight", self.max_in_flight as u64),
+            ("--batch", self.batch as u64),
+            ("--jobs", self.jobs as u64),
+            ("--max-ack-pending", self.max_ack_pending.max(0) as u64),
+            ("--max-deliver", self.max_deliver),
+            ("--ack-wait-secs", self.ack_wait.as_millis() as u64),
+            ("--fetch-wait-ms", self.fetch_wait.as_millis() as u64),
+            ("--publish-timeout-ms", self.publish_timeout.as_millis() as u64),
+        ] {
+            if v == 0 {
+                return Err(format!("{flag} must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The delay before redelivery after a transient failure on delivery
+    /// number `delivered` (1 for the first): the backoff doubled per
+    /// delivery, capped at [`MAX_BACKOFF`].
+    pub fn backoff(&self, delivered: u64) -> Duration {
+        let doublings = delivered.saturating_sub(1).min(16) as u32;
+        self.retry_backoff.saturating_mul(1 << doublings).min(MAX_BACKOFF)
+    }
+}
+
+/// Stream and consumer names: letters, digits, `_` and `-`, at most 255.
+fn check_name(flag: &str, name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 255 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        Err(format!("{flag} {name:?} is not a stream or consumer name (letters, digits, _ and -)"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether subjects under `a` and under `b` can coincide (one prefix is a
+/// token-wise prefix of the other).
+fn overlaps(a: &str, b: &str) -> bool {
+    if a.is_empty() {
+        return true;
+    }
+    let (ta, tb): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
+    ta.iter().zip(&tb).all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_pass_their_own_checks() {
+        WorkerOptions::default().check().unwrap();
+    }
+
+    #[test]
+    fn bad_options_are_named() {
+        let bad = |f: fn(&mut WorkerOptions), flag: &str| {
+            let mut o = WorkerOptions::default();
+            f(&mut o);
+            let e = o.check().unwrap_err();
+            assert!(e.contains(flag), "{e}");
+        };
+        bad(|o| o.in_stream = "CXR IN".into(), "--in-stream");
+        bad(|o| o.consumer = "a.b".into(), "--consumer");
+        bad(|o| o.out_prefix = "cxr.out.>".into(), "--out-prefix");
+        bad(|o| o.dlq_prefix = "cxr.out".into(), "--dlq-prefix");
+        bad(|o| o.out_prefix = "cxr.in".into(), "--out-prefix");
+        bad(|o| o.out_prefix = "cxr".into(), "--out-prefix");
+        bad(|o| o.max_in_flight = 0, "--max-in-flight");
+        bad(|o| o.max_deliver = 0, "--max-deliver");
+        bad(|o| o.tenant_header = "X Tenant".into(), "--tenant-header");
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let o = WorkerOptions::default();
+        assert_eq!(o.backoff(1), Duration::from_secs(1));
+        assert_eq!(o.backoff(2), Duration::from_secs(2));
+        assert_eq!(o.backoff(4), Duration::from_secs(8));
+        assert_eq!(o.backoff(100), MAX_BACKOFF);
+    }
+}
