@@ -62,8 +62,15 @@ for name in ("cli", "workspace", "python"):
         built[key] |= fs
 for (crate, side), names in sorted(again.items()):
     print(f"compiled again ({side}) by the {' and '.join(names)} build: {crate}")
-wasmtime = sum(len(fs) for (crate, side), fs in built.items() if crate.startswith("wasmtime@"))
+# A build script or proc macro that only one build has may need a host
+# variant of a crate that the earlier builds compiled differently (pyo3's
+# build configuration and target-lexicon): a small extra compile, reported
+# above but not a failure. What must never happen is compiling a crate
+# again for the target: that is what rebuilt wasmtime and everything above it.
+target_again = [crate for (crate, side) in again if side == "target"]
+wasmtime = sum(1 for (crate, side), fs in built.items() if crate.startswith("wasmtime@") and side == "target"
+               for f in fs if f.endswith(".rlib"))
 print(f"{len(built)} crates.io dependencies built by the CLI, workspace-test and Python builds; "
-      f"{len(again)} compiled more than once; wasmtime compiled {wasmtime} time(s)")
-sys.exit(1 if again or wasmtime != 1 else 0)
+      f"{len(target_again)} compiled again for the target; wasmtime compiled {wasmtime} time(s)")
+sys.exit(1 if target_again or wasmtime != 1 else 0)
 PY
