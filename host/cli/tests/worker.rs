@@ -118,9 +118,8 @@ async fn a_worker_killed_mid_stream_loses_nothing() {
     let _one = serial();
     let Some(bin) = nats::nats_server() else { return };
     let broker = Nats::start(&bin);
-    let fast_redelivery = ["--ack-wait-secs", "2"];
-    let mut a = Worker::start(&broker.url(), &fast_redelivery);
-    let b = Worker::start(&broker.url(), &fast_redelivery);
+    let mut a = Worker::start(&broker.url(), &["--ack-wait-secs", "2"]);
+    let b = Worker::start(&broker.url(), &["--ack-wait-secs", "2", "--metrics-listen", "127.0.0.1:0"]);
     let (_client, js) = nats::client(&broker.url()).await;
 
     let items = nats::interactions("kill", 2400);
@@ -138,6 +137,10 @@ async fn a_worker_killed_mid_stream_loses_nothing() {
     let stored = nats::read_all(&js, "CXR_OUT").await;
     assert_eq!(stored.len(), 2400, "each decision stored once");
     exactly_once(&stored, &expected);
+    // What the killed worker held was redelivered to the other one.
+    let (_, text) = nats::http_get(b.metrics.as_ref().unwrap(), "/metrics").await;
+    let redelivered = nats::metric(&text, "cxr_worker_redelivered_total").unwrap_or(0.0);
+    assert!(redelivered > 0.0, "no redelivery after the kill:\n{text}");
     drop(b);
 }
 

@@ -219,7 +219,7 @@ impl Worker {
             match rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(line) if line.starts_with("worker ready") => return w,
                 Ok(line) => {
-                    if let Some(addr) = line.strip_prefix("metrics on ") {
+                    if let Some(addr) = line.strip_prefix("metrics on http://") {
                         w.metrics = Some(addr.to_string());
                     }
                 }
