@@ -462,6 +462,38 @@ mod tests {
     }
 
     #[test]
+    fn vader_lexicon_is_loaded_under_the_own_list() {
+        let lex = Lexicon::build(&[]).unwrap();
+        let mut lines = 0;
+        let mut taken = 0;
+        for line in VADER_TSV.lines() {
+            let Some((term, valence)) = tsv_line(line).unwrap() else {
+                continue;
+            };
+            lines += 1;
+            if valence.abs() < GENERAL_MIN || term.contains(' ') {
+                continue;
+            }
+            let id = lex.lookup(term);
+            taken += usize::from(id != NONE && lex.entry(id).has(flag::GENERAL));
+        }
+        assert!(lines > 7000, "{lines} VADER terms");
+        assert!(taken > 5000, "{taken} taken as general words");
+        // a VADER-only word: half its valence, marked general
+        let sux = lex.entry(lex.lookup("sux"));
+        assert!(sux.has(flag::GENERAL) && sux.valence == -1.5 * GENERAL_SCALE);
+        // the own list overrides VADER ("meh": VADER -0.3, own -0.8)
+        let meh = lex.entry(lex.lookup("meh"));
+        assert!(!meh.has(flag::GENERAL) && meh.valence < -0.5);
+        // words with a role here keep it and get no valence ("no", "please")
+        for word in ["no", "please", "help", "like", "yes", "so"] {
+            assert!(!lex.entry(lex.lookup(word)).is_sentiment(), "{word}");
+        }
+        // emoticons with digits are left out ("8)" closes list items)
+        assert_eq!(lex.lookup("8)"), NONE);
+    }
+
+    #[test]
     fn extra_terms_override_and_bad_ones_are_reported() {
         let lex = Lexicon::build(&[("refund", -1.0), ("money pit", -2.5)]).unwrap();
         assert_eq!(lex.entry(lex.lookup("refund")).valence, -1.0);
