@@ -43,7 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    let start = Instant::now();
     let plugin = SentimentPlugin::configure("").map_err(|e| format!("configure: {e:?}"))?;
+    eprintln!("measure: configure took {:.1} ms natively", start.elapsed().as_secs_f64() * 1e3);
 
     let mut sets: Vec<(String, Vec<Row>)> = Vec::new();
     let sentiment_dir = data.join("sentiment");

@@ -565,6 +565,10 @@ pub(crate) fn is_symbol_term(term: &str) -> bool {
 /// A term without letters or digits (an emoticon) is one symbol.
 pub(crate) fn term_words(term: &str, lex: &Lexicon) -> Vec<String> {
     let term = term.trim();
+    // most terms are one plain lower-case word: no need to tokenize
+    if !term.is_empty() && term.bytes().all(|b| b.is_ascii_lowercase()) {
+        return vec![term.to_string()];
+    }
     if is_symbol_term(term) {
         return vec![
             term.chars()
