@@ -45,7 +45,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(0);
     let start = Instant::now();
     let plugin = SentimentPlugin::configure("").map_err(|e| format!("configure: {e:?}"))?;
-    eprintln!("measure: configure took {:.1} ms natively", start.elapsed().as_secs_f64() * 1e3);
+    eprintln!(
+        "measure: configure took {:.1} ms natively",
+        start.elapsed().as_secs_f64() * 1e3
+    );
 
     let mut sets: Vec<(String, Vec<Row>)> = Vec::new();
     let sentiment_dir = data.join("sentiment");
@@ -60,7 +63,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     found.sort();
     if found.is_empty() {
-        eprintln!("measure: no {}/*_GroundTruth.txt; VADER's sets skipped", sentiment_dir.display());
+        eprintln!(
+            "measure: no {}/*_GroundTruth.txt; VADER's sets skipped",
+            sentiment_dir.display()
+        );
     }
     for (set, path) in found {
         sets.push((set, ground_truth(&path)?));
@@ -72,8 +78,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("measure: no {}; general tweets skipped", tweets.display());
     }
     let tests = crate_dir.join("tests");
-    for name in ["social_support_a", "social_support_b", "social_support_c", "messages"] {
-        sets.push((name.to_string(), labelled(&tests.join(format!("{name}.tsv")))?));
+    for name in [
+        "social_support_a",
+        "social_support_b",
+        "social_support_c",
+        "messages",
+    ] {
+        sets.push((
+            name.to_string(),
+            labelled(&tests.join(format!("{name}.tsv")))?,
+        ));
     }
 
     println!(
@@ -88,7 +102,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let golds: Vec<f64> = rows.iter().map(|r| r.gold).collect();
         let gold_labels: Vec<SentimentLabel> = rows.iter().map(|r| r.label).collect();
         let labels: Vec<SentimentLabel> = scored.iter().map(|s| s.label).collect();
-        let neutral = labels.iter().filter(|&&l| l == SentimentLabel::Neutral).count();
+        let neutral = labels
+            .iter()
+            .filter(|&&l| l == SentimentLabel::Neutral)
+            .count();
         println!(
             "{:<28} {:>6} {:>7.3} {:>7.3} {:>7.3} {:>8.3} {:>9.2}",
             name,
@@ -100,13 +117,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             micros
         );
         if misses > 0 {
-            let (lo, hi) = golds.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &g| (lo.min(g), hi.max(g)));
+            let (lo, hi) = golds
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(lo, hi), &g| (lo.min(g), hi.max(g)));
             let span = (hi - lo).max(1e-9);
             let mut worst: Vec<usize> = (0..rows.len()).collect();
             let err = |i: usize| ((golds[i] - lo) / span * 2.0 - 1.0 - scores[i]).abs();
             worst.sort_by(|&a, &b| err(b).total_cmp(&err(a)));
             for &i in worst.iter().take(misses) {
-                println!("    gold {:+.2} ours {:+.3}  {}", golds[i], scores[i], rows[i].text);
+                println!(
+                    "    gold {:+.2} ours {:+.3}  {}",
+                    golds[i], scores[i], rows[i].text
+                );
             }
         }
     }
@@ -124,7 +146,11 @@ fn ground_truth(path: &Path) -> Result<Vec<Row>, String> {
         let mut parts = line.splitn(3, '\t');
         let (_, gold, body) = (parts.next(), parts.next(), parts.next());
         let (Some(gold), Some(body)) = (gold, body) else {
-            return Err(format!("{} line {}: expected id<TAB>rating<TAB>text", path.display(), n + 1));
+            return Err(format!(
+                "{} line {}: expected id<TAB>rating<TAB>text",
+                path.display(),
+                n + 1
+            ));
         };
         let gold: f64 = gold
             .trim()
@@ -137,7 +163,11 @@ fn ground_truth(path: &Path) -> Result<Vec<Row>, String> {
         } else {
             SentimentLabel::Neutral
         };
-        rows.push(Row { text: body.to_string(), gold, label });
+        rows.push(Row {
+            text: body.to_string(),
+            gold,
+            label,
+        });
     }
     Ok(rows)
 }
@@ -148,14 +178,24 @@ fn english_tweets(path: &Path) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for (n, line) in text.lines().enumerate().skip(1) {
         let mut parts = line.splitn(3, '\t');
-        let (Some(lang), Some(label), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(format!("{} line {}: expected lang<TAB>sentiment<TAB>text", path.display(), n + 1));
+        let (Some(lang), Some(label), Some(body)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!(
+                "{} line {}: expected lang<TAB>sentiment<TAB>text",
+                path.display(),
+                n + 1
+            ));
         };
         if lang != "en" {
             continue;
         }
-        let label = parse_label(label).ok_or_else(|| format!("{} line {}: bad label `{label}`", path.display(), n + 1))?;
-        rows.push(Row { text: body.to_string(), gold: label_value(label), label });
+        let label = parse_label(label)
+            .ok_or_else(|| format!("{} line {}: bad label `{label}`", path.display(), n + 1))?;
+        rows.push(Row {
+            text: body.to_string(),
+            gold: label_value(label),
+            label,
+        });
     }
     Ok(rows)
 }
@@ -171,8 +211,13 @@ fn labelled(path: &Path) -> Result<Vec<Row>, String> {
         let (label, body) = line
             .split_once('\t')
             .ok_or_else(|| format!("{} line {}: expected label<TAB>text", path.display(), n + 1))?;
-        let label = parse_label(label).ok_or_else(|| format!("{} line {}: bad label `{label}`", path.display(), n + 1))?;
-        rows.push(Row { text: body.to_string(), gold: label_value(label), label });
+        let label = parse_label(label)
+            .ok_or_else(|| format!("{} line {}: bad label `{label}`", path.display(), n + 1))?;
+        rows.push(Row {
+            text: body.to_string(),
+            gold: label_value(label),
+            label,
+        });
     }
     Ok(rows)
 }
@@ -203,14 +248,26 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
         sxx += (a - mx) * (a - mx);
         syy += (b - my) * (b - my);
     }
-    if sxx == 0.0 || syy == 0.0 { 0.0 } else { sxy / (sxx * syy).sqrt() }
+    if sxx == 0.0 || syy == 0.0 {
+        0.0
+    } else {
+        sxy / (sxx * syy).sqrt()
+    }
 }
 
 /// Mean F1 over the classes present in gold or predictions.
 fn macro_f1(gold: &[SentimentLabel], pred: &[SentimentLabel]) -> f64 {
     let mut f1s = Vec::new();
-    for c in [SentimentLabel::Negative, SentimentLabel::Neutral, SentimentLabel::Positive] {
-        let tp = gold.iter().zip(pred).filter(|&(&g, &p)| g == c && p == c).count() as f64;
+    for c in [
+        SentimentLabel::Negative,
+        SentimentLabel::Neutral,
+        SentimentLabel::Positive,
+    ] {
+        let tp = gold
+            .iter()
+            .zip(pred)
+            .filter(|&(&g, &p)| g == c && p == c)
+            .count() as f64;
         let support = gold.iter().filter(|&&g| g == c).count() as f64;
         let predicted = pred.iter().filter(|&&p| p == c).count() as f64;
         if support + predicted == 0.0 {
@@ -218,7 +275,11 @@ fn macro_f1(gold: &[SentimentLabel], pred: &[SentimentLabel]) -> f64 {
         }
         let precision = if predicted > 0.0 { tp / predicted } else { 0.0 };
         let recall = if support > 0.0 { tp / support } else { 0.0 };
-        f1s.push(if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) });
+        f1s.push(if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        });
     }
     f1s.iter().sum::<f64>() / f1s.len().max(1) as f64
 }

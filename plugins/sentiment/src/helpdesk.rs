@@ -156,7 +156,10 @@ impl Scene<'_> {
             if !number || self.question[j] || !starts_sentence(units, j) {
                 continue;
             }
-            let Some(unit) = units.get(j + 1).filter(|t| t.entry.has(flag::TIME_SHORT | flag::TIME_LONG)) else {
+            let Some(unit) = units
+                .get(j + 1)
+                .filter(|t| t.entry.has(flag::TIME_SHORT | flag::TIME_LONG))
+            else {
                 continue;
             };
             if units.get(j + 2).is_some_and(|f| f.entry.has(flag::FOR)) {

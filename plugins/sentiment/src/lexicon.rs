@@ -212,8 +212,9 @@ impl Lexicon {
         // VADER's words first (those that have no role here), then this
         // crate's own list, which overrides them
         for (n, line) in VADER_TSV.lines().enumerate() {
-            let Some((term, valence)) = tsv_line(line)
-                .map_err(|msg| BuildError::Shipped(format!("vader_lexicon.tsv line {}: {msg}", n + 1)))?
+            let Some((term, valence)) = tsv_line(line).map_err(|msg| {
+                BuildError::Shipped(format!("vader_lexicon.tsv line {}: {msg}", n + 1))
+            })?
             else {
                 continue;
             };
@@ -276,7 +277,9 @@ fn tsv_line(line: &str) -> Result<Option<(&str, f32)>, String> {
         return Ok(None);
     }
     let (term, value) = line.rsplit_once('\t').ok_or("missing tab")?;
-    let valence: f32 = value.parse().map_err(|_| format!("bad valence `{value}`"))?;
+    let valence: f32 = value
+        .parse()
+        .map_err(|_| format!("bad valence `{value}`"))?;
     if !(-4.0..=4.0).contains(&valence) {
         return Err(format!("valence {valence} outside -4..4"));
     }
@@ -307,7 +310,9 @@ impl Builder {
         let usable = match &words[..] {
             [] => false,
             // emoticons with digits look like list items and times: "8)", "3:)"
-            [one] if is_symbol(one) => !one.contains(|c: char| c.is_ascii_digit()) || one.contains("<3"),
+            [one] if is_symbol(one) => {
+                !one.contains(|c: char| c.is_ascii_digit()) || one.contains("<3")
+            }
             // slang with digits only after a letter ("gr8", "h8"), not "143"
             [one] => one.starts_with(|c: char| c.is_alphabetic()),
             // "fed up", "son-of-a-bitch"; not "o.o" or "j/k" cut into letters
@@ -491,6 +496,14 @@ mod tests {
         }
         // emoticons with digits are left out ("8)" closes list items)
         assert_eq!(lex.lookup("8)"), NONE);
+    }
+
+    #[test]
+    fn vader_data_ships_with_its_licence_and_attribution() {
+        let licence = include_str!("../data/LICENSE-VADER");
+        assert!(licence.contains("MIT License") && licence.contains("C.J. Hutto"));
+        let header: String = VADER_TSV.lines().take_while(|l| l.starts_with('#')).collect();
+        assert!(header.contains("Hutto") && header.contains("LICENSE-VADER"), "{header}");
     }
 
     #[test]

@@ -471,10 +471,11 @@ const EXPECTED: &[&str] = &[
 const FILLER: &[&str] = &[
     "any", "a", "an", "single", "real", "proper", "further", "more", "actual", "phone", "email",
 ];
+/// Question words, and request phrases that start a question ("how do I
+/// share a folder").
 const WH: &[&str] = &[
-    "how", "what", "when", "where", "which", "who", "how's", "what's", "when's", "where's", "who's",
-    // request phrases that start a question: "how do I share a folder"
-    "how do", "how can",
+    "how", "what", "when", "where", "which", "who", "how's", "what's", "when's", "where's",
+    "who's", "how do", "how can",
 ];
 const AUX: &[&str] = &[
     "do", "does", "did", "can", "could", "would", "will", "is", "are", "was", "were", "should",

@@ -8,8 +8,11 @@ use cxr_sentiment::SentimentPlugin;
 
 fn score(body: &str) -> Sentiment {
     let p = SentimentPlugin::configure("").expect("default config");
-    p.score(&Interaction::new("t", Channel::Social, body), &Context::at(0))
-        .expect("score")
+    p.score(
+        &Interaction::new("t", Channel::Social, body),
+        &Context::at(0),
+    )
+    .expect("score")
 }
 
 fn label(body: &str) -> SentimentLabel {
@@ -28,8 +31,14 @@ fn words_only_vader_knows_carry_sentiment() {
     assert!(has_cue(&s, "sux"), "{s:?}");
     assert_eq!(label("what a bummer"), SentimentLabel::Negative);
     assert_eq!(label("gr8 night with the team"), SentimentLabel::Positive);
-    assert_eq!(label("The senator's remarks were reckless and deceitful."), SentimentLabel::Negative);
-    assert_eq!(label("A graceful, tender and luminous performance."), SentimentLabel::Positive);
+    assert_eq!(
+        label("The senator's remarks were reckless and deceitful."),
+        SentimentLabel::Negative
+    );
+    assert_eq!(
+        label("A graceful, tender and luminous performance."),
+        SentimentLabel::Positive
+    );
 }
 
 #[test]
@@ -42,8 +51,14 @@ fn general_words_weigh_less_than_the_plugins_own() {
 
 #[test]
 fn vader_idioms_and_least() {
-    assert_eq!(label("that burger was to die for"), SentimentLabel::Positive);
-    assert_eq!(label("feeling under the weather today"), SentimentLabel::Negative);
+    assert_eq!(
+        label("that burger was to die for"),
+        SentimentLabel::Positive
+    );
+    assert_eq!(
+        label("feeling under the weather today"),
+        SentimentLabel::Negative
+    );
     let least = score("one of the least compelling variations on this theme");
     assert_eq!(least.label, SentimentLabel::Negative, "{least:?}");
     let at_least = score("at least it is compelling");
@@ -55,7 +70,10 @@ fn vader_boosters_and_dampeners() {
     let plain = score("the ending was sad").score;
     let boosted = score("the ending was friggin sad").score;
     let damped = score("the ending was kindof sad").score;
-    assert!(boosted < plain && plain < damped && damped < 0.0, "{boosted} {plain} {damped}");
+    assert!(
+        boosted < plain && plain < damped && damped < 0.0,
+        "{boosted} {plain} {damped}"
+    );
 }
 
 #[test]
@@ -71,7 +89,10 @@ fn laughter_is_happy_alone_and_bitter_in_a_complaint() {
     let bitter = score("3 hour delay and the app still says on time lol");
     assert_eq!(bitter.label, SentimentLabel::Negative, "{bitter:?}");
     assert!(has_cue(&bitter, "lol (sarcasm)"), "{bitter:?}");
-    assert_eq!(label("90 minutes for a pizza from 2 miles away lol"), SentimentLabel::Negative);
+    assert_eq!(
+        label("90 minutes for a pizza from 2 miles away lol"),
+        SentimentLabel::Negative
+    );
 }
 
 #[test]
