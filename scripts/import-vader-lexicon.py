@@ -10,7 +10,10 @@ mean valence, lower-cased (a later duplicate wins, as in VADER's own loader),
 in VADER's order; then VADER's idioms (`SPECIAL_CASES` and
 `SENTIMENT_LADEN_IDIOMS` of vaderSentiment.py, same licence) as phrases,
 except "the shit" (as often "scared the shit out of me") and the neutral
-"bus stop".
+"bus stop"; then the emoji of VADER's `emoji_utf8_lexicon.txt` (same
+package and licence), which VADER replaces by their names before scoring:
+here each single-code-point emoji gets the sum of the lexicon valences of
+the words of its name (clamped to -4..4; 0 left out).
 
   scripts/import-vader-lexicon.py [PATH/TO/vader_lexicon.txt]
 
@@ -54,6 +57,24 @@ def idioms():
     return {k.lower(): float(x) for k, x in out.items() if k.lower() not in SKIP_IDIOMS}
 
 
+def emoji(lexicon, path):
+    """Single-code-point emoji with the summed valence of their name's words."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2:
+                continue
+            key = parts[0].replace("\ufe0f", "")
+            if len(key) != 1 or ord(key) < 0x2000:
+                continue
+            words = parts[1].lower().replace("-", " ").replace(":", " ").split()
+            valence = sum(lexicon.get(w, 0.0) for w in words)
+            if valence:
+                out[key] = max(-4.0, min(4.0, round(valence, 2)))
+    return out
+
+
 def main():
     entries = {}
     with open(source_path(), encoding="utf-8") as f:
@@ -73,12 +94,19 @@ def main():
         entries.pop(term, None)
         entries[term] = valence
     lexicon_terms = len(entries) - len(extra)
+    emoji_path = os.path.join(os.path.dirname(source_path()), "emoji_utf8_lexicon.txt")
+    faces = emoji(dict(entries), emoji_path)
+    idiom_terms = len(entries)
+    for term, valence in faces.items():
+        entries.setdefault(term, valence)
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plugins", "sentiment", "data", "vader_lexicon.tsv")
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write(HEADER)
         for n, (term, valence) in enumerate(entries.items()):
             if n == lexicon_terms:
                 f.write("# VADER's idioms (SPECIAL_CASES, SENTIMENT_LADEN_IDIOMS)\n")
+            if n == idiom_terms:
+                f.write("# emoji: the summed valence of the words of their names in emoji_utf8_lexicon.txt\n")
             f.write(f"{term}\t{valence:g}\n")
     print(f"{len(entries)} terms written to {os.path.normpath(out)}", file=sys.stderr)
 

@@ -84,6 +84,14 @@ fn emoticons_with_letters_are_matched() {
 }
 
 #[test]
+fn emoji_named_in_vaders_emoji_list_carry_sentiment() {
+    // not in the plugin's own list: valence from the words of their names
+    let cat = score("the game tonight 😹"); // "cat with tears of joy"
+    assert_eq!(cat.label, SentimentLabel::Positive, "{cat:?}");
+    assert!(has_cue(&cat, "😹"), "{cat:?}");
+}
+
+#[test]
 fn laughter_is_happy_alone_and_bitter_in_a_complaint() {
     assert_eq!(label("lol that was hilarious"), SentimentLabel::Positive);
     let bitter = score("3 hour delay and the app still says on time lol");
