@@ -43,6 +43,7 @@ impl Scene<'_> {
     /// contributions, in text order.
     pub(crate) fn apply(&self, scored: usize, out: &mut Vec<Contribution>) {
         self.waiting(scored, out);
+        self.waited_for(out);
         self.failures(out);
         self.absence(out);
         self.ongoing(out);
@@ -141,6 +142,29 @@ impl Scene<'_> {
                     j = m + 1;
                 }
                 None => j += 1,
+            }
+        }
+    }
+
+    /// A sentence that starts with a duration and "for": "90 minutes for a
+    /// pizza", "three weeks for a refund" (not in questions).
+    fn waited_for(&self, out: &mut Vec<Contribution>) {
+        let units = self.units;
+        for j in 0..units.len() {
+            let u = &units[j];
+            let number = u.kind == Kind::Number || u.entry.has(flag::NUMBER_WORD);
+            if !number || self.question[j] || !starts_sentence(units, j) {
+                continue;
+            }
+            let Some(unit) = units
+                .get(j + 1)
+                .filter(|t| t.entry.has(flag::TIME_SHORT | flag::TIME_LONG))
+            else {
+                continue;
+            };
+            if units.get(j + 2).is_some_and(|f| f.entry.has(flag::FOR)) {
+                let long = unit.entry.has(flag::TIME_LONG);
+                self.push(out, j, j + 2, if long { WAIT_LONG } else { WAIT_SHORT });
             }
         }
     }

@@ -3,7 +3,8 @@
 //! A VADER-style scorer (Hutto & Gilbert 2014) tuned to what customers
 //! write to a help desk: a lexicon of about 2,300 words, emoji, emoticons
 //! and help-desk phrases ("charged twice", "still no reply", "works now"),
-//! with rules for negation, boosters and dampeners, contrast ("but",
+//! over VADER's general vocabulary of about 7,500 terms (MIT licence, see
+//! `data/LICENSE-VADER`) at half weight, with rules for negation, boosters and dampeners, contrast ("but",
 //! "although"), ALL-CAPS and elongated words, `!`/`?`, questions (with or
 //! without a question mark), sarcasm ("great, another delay", "thanks a
 //! lot"), politeness formulas, transcript speakers, and complaints without

@@ -12,8 +12,9 @@ use crate::lexicon::{Lexicon, flag};
 use crate::tokenize::{Doc, Kind};
 use crate::units::{Unit, unitize};
 
-/// Weight of a booster one, two and three tokens before the word.
-const BOOST_DECAY: [f32; 3] = [1.0, 0.95, 0.9];
+/// Weight of a booster one, two and three tokens before the word (none
+/// further).
+const BOOST_DECAY: [f32; 4] = [1.0, 0.95, 0.9, 0.0];
 /// Added to the magnitude of an ALL-CAPS word in a mixed-case message.
 const CAPS_INCR: f32 = 0.733;
 /// Added to the magnitude of an elongated word ("sooo bad").
@@ -28,6 +29,9 @@ const NEVER_SO: f32 = 1.25;
 const AT_ALL: f32 = 1.3;
 /// Positive words in a question describe a wish, not a feeling.
 const QUESTION_POSITIVE: f32 = 0.2;
+/// Positive words of the general vocabulary in a question ("can I take a
+/// power bank in my hand luggage?") are its topic.
+const QUESTION_GENERAL: f32 = 0.1;
 /// Negative words in a question still say something is wrong.
 const QUESTION_NEGATIVE: f32 = 0.8;
 /// Mildly negative words in a question are mostly its topic ("Can I cancel?").
@@ -240,9 +244,14 @@ impl Scene<'_> {
         let mut boost = 0.0;
         let mut j = k;
         let mut d = 0;
-        while j > 0 && d < 3 {
+        while j > 0 && d < 4 {
             let w = &units[j - 1];
             if w.ends_clause() || w.entry.has(flag::BUT | flag::HOWEVER | flag::ALTHOUGH) {
+                break;
+            }
+            // one unit further only for "nobody"/"no one": "nobody at your
+            // company cares"
+            if d == 3 && !(w.negator && w.entry.has(flag::NOBODY)) {
                 break;
             }
             j -= 1;
@@ -285,7 +294,9 @@ impl Scene<'_> {
 
         let mut w = self.weight[k];
         if self.question[k] {
-            w *= if v > 0.0 {
+            w *= if v > 0.0 && u.entry.has(flag::GENERAL) {
+                QUESTION_GENERAL
+            } else if v > 0.0 {
                 QUESTION_POSITIVE
             } else if u.entry.has(flag::TOPIC) && !negated {
                 QUESTION_TOPIC_WORD

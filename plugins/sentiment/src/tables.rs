@@ -73,6 +73,24 @@ pub(crate) static BOOSTERS: &[(&str, f32)] = &[
     ("utterly", 0.293),
     ("very", 0.293),
     ("way", 0.293),
+    // VADER's other intensifiers
+    ("considerable", 0.293),
+    ("enormous", 0.293),
+    ("extreme", 0.293),
+    ("fabulously", 0.293),
+    ("flippin", 0.293),
+    ("frackin", 0.293),
+    ("fracking", 0.293),
+    ("frickin", 0.293),
+    ("friggin", 0.293),
+    ("fuckin", 0.35),
+    ("fuggin", 0.293),
+    ("fugging", 0.293),
+    ("major", 0.293),
+    ("total", 0.293),
+    ("tremendous", 0.293),
+    ("uber", 0.293),
+    ("utter", 0.293),
     // dampeners
     ("a bit", -0.293),
     ("a little", -0.293),
@@ -94,6 +112,14 @@ pub(crate) static BOOSTERS: &[(&str, f32)] = &[
     ("somewhat", -0.293),
     ("sort of", -0.293),
     ("sorta", -0.293),
+    // VADER's other dampeners
+    ("kindof", -0.293),
+    ("sortof", -0.293),
+    ("marginal", -0.293),
+    ("occasional", -0.293),
+    ("scarce", -0.293),
+    ("slight", -0.293),
+    ("just enough", -0.293),
 ];
 
 /// Negations: flip and damp a sentiment word up to three tokens later.
@@ -136,6 +162,9 @@ const NEGATORS: &[&str] = &[
     "no one",
     "no longer",
     "not even",
+    // VADER's "least" rule: "the least helpful" ("at least", "very least"
+    // are consumed as neutral phrases)
+    "least",
 ];
 
 const BUT: &[&str] = &["but", "except"];
@@ -442,8 +471,11 @@ const EXPECTED: &[&str] = &[
 const FILLER: &[&str] = &[
     "any", "a", "an", "single", "real", "proper", "further", "more", "actual", "phone", "email",
 ];
+/// Question words, and request phrases that start a question ("how do I
+/// share a folder").
 const WH: &[&str] = &[
-    "how", "what", "when", "where", "which", "who", "how's", "what's", "when's", "where's", "who's",
+    "how", "what", "when", "where", "which", "who", "how's", "what's", "when's", "where's",
+    "who's", "how do", "how can",
 ];
 const AUX: &[&str] = &[
     "do", "does", "did", "can", "could", "would", "will", "is", "are", "was", "were", "should",
@@ -548,6 +580,16 @@ const SARCASM_PHRASES: &[&str] = &[
     "great job",
     "good job",
     "great start",
+    // laughter in a complaint is bitter: "3 hour delay and the app still
+    // says on time lol"
+    "lol",
+    "lolz",
+    "lmao",
+    "lmfao",
+    "rofl",
+    "roflmao",
+    "haha",
+    "hahaha",
 ];
 
 /// Complaint phrases a negation does not turn around: "can't cancel my

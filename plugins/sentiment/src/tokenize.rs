@@ -552,14 +552,24 @@ fn squeeze(text: &str, keep: usize) -> String {
     out
 }
 
+/// Whether a lexicon term is one symbol (an emoticon such as `:(` or
+/// `:D`, or emoji) rather than words.
+pub(crate) fn is_symbol_term(term: &str) -> bool {
+    !term.contains(char::is_whitespace)
+        && (!term.chars().any(char::is_alphanumeric)
+            || term.contains([':', ';', '=', '^', '_', '<', '>'])
+            || term.chars().any(is_emoji))
+}
+
 /// The words of a lexicon term, cut exactly as the tokenizer cuts text.
 /// A term without letters or digits (an emoticon) is one symbol.
 pub(crate) fn term_words(term: &str, lex: &Lexicon) -> Vec<String> {
     let term = term.trim();
-    let symbol = !term.contains(char::is_whitespace)
-        && (!term.chars().any(char::is_alphanumeric)
-            || term.contains([':', ';', '=', '^', '_', '<', '>']));
-    if symbol {
+    // most terms are one plain lower-case word: no need to tokenize
+    if !term.is_empty() && term.bytes().all(|b| b.is_ascii_lowercase()) {
+        return vec![term.to_string()];
+    }
+    if is_symbol_term(term) {
         return vec![
             term.chars()
                 .filter(|&c| c != '\u{FE0F}')

@@ -55,7 +55,7 @@ impl Vocab {
         if let Some(id) = self.get(key) {
             return id;
         }
-        if (self.len as usize + 1) * 2 > self.slots.len() {
+        if (self.len as usize + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
         let id = self.len;
@@ -87,7 +87,7 @@ impl Vocab {
         self.slots[i] = slot;
     }
 
-    /// Doubles the table (the load factor stays at most one half).
+    /// Doubles the table (the load factor stays at most three quarters).
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
