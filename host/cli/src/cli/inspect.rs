@@ -2,6 +2,7 @@
 
 use anyhow::{Context as _, Result};
 use clap::Args;
+use cxr_host::text::Shown;
 use cxr_host::{Limits, PluginComponent, Runtime, builtin};
 use std::process::ExitCode;
 
@@ -30,12 +31,13 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     let plugin = PluginComponent::load(&runtime, &bytes, &args.plugin)?;
     let m = plugin.meta();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(m)?);
+        println!("{}", cxr_host::text::to_json_pretty(m)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} {}", m.name, m.version);
+    // Name, version, description, imports and exports are the plugin's own words.
+    println!("{} {}", Shown(&m.name), Shown(&m.version));
     if !m.description.is_empty() {
-        println!("  {}", m.description);
+        println!("  {}", Shown(&m.description));
     }
     let hooks: Vec<&str> = m.hooks.iter().map(|h| h.as_str()).collect();
     println!("hooks:    {}", hooks.join(", "));
@@ -44,11 +46,11 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     println!("sha256:   {}", m.sha256);
     println!("imports:");
     for i in &m.imports {
-        println!("  {i}");
+        println!("  {}", Shown(i));
     }
     println!("exports:");
     for e in &m.exports {
-        println!("  {e}");
+        println!("  {}", Shown(e));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -465,6 +465,7 @@ mod tests {
                 outcome: "ok".into(),
             }],
             error: None,
+            masked: Default::default(),
         }
     }
 
