@@ -142,11 +142,17 @@ fn no_verb_lets_a_hostile_plugin_write_raw_escapes() {
     let (out, err) = check("run", &o);
     assert!(out.contains("\\u{1b}[2J") && out.contains("\\u{202e}txt.exe"), "{out}");
     assert!(out.contains("\\n2026-01-01T00:00:00Z ERROR cxr_host: forged log line"), "{out}");
-    // Its log messages are one line each, on stdout, stderr and host.log alike.
-    for channel in ["stdout: ", "stderr: "] {
-        assert!(err.lines().any(|l| l.contains(channel) && l.contains("forged log line")), "{channel}\n{err}");
+    // A `host.log` message is one log line, its line feed shown escaped;
+    // what the plugin prints on stdout and stderr becomes log events of its
+    // own, each attributed to the plugin: nothing it writes starts a line.
+    assert!(err.lines().any(|l| l.contains("\\n2026-01-01T00:00:00Z ERROR cxr_host: forged log line")), "{err}");
+    let forged: Vec<&str> = err.lines().filter(|l| l.contains("forged log line")).collect();
+    assert!(forged.len() >= 5, "{err}");
+    for l in forged {
+        assert!(l.contains("INFO cxr_host::sandbox:") || l.contains("WARN cxr_host::sandbox:") || l.contains("ERROR cxr_host::sandbox:"), "{l}");
+        assert!(l.contains("plugin=cxr-test-hostile") || l.contains("plugin=\"cxr-test-hostile\""), "{l}");
     }
-    assert!(err.lines().filter(|l| l.contains("forged log line")).count() >= 5, "{err}");
+    assert!(err.lines().any(|l| l.contains("stream=\"stdout\"")) && err.lines().any(|l| l.contains("stream=\"stderr\"")), "{err}");
     // The plugin's error text is escaped too.
     let o = cxr(&["run", "--pipeline", pipelines[2].to_str().unwrap(), one]);
     let (out, _) = check("run (error)", &o);

@@ -7,11 +7,20 @@ pub mod route;
 pub mod svg;
 
 /// Escapes text for HTML and SVG content and attribute values. Control
-/// characters (line feeds aside) and bidi overrides are first shown escaped
-/// by [`cxr_host::text::neutralise_lines`], so plugin text can neither break
-/// the markup nor reorder what a reader sees.
+/// characters, line breaks and bidi overrides are first shown escaped by
+/// [`cxr_host::text::neutralise`], so plugin text can neither break the
+/// markup nor reorder what a reader sees.
 pub fn escape(s: &str) -> String {
-    let s = cxr_host::text::neutralise_lines(s);
+    html_escape(&cxr_host::text::neutralise(s))
+}
+
+/// Like [`escape`], but keeps line feeds: for a block of text the page
+/// builds from lines of its own (each of which is neutralised).
+pub fn escape_block(s: &str) -> String {
+    html_escape(&cxr_host::text::neutralise_lines(s))
+}
+
+fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
