@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Load figures for `cxr serve` on loopback: requests/s and p50/p99 latency of
 # POST /v1/decide at several concurrencies (wrk, closed loop, one fixed
-# interaction), checked for zero errors, beside the in-process figure of
+# interaction), checked for zero errors (no 503: requests beyond the decision
+# slots wait in the queue) and for p99 within the deadline, with the mean
+# wait for a slot (from /metrics), beside the in-process figure of
 # Pipeline::decide on the same interaction and the ratio between them.
 #
 # Usage: scripts/load-test.sh
 # Environment: RUN_SECONDS (per run, default 10), CONCURRENCY (default "1 16 64"),
-#              PORT (default 18080), BODY (default examples/one.json).
+#              PORT (default 18080), BODY (default examples/one.json),
+#              SERVE_ARGS (extra `cxr serve` options; default none: the defaults).
 # Traffic goes to 127.0.0.1 only; every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,9 +59,11 @@ end
 LUA
 export CXR_BODY_FILE="$PWD/$BODY"
 
-# Enough decision slots that a closed loop of 64 clients is never refused
-# (the default, 4 per core, answers 503 + Retry-After beyond that).
-target/release/cxr serve --listen "127.0.0.1:$PORT" --max-concurrency 256 >"$work/serve.out" 2>"$work/serve.err" &
+# Default settings: 4 decision slots per core, 64 queue places per core, a
+# 2000 ms deadline; requests beyond the slots wait for one.
+DEADLINE_MS=2000
+# shellcheck disable=SC2086
+target/release/cxr serve --listen "127.0.0.1:$PORT" ${SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
 server=$!
 for _ in $(seq 1 600); do
     grep -q "listening on" "$work/serve.out" && break
@@ -72,11 +77,15 @@ url="http://127.0.0.1:$PORT/v1/decide"
 wrk -t1 -c4 -d2s -s "$work/post.lua" "$url" >/dev/null
 
 field() { sed -n "s/.*[ ]$1=\([0-9]*\).*/\1/p" <<<"$2"; }
+# A series of /metrics (0 when absent).
+scrape() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v s="$1" '$1 == s { print $2; found=1 } END { if (!found) print 0 }'; }
 
-declare -A rps p50 p99 errs
+declare -A rps p50 p99 errs wait_ms
 failed=0
 for c in $CONCURRENCY; do
     threads=$(( c < CORES ? c : CORES ))
+    wait_sum=$(scrape cxr_decide_queue_wait_seconds_sum)
+    wait_count=$(scrape cxr_decide_queue_wait_seconds_count)
     out=$(wrk -t"$threads" -c"$c" -d"${RUN_SECONDS}s" --timeout 5s -s "$work/post.lua" "$url")
     line=$(grep '^RESULT' <<<"$out")
     requests=$(field requests "$line")
@@ -86,9 +95,15 @@ for c in $CONCURRENCY; do
     p50[$c]=$(awk -v v="$(field p50_us "$line")" 'BEGIN { printf "%.2f", v / 1000 }')
     p99[$c]=$(awk -v v="$(field p99_us "$line")" 'BEGIN { printf "%.2f", v / 1000 }')
     errs[$c]=$errors
-    echo "concurrency $c: $requests requests, ${rps[$c]}/s, p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, $errors errors" >&2
+    wait_ms[$c]=$(awk -v s0="$wait_sum" -v n0="$wait_count" -v s1="$(scrape cxr_decide_queue_wait_seconds_sum)" \
+        -v n1="$(scrape cxr_decide_queue_wait_seconds_count)" 'BEGIN { n = n1 - n0; printf "%.2f", n > 0 ? (s1 - s0) / n * 1000 : 0 }')
+    echo "concurrency $c: $requests requests, ${rps[$c]}/s, p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, mean wait for a slot ${wait_ms[$c]} ms, $errors errors" >&2
     if [ "$errors" -ne 0 ]; then
         echo "$out" >&2
+        failed=1
+    fi
+    if awk -v p="${p99[$c]}" -v d="$DEADLINE_MS" 'BEGIN { exit !(p > d) }'; then
+        echo "p99 ${p99[$c]} ms is over the ${DEADLINE_MS} ms deadline" >&2
         failed=1
     fi
 done
@@ -108,13 +123,15 @@ echo "Machine: $CORES cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpu
 echo "Command: scripts/load-test.sh (wrk, ${RUN_SECONDS} s per run, body $BODY)"
 echo "1-minute load average before the runs: $load_before (other processes competing for the cores)"
 echo
-echo "| concurrency | requests/s | p50 (ms) | p99 (ms) | errors | in-process decisions/s | HTTP / in-process |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "Server: cxr serve ${SERVE_ARGS:-(default settings)}"
+echo
+echo "| concurrency | requests/s | p50 (ms) | p99 (ms) | mean wait for a slot (ms) | errors (503 included) | in-process decisions/s | HTTP / in-process |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in $CONCURRENCY; do
     base=$([ "$c" -eq 1 ] && echo "$one_rate" || echo "$all_rate")
     label=$([ "$c" -eq 1 ] && echo "$base (1 thread)" || echo "$base ($CORES threads)")
     ratio=$(awk -v h="${rps[$c]}" -v b="$base" 'BEGIN { printf "%.2f", h / b }')
-    echo "| $c | ${rps[$c]} | ${p50[$c]} | ${p99[$c]} | ${errs[$c]} | $label | $ratio |"
+    echo "| $c | ${rps[$c]} | ${p50[$c]} | ${p99[$c]} | ${wait_ms[$c]} | ${errs[$c]} | $label | $ratio |"
 done
 echo
 echo "In process: 1 thread: $one"

@@ -52,6 +52,9 @@ pub struct BatchSummary {
     pub plugin_errors: u64,
     pub by_queue: BTreeMap<String, u64>,
     pub by_discipline: BTreeMap<String, u64>,
+    /// What `[privacy]` masked, by kind (absent when nothing was).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub masked: BTreeMap<String, u64>,
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,
 }
@@ -79,6 +82,9 @@ impl BatchSummary {
         }
         if let Some(disc) = d.discipline {
             *self.by_discipline.entry(disc.as_str().to_string()).or_default() += 1;
+        }
+        for (kind, n) in &d.masked {
+            *self.masked.entry(kind.clone()).or_default() += u64::from(*n);
         }
     }
 
@@ -238,7 +244,7 @@ pub fn route_stream(
                 );
             }
             let d = &d;
-            serde_json::to_writer(&mut out, d).map_err(io::Error::other)?;
+            crate::text::to_json_writer(&mut out, d).map_err(io::Error::other)?;
             out.push(b'\n');
             summary.count(d);
         }

@@ -4,7 +4,10 @@
 
 use crate::bindings::wit;
 use crate::convert::from_millis;
+use crate::config::PipelineConfig;
 use crate::model::{Cue, Discipline, PriorityResult, RouteResult, SentimentLabel, SentimentResult};
+use crate::text;
+use std::collections::BTreeSet;
 
 /// Most cues kept from a sentiment result.
 pub const MAX_CUES: usize = 8;
@@ -68,8 +71,8 @@ fn check_name(field: &str, item: &str) -> Result<(), String> {
     if item.len() > MAX_NAME_LEN {
         return Err(format!("{field} entry is {} bytes long (at most {MAX_NAME_LEN})", item.len()));
     }
-    if item.chars().any(char::is_control) {
-        return Err(format!("{field} entry {item:?} contains control characters"));
+    if item.chars().any(|c| c.is_control() || text::is_unsafe(c)) {
+        return Err(format!("{field} entry \"{}\" contains control or bidi characters", text::Shown(item)));
     }
     Ok(())
 }
@@ -204,6 +207,62 @@ pub fn signals(list: Vec<wit::Signal>, limit_bytes: usize) -> Result<Vec<wit::Si
         .collect()
 }
 
+/// What the error of a route refused for an unknown queue says (tools count these).
+pub const UNKNOWN_QUEUE: &str = "is not in the pipeline's `queues`";
+
+/// The names a pipeline allows in its routes (`queues`, `skills` and
+/// `actions` in the pipeline file); `None` accepts any well-formed name.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    queues: Option<Vec<String>>,
+    queue_set: Option<BTreeSet<String>>,
+    skills: Option<BTreeSet<String>>,
+    actions: Option<BTreeSet<String>>,
+}
+
+impl Known {
+    /// The lists of a pipeline file.
+    pub fn of(config: &PipelineConfig) -> Self {
+        let set = |l: &Option<Vec<String>>| l.as_ref().map(|l| l.iter().cloned().collect::<BTreeSet<_>>());
+        Known {
+            queues: config.queues.clone(),
+            queue_set: set(&config.queues),
+            skills: set(&config.skills),
+            actions: set(&config.actions),
+        }
+    }
+
+    /// The known queues, in the order the pipeline file lists them.
+    pub fn queues(&self) -> Option<&[String]> {
+        self.queues.as_deref()
+    }
+
+    /// Whether `queue` is allowed.
+    pub fn allows_queue(&self, queue: &str) -> bool {
+        self.queue_set.as_ref().is_none_or(|s| s.contains(queue))
+    }
+
+    /// Passes a checked route through when its queue, skills and actions are
+    /// all known; else names the field and the value.
+    pub fn check<T>(&self, checked: (RouteResult, T, Vec<String>)) -> Result<(RouteResult, T, Vec<String>), String> {
+        let route = &checked.0;
+        if !self.allows_queue(&route.queue) {
+            return Err(format!("route.queue \"{}\" {UNKNOWN_QUEUE}", text::Shown(&route.queue)));
+        }
+        for (field, key, list, values) in [
+            ("route.skills", "skills", &self.skills, &route.skills),
+            ("route.actions", "actions", &self.actions, &route.actions),
+        ] {
+            if let Some(known) = list
+                && let Some(bad) = values.iter().find(|v| !known.contains(*v))
+            {
+                return Err(format!("{field} entry \"{}\" is not in the pipeline's `{key}`", text::Shown(bad)));
+            }
+        }
+        Ok(checked)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +301,8 @@ mod tests {
         assert!(route(r.clone(), 1 << 20).unwrap_err().contains("empty"));
         r.queue = "q".repeat(10_000);
         assert!(route(r.clone(), 1 << 20).unwrap_err().contains("at most 64"));
+        r.queue = "bil\u{202e}ling".into();
+        assert!(route(r.clone(), 1 << 20).unwrap_err().contains("bidi"));
         r.queue = "billing".into();
         r.skills = vec!["x".repeat(100_000)];
         assert!(route(r, 64 * 1024).unwrap_err().contains("over the 64 KiB limit"));
@@ -264,5 +325,28 @@ mod tests {
         let mut many = sig("topic", "delivery", 0.4);
         many.cues = (0..20).map(|i| format!("cue {i}")).collect();
         assert_eq!(signals(vec![many], 1 << 20).unwrap()[0].cues.len(), MAX_CUES);
+    }
+
+    #[test]
+    fn unknown_queues_skills_and_actions_are_out_of_contract() {
+        let config = PipelineConfig::from_toml("queues = [\"billing\", \"general\"]\nactions = [\"call-back\"]\n").unwrap();
+        let known = Known::of(&config);
+        let mut r = RouteResult {
+            queue: "billing".into(),
+            skills: vec!["anything".into()],
+            language: None,
+            actions: vec!["call-back".into()],
+            tags: vec![],
+            rule: None,
+            fallback: false,
+        };
+        assert!(known.check((r.clone(), (), vec![])).is_ok());
+        r.queue = "b\u{1b}[2Jogus".into();
+        let e = known.check((r.clone(), (), vec![])).unwrap_err();
+        assert_eq!(e, "route.queue \"b\\u{1b}[2Jogus\" is not in the pipeline's `queues`");
+        r.queue = "general".into();
+        r.actions = vec!["refund-everyone".into()];
+        assert!(known.check((r, (), vec![])).unwrap_err().contains("route.actions entry \"refund-everyone\""));
+        assert!(Known::default().allows_queue("whatever"));
     }
 }

@@ -26,12 +26,13 @@ pub mod inspect;
 mod gate;
 pub mod pipeline;
 pub mod plugin;
+pub mod privacy;
 pub mod runtime;
 pub mod sandbox;
 mod snapshot;
 pub mod versions;
 
-pub use cxr_model::{config, input, model};
+pub use cxr_model::{config, input, model, text};
 
 pub use config::{InstanceMode, Limits, PipelineConfig};
 pub use model::{Decision, Interaction};

@@ -12,6 +12,7 @@ use crate::convert::{self, millis};
 use crate::gate::Gate;
 use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult, TraceEntry};
 use crate::plugin::{CallError, Hook, Instance, PluginComponent, Usage};
+use crate::privacy::Masker;
 use crate::runtime::Runtime;
 use crate::snapshot::{self, IsolateStart};
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -35,6 +36,10 @@ pub struct Pipeline {
     /// With a fixed pool of instance slots: bounds the decisions in flight
     /// so that they never need more slots than the pool has.
     gate: Option<Gate>,
+    /// `[privacy]`: personal data masked before any hook runs.
+    privacy: Option<Masker>,
+    /// `queues`, `skills`, `actions`: the names a route may use.
+    known: contract::Known,
 }
 
 /// One plugin in one role, with its configuration, idle instances and health.
@@ -135,7 +140,7 @@ impl Pipeline {
                 InstanceMode::Isolate => {
                     let start = snapshot::preconfigure(&runtime, &plugin, &config_json, &spec.plugin).map_err(rejected)?;
                     if let IsolateStart::Configure(why) = &start {
-                        tracing::warn!(plugin = %plugin.meta().name, role, "isolate mode will configure every instance: {why}");
+                        tracing::warn!(plugin = %crate::text::Shown(&plugin.meta().name), role, "isolate mode will configure every instance: {}", crate::text::Shown(why));
                     }
                     Some(start)
                 }
@@ -182,6 +187,8 @@ impl Pipeline {
             priority,
             routers,
             gate: None,
+            privacy: Masker::new(&config.privacy)?,
+            known: contract::Known::of(config),
         };
         // A decision holds one instance at a time in `isolate` mode; in
         // `reuse` mode each stage keeps one instance per decision in flight.
@@ -238,9 +245,23 @@ impl Pipeline {
             .chain(self.routers.iter())
     }
 
+    /// The queues this pipeline's decisions may name (`queues` in the
+    /// pipeline file), when it lists them.
+    pub fn known_queues(&self) -> Option<&[String]> {
+        self.known.queues()
+    }
+
     /// Decides one interaction. Never fails: a plugin failure yields the
-    /// fallback decision with `error` set.
+    /// fallback decision with `error` set. With `[privacy]`, the plugins see
+    /// (and the decision can only carry) the interaction masked.
     pub fn decide(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
+        match &self.privacy {
+            None => self.decide_as_given(ix, now),
+            Some(masker) => masker.decide(ix, |masked| self.decide_as_given(masked, now)),
+        }
+    }
+
+    fn decide_as_given(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
         let _pass = self.gate.as_ref().map(Gate::enter);
         let input = convert::interaction(ix);
         let mut ctx = wit::Context {
@@ -328,7 +349,7 @@ impl Pipeline {
             let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.routing(rt, &input, &ctx, &sentiment_wit, &priority_wit));
             let checked = run.check(stage, outcome, |o| match o {
                 wit::RoutingOutcome::Pass(why) => Ok(Err(why)),
-                wit::RoutingOutcome::Route(r) => contract::route(r, limit).map(Ok),
+                wit::RoutingOutcome::Route(r) => contract::route(r, limit).and_then(|r| self.known.check(r)).map(Ok),
             });
             match checked {
                 Ok(Ok((route, discipline, reasons))) => {
@@ -344,6 +365,7 @@ impl Pipeline {
                         reasons: run.reasons,
                         trace: run.trace,
                         error: None,
+                        masked: Default::default(),
                     };
                 }
                 Ok(Err(why)) => {
@@ -388,6 +410,7 @@ impl Pipeline {
                     reasons: run.reasons,
                     trace: run.trace,
                     error: Some(error),
+                    masked: Default::default(),
                 }
             }
         }
@@ -429,6 +452,7 @@ impl Pipeline {
             reasons: run.reasons,
             trace: run.trace,
             error,
+            masked: Default::default(),
         }
     }
 }
@@ -508,7 +532,7 @@ impl Stage {
                 h.quarantines.fetch_add(1, Ordering::Relaxed);
                 h.consecutive_failures.store(0, Ordering::Relaxed);
                 tracing::warn!(
-                    plugin = %self.plugin.meta().name,
+                    plugin = %crate::text::Shown(&self.plugin.meta().name),
                     hook = %self.hook,
                     failures = n,
                     seconds = self.quarantine_for.as_secs(),

@@ -342,7 +342,7 @@ fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, runtime: &Runt
         }
         Some(Trap::UnreachableCodeReached) => format!("{what}: trapped (the plugin panicked or aborted)"),
         Some(trap) => format!("{what}: trapped: {trap}"),
-        None => format!("{what}: {}", e.root_cause()),
+        None => format!("{what}: {}", crate::text::Shown(&e.root_cause().to_string())),
     }
 }
 
@@ -444,12 +444,15 @@ impl Instance {
     }
 }
 
-/// A readable text for a plugin's own error value.
+/// A readable text for a plugin's own error value, on one line: control and
+/// bidi characters in the plugin's message are shown escaped, so the error
+/// is safe wherever the host puts it (decisions, logs, terminals).
 pub fn plugin_error_text(e: &wit::PluginError) -> String {
+    use crate::text::Shown;
     match e {
-        wit::PluginError::InvalidConfig(m) => format!("invalid config: {m}"),
-        wit::PluginError::InvalidInput(m) => format!("invalid input: {m}"),
-        wit::PluginError::Internal(m) => format!("internal error: {m}"),
+        wit::PluginError::InvalidConfig(m) => format!("invalid config: {}", Shown(m)),
+        wit::PluginError::InvalidInput(m) => format!("invalid input: {}", Shown(m)),
+        wit::PluginError::Internal(m) => format!("internal error: {}", Shown(m)),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::bindings::v0_2_0::cxr::plugin::host::{Host, LogLevel};
 use crate::bindings::v0_1_0::cxr::plugin::host as host_v0_1_0;
+use crate::text;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -162,6 +163,9 @@ impl ResourceLimiter for MemoryLimiter {
 
 /// Where a plugin's stdout, stderr and `host.log` lines go: the host's
 /// `tracing` log, tagged with the plugin name, up to a byte budget per call.
+/// Every message and the name are [neutralised](crate::text::neutralise):
+/// one message is one log line, with no control or bidi character in it,
+/// in text and JSON log formats alike.
 #[derive(Clone)]
 pub struct LogSink {
     plugin: Arc<str>,
@@ -172,7 +176,11 @@ pub struct LogSink {
 impl LogSink {
     fn new(plugin: Arc<str>, budget: usize) -> Self {
         LogSink {
-            plugin,
+            plugin: if plugin.chars().any(text::is_unsafe) {
+                Arc::from(text::neutralise(&plugin).as_ref())
+            } else {
+                plugin
+            },
             budget,
             used: Arc::new(AtomicUsize::new(0)),
         }
@@ -199,6 +207,7 @@ impl LogSink {
             return;
         }
         let plugin = &*self.plugin;
+        let message = text::Shown(message);
         match level {
             LogLevel::Trace => tracing::trace!(plugin, "{message}"),
             LogLevel::Debug => tracing::debug!(plugin, "{message}"),
@@ -212,9 +221,13 @@ impl LogSink {
         if !self.admit(bytes.len()) {
             return;
         }
-        let text = String::from_utf8_lossy(bytes);
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            tracing::info!(plugin = %self.plugin, stream, "{line}");
+        // One write is one log message (a line written with `println!` is
+        // one write): line breaks inside it are shown escaped, so what a
+        // plugin prints can never start a log line of its own.
+        let written = String::from_utf8_lossy(bytes);
+        let message = written.strip_suffix('\n').map_or(&*written, |m| m.strip_suffix('\r').unwrap_or(m));
+        if !message.trim().is_empty() {
+            tracing::info!(plugin = %self.plugin, stream, "{}", text::Shown(message));
         }
     }
 

@@ -13,7 +13,8 @@ fn main() -> ExitCode {
     match cli::dispatch(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors can quote plugins and input: neutralised, line breaks kept.
+            eprintln!("error: {}", cxr_host::text::neutralise_lines(&format!("{e:#}")));
             ExitCode::from(cli::EXIT_FAILURE)
         }
     }

@@ -4,6 +4,7 @@
 use crate::model::Discipline;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A whole pipeline file.
@@ -31,6 +32,68 @@ pub struct PipelineConfig {
     /// The router chain, tried in order until one decides.
     #[serde(default)]
     pub routers: Vec<StageConfig>,
+    /// The queues a decision may name; a router returning another is out of
+    /// contract (fallback decision, error naming the plugin and the value).
+    /// Absent: any well-formed queue name is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queues: Option<Vec<String>>,
+    /// The skills a route may ask for (absent: any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills: Option<Vec<String>>,
+    /// The actions a route may ask for (absent: any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+    /// Personal data masked in the host before any plugin sees it.
+    #[serde(default, skip_serializing_if = "Privacy::is_off")]
+    pub privacy: Privacy,
+}
+
+/// `[privacy]`: what the host masks in subject, body, history and attribute
+/// values, once per interaction, before any hook runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// Built-in kinds: `card` (Luhn-checked), `iban` (mod-97-checked),
+    /// `email`, `phone`.
+    #[serde(default)]
+    pub mask: Vec<MaskKind>,
+    /// Extra named regular expressions: a match of `NAME = "REGEX"` becomes
+    /// `[NAME]`.
+    #[serde(default)]
+    pub patterns: BTreeMap<String, String>,
+}
+
+impl Privacy {
+    /// Whether nothing is masked.
+    pub fn is_off(&self) -> bool {
+        self.mask.is_empty() && self.patterns.is_empty()
+    }
+}
+
+/// A kind of personal data the host recognises by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskKind {
+    /// Payment card numbers: 13-19 digits, any grouping with spaces or dashes, Luhn-valid.
+    Card,
+    /// International bank account numbers, ISO 13616 mod-97-valid.
+    Iban,
+    /// E-mail addresses.
+    Email,
+    /// Telephone numbers.
+    Phone,
+}
+
+impl MaskKind {
+    /// The name used in `mask` and in the decision's `masked` counts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaskKind::Card => "card",
+            MaskKind::Iban => "iban",
+            MaskKind::Email => "email",
+            MaskKind::Phone => "phone",
+        }
+    }
 }
 
 fn default_name() -> String {
@@ -301,6 +364,37 @@ impl PipelineConfig {
         if self.fallback.queue.trim().is_empty() {
             bail!("fallback.queue must not be empty");
         }
+        self.validate_known()?;
+        for name in self.privacy.patterns.keys() {
+            let builtin = [MaskKind::Card, MaskKind::Iban, MaskKind::Email, MaskKind::Phone].map(MaskKind::as_str);
+            if name.is_empty() || builtin.contains(&name.as_str()) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                bail!("privacy.patterns: {name:?} must be a name of a-z, 0-9, - and _ other than card, iban, email and phone");
+            }
+        }
+        Ok(())
+    }
+
+    /// The `queues`, `skills` and `actions` lists are not empty, and the
+    /// fallback stays within them.
+    fn validate_known(&self) -> Result<()> {
+        let fb = &self.fallback;
+        let lists = [
+            ("queues", &self.queues, std::slice::from_ref(&fb.queue), "fallback.queue"),
+            ("skills", &self.skills, fb.skills.as_slice(), "fallback.skills"),
+            ("actions", &self.actions, fb.actions.as_slice(), "fallback.actions"),
+        ];
+        for (key, list, used, field) in lists {
+            let Some(list) = list else { continue };
+            if list.is_empty() {
+                bail!("{key} is empty: list the names a decision may use, or leave `{key}` out to accept any");
+            }
+            if let Some(bad) = list.iter().find(|n| n.trim().is_empty() || n.chars().any(char::is_control)) {
+                bail!("{key}: {bad:?} is not a valid name");
+            }
+            if let Some(missing) = used.iter().find(|n| !list.contains(n)) {
+                bail!("{field} {missing:?} is not in `{key}` ({})", list.join(", "));
+            }
+        }
         Ok(())
     }
 }
@@ -331,6 +425,26 @@ mod tests {
         assert!(e.contains("fuell"), "{e}");
         let e = PipelineConfig::from_toml("[limits]\ntimeout_ms = 0\n").unwrap_err().to_string();
         assert!(e.contains("timeout_ms"), "{e}");
+    }
+
+    #[test]
+    fn known_lists_and_privacy_parse_and_are_checked() {
+        let c = PipelineConfig::from_toml(
+            "queues = [\"billing\", \"general\"]\nskills = [\"en\"]\n[privacy]\nmask = [\"card\", \"email\"]\n[privacy.patterns]\norder = \"A[0-9]{3}\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.queues.as_deref(), Some(&["billing".to_string(), "general".to_string()][..]));
+        assert_eq!(c.privacy.mask, [MaskKind::Card, MaskKind::Email]);
+        assert_eq!(c.privacy.patterns["order"], "A[0-9]{3}");
+        let e = PipelineConfig::from_toml("queues = [\"billing\"]\n").unwrap_err().to_string();
+        assert!(e.contains("fallback.queue \"general\" is not in `queues`"), "{e}");
+        let e = PipelineConfig::from_toml("queues = []\n").unwrap_err().to_string();
+        assert!(e.contains("queues is empty"), "{e}");
+        let e = PipelineConfig::from_toml("[privacy]\nmask = [\"passport\"]\n").unwrap_err().to_string();
+        assert!(e.contains("passport"), "{e}");
+        let e = PipelineConfig::from_toml("[privacy.patterns]\ncard = \"x\"\n").unwrap_err().to_string();
+        assert!(e.contains("privacy.patterns"), "{e}");
+        assert!(PipelineConfig::from_toml("").unwrap().privacy.is_off());
     }
 
     #[test]

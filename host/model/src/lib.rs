@@ -2,9 +2,11 @@
 //!
 //! Interactions (input) and decisions (output) as the JSON contracts define
 //! them, reading interactions with errors that name the field, and the
-//! pipeline file. No wasmtime here: services, tools and fuzzers use this
+//! pipeline file, and [`text`]: neutralising untrusted text for terminals,
+//! logs, HTML and JSON. No wasmtime here: services, tools and fuzzers use this
 //! crate alone; `cxr-host` re-exports it.
 
 pub mod config;
 pub mod input;
 pub mod model;
+pub mod text;

@@ -283,6 +283,11 @@ pub struct Decision {
     pub reasons: Vec<String>,
     pub trace: Vec<TraceEntry>,
     pub error: Option<String>,
+    /// What the pipeline's `[privacy]` masked before any plugin saw the
+    /// interaction: kind (`card`, `email`, ...) to count; never the values.
+    /// Absent when nothing was masked.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub masked: BTreeMap<String, u32>,
 }
 
 impl Decision {
@@ -299,6 +304,7 @@ impl Decision {
             reasons: Vec::new(),
             trace: Vec::new(),
             error: Some(error.into()),
+            masked: BTreeMap::new(),
         }
     }
 }

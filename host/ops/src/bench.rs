@@ -4,6 +4,7 @@
 use crate::decide::InputLine;
 use crate::stats::Summary;
 use crate::style::Style;
+use cxr_host::text::Shown;
 use chrono::{DateTime, Utc};
 use cxr_host::input::parse_interaction;
 use cxr_host::{Interaction, Pipeline};
@@ -58,6 +59,65 @@ pub struct BenchReport {
     /// Decisions that carried an error.
     pub decision_errors: u64,
     pub hooks: Vec<HookBench>,
+    /// Against a baseline pipeline, when one was given (`cxr bench --baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Comparison>,
+}
+
+/// The pipeline against a baseline, decision by decision in one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// How the baseline was given.
+    pub pipeline: String,
+    /// Decisions timed per side.
+    pub decisions: u64,
+    /// Per-decision time of the pipeline, in microseconds.
+    pub micros: Summary,
+    /// Per-decision time of the baseline, in microseconds.
+    pub baseline_micros: Summary,
+    /// Pipeline / baseline, of the medians.
+    pub ratio_p50: f64,
+    /// Pipeline / baseline, of the means.
+    pub ratio_mean: f64,
+}
+
+/// Times `pipeline` against `baseline` on the same interactions in one run:
+/// after a warm-up, each interaction is decided by both, one after the
+/// other (the order alternating by round), `iterations` rounds, so that the
+/// machine's noise falls on both alike.
+pub fn compare(pipeline: &Pipeline, baseline: &Pipeline, baseline_name: &str, input: &BenchInput, opts: BenchOptions) -> Comparison {
+    let interactions = &input.interactions;
+    for ix in interactions {
+        pipeline.decide(ix, opts.now);
+        baseline.decide(ix, opts.now);
+    }
+    let n = interactions.len() * opts.iterations.max(1);
+    let (mut mine, mut theirs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let time = |p: &Pipeline, ix: &Interaction| {
+        let t = Instant::now();
+        std::hint::black_box(p.decide(ix, opts.now));
+        t.elapsed().as_secs_f64() * 1e6
+    };
+    for round in 0..opts.iterations.max(1) {
+        for ix in interactions {
+            if round % 2 == 0 {
+                mine.push(time(pipeline, ix));
+                theirs.push(time(baseline, ix));
+            } else {
+                theirs.push(time(baseline, ix));
+                mine.push(time(pipeline, ix));
+            }
+        }
+    }
+    let (micros, baseline_micros) = (Summary::of(&mut mine), Summary::of(&mut theirs));
+    Comparison {
+        pipeline: baseline_name.to_string(),
+        decisions: n as u64,
+        ratio_p50: micros.p50 / baseline_micros.p50.max(1e-9),
+        ratio_mean: micros.mean / baseline_micros.mean.max(1e-9),
+        micros,
+        baseline_micros,
+    }
 }
 
 /// What is benchmarked: the pipeline's and input's names, and the interactions.
@@ -164,6 +224,7 @@ pub fn run(pipeline: &Pipeline, input: &BenchInput, opts: BenchOptions, mut prog
         decision_micros: Summary::of(&mut decision_micros),
         decision_errors: errors,
         hooks,
+        baseline: None,
     }
 }
 
@@ -173,8 +234,8 @@ impl BenchReport {
         let mut out = format!(
             "{} pipeline {} on {}: {} interactions x {} iterations ({} lines skipped)\n",
             style.bold("cxr bench:"),
-            self.pipeline,
-            self.input,
+            Shown(&self.pipeline),
+            Shown(&self.input),
             self.interactions,
             self.iterations,
             self.skipped_lines
@@ -198,8 +259,8 @@ impl BenchReport {
             let fuel = h.mean_fuel.map_or("-".to_string(), |f| format!("{f:.0}"));
             out.push_str(&format!(
                 "{:<10} {:<22} {:>9} {:>10.0} {:>9.1} {:>9.1} {:>9.1} {:>12} {:>8.1}M{}\n",
-                h.hook,
-                format!("{} {}", h.plugin, h.version),
+                Shown(&h.hook),
+                format!("{} {}", Shown(&h.plugin), Shown(&h.version)),
                 h.calls,
                 h.calls_per_second,
                 h.micros.p50,
@@ -208,6 +269,20 @@ impl BenchReport {
                 fuel,
                 h.max_memory_bytes as f64 / (1 << 20) as f64,
                 if h.errors > 0 { format!("  {} errors", h.errors) } else { String::new() }
+            ));
+        }
+        if let Some(c) = &self.baseline {
+            out.push_str(&format!(
+                "\n{} {} ({} decisions each, interleaved): per decision p50 {:.1} us vs {:.1} us ({:.3}x), mean {:.1} us vs {:.1} us ({:.3}x)\n",
+                style.bold("against baseline"),
+                Shown(&c.pipeline),
+                c.decisions,
+                c.micros.p50,
+                c.baseline_micros.p50,
+                c.ratio_p50,
+                c.micros.mean,
+                c.baseline_micros.mean,
+                c.ratio_mean
             ));
         }
         out

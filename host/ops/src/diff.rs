@@ -7,6 +7,7 @@ use crate::decide::{for_each_chunk, par_map};
 use crate::invariant::summary;
 use crate::style::Style;
 use anyhow::{Result, bail};
+use cxr_host::text::{Shown, neutralise};
 use chrono::{DateTime, Utc};
 use cxr_host::{Decision, Pipeline};
 use std::io::BufRead;
@@ -157,6 +158,45 @@ pub struct Diff {
     pub examples: BTreeMap<Field, Vec<Change>>,
     /// Every changed interaction, when `keep_all` was set.
     pub interactions: Vec<Change>,
+    /// Unknown queues, when a pipeline lists its `queues`.
+    pub unknown: UnknownQueues,
+}
+
+/// Queues outside a pipeline's `queues` list, as `cxr diff` flags them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UnknownQueues {
+    /// Queues the candidate decided that the base's `queues` does not list, with counts.
+    pub not_in_base: BTreeMap<String, u64>,
+    /// Queues the base decided that the candidate's `queues` does not list, with counts.
+    pub not_in_candidate: BTreeMap<String, u64>,
+    /// Routes the base refused because their queue is not in its own `queues`.
+    pub refused_by_base: u64,
+    /// Routes the candidate refused because their queue is not in its own `queues`.
+    pub refused_by_candidate: u64,
+}
+
+impl UnknownQueues {
+    /// Whether nothing was flagged.
+    pub fn is_empty(&self) -> bool {
+        self.not_in_base.is_empty() && self.not_in_candidate.is_empty() && self.refused_by_base == 0 && self.refused_by_candidate == 0
+    }
+
+    /// Counts the queues of one pair of decisions against the other side's list.
+    pub fn add(&mut self, base: &Decision, candidate: &Decision, base_known: Option<&[String]>, candidate_known: Option<&[String]>) {
+        let outside = |d: &Decision, known: Option<&[String]>| {
+            let q = d.route.as_ref().map(|r| r.queue.as_str())?;
+            known.filter(|k| !k.iter().any(|x| x == q)).map(|_| q.to_string())
+        };
+        if let Some(q) = outside(candidate, base_known) {
+            *self.not_in_base.entry(q).or_default() += 1;
+        }
+        if let Some(q) = outside(base, candidate_known) {
+            *self.not_in_candidate.entry(q).or_default() += 1;
+        }
+        let refused = |d: &Decision| d.error.as_deref().is_some_and(|e| e.contains(cxr_host::contract::UNKNOWN_QUEUE));
+        self.refused_by_base += u64::from(refused(base));
+        self.refused_by_candidate += u64::from(refused(candidate));
+    }
 }
 
 impl Diff {
@@ -262,6 +302,7 @@ impl Diff {
             "discipline_moves": moves(&self.discipline_moves),
             "label_moves": moves(&self.label_moves),
             "interactions": self.interactions.iter().map(change_json).collect::<Vec<_>>(),
+            "unknown_queues": self.unknown,
         })
     }
 
@@ -271,13 +312,17 @@ impl Diff {
         out.push_str(&format!(
             "{} base {}  vs  candidate {}\n",
             style.bold("cxr diff:"),
-            meta.base,
-            meta.candidate
+            Shown(&meta.base),
+            Shown(&meta.candidate)
         ));
         out.push_str(&format!(
             "input {}: {} interactions, {} changed (decided as of {})\n",
-            meta.input, self.total, self.changed, meta.now
+            Shown(&meta.input),
+            self.total,
+            self.changed,
+            Shown(&meta.now)
         ));
+        self.unknown_queues_text(&mut out, style);
         if self.changed == 0 {
             out.push_str("no decision changed\n");
             return out;
@@ -306,7 +351,7 @@ impl Diff {
                 out.push_str("  (none)\n");
             }
             for ((a, b), n) in moves {
-                out.push_str(&format!("  {a} -> {b}  {n}\n"));
+                out.push_str(&format!("  {} -> {}  {n}\n", Shown(a), Shown(b)));
             }
         }
         let examples = self.example_changes();
@@ -314,20 +359,41 @@ impl Diff {
             out.push_str(&format!("\n{}\n", style.bold("examples")));
         }
         for c in examples {
-            out.push_str(&format!("  {} (line {})\n", style.bold(&c.id), c.line));
+            out.push_str(&format!("  {} (line {})\n", style.bold(&neutralise(&c.id)), c.line));
             for (field, (a, b)) in &c.changes {
-                out.push_str(&format!("      {:<10} {a} -> {b}\n", field.as_str()));
+                out.push_str(&format!("      {:<10} {} -> {}\n", field.as_str(), Shown(a), Shown(b)));
             }
-            out.push_str(&format!("      base:      {}\n", c.base));
-            out.push_str(&format!("      candidate: {}\n", c.candidate));
+            out.push_str(&format!("      base:      {}\n", Shown(&c.base)));
+            out.push_str(&format!("      candidate: {}\n", Shown(&c.candidate)));
             for r in &c.base_reasons {
-                out.push_str(&format!("      {} {r}\n", style.fail("-")));
+                out.push_str(&format!("      {} {}\n", style.fail("-"), Shown(r)));
             }
             for r in &c.candidate_reasons {
-                out.push_str(&format!("      {} {r}\n", style.pass("+")));
+                out.push_str(&format!("      {} {}\n", style.pass("+"), Shown(r)));
             }
         }
         out
+    }
+
+    fn unknown_queues_text(&self, out: &mut String, style: Style) {
+        let u = &self.unknown;
+        if u.is_empty() {
+            return;
+        }
+        let list = |m: &BTreeMap<String, u64>| m.iter().map(|(q, n)| format!("{} ({n})", Shown(q))).collect::<Vec<_>>().join(", ");
+        out.push_str(&format!("{}\n", style.fail("unknown queues")));
+        if !u.not_in_base.is_empty() {
+            out.push_str(&format!("  the candidate decides queues the base's `queues` does not list: {}\n", list(&u.not_in_base)));
+        }
+        if !u.not_in_candidate.is_empty() {
+            out.push_str(&format!("  the base decides queues the candidate's `queues` does not list: {}\n", list(&u.not_in_candidate)));
+        }
+        if u.refused_by_base + u.refused_by_candidate > 0 {
+            out.push_str(&format!(
+                "  routes refused for a queue outside the pipeline's own `queues`: base {}, candidate {}\n",
+                u.refused_by_base, u.refused_by_candidate
+            ));
+        }
     }
 
     /// The examples of every field, each interaction once, in input order.
@@ -347,16 +413,18 @@ impl Diff {
     fn queue_matrix_text(&self) -> String {
         let rows = self.moved_from();
         let cols = self.moved_to();
-        let first = rows.iter().map(|r| r.len()).chain(["moved in".len()]).max().unwrap_or(8);
-        let widths: Vec<usize> = cols.iter().map(|c| c.len().max(5)).collect();
+        let shown = |list: &[&str]| list.iter().map(|q| neutralise(q).into_owned()).collect::<Vec<String>>();
+        let (row_names, col_names) = (shown(rows.as_slice()), shown(cols.as_slice()));
+        let first = row_names.iter().map(|r| r.chars().count()).chain(["moved in".len()]).max().unwrap_or(8);
+        let widths: Vec<usize> = col_names.iter().map(|c| c.chars().count().max(5)).collect();
         let mut out = format!("  {:<first$}", "");
-        for (c, w) in cols.iter().zip(&widths) {
+        for (c, w) in col_names.iter().zip(&widths) {
             out.push_str(&format!("  {c:>w$}"));
         }
         out.push_str("  | moved out   kept\n");
         let mut col_totals = vec![0u64; cols.len()];
-        for r in &rows {
-            out.push_str(&format!("  {r:<first$}"));
+        for (r, name) in rows.iter().zip(&row_names) {
+            out.push_str(&format!("  {name:<first$}"));
             let mut row_total = 0;
             for (i, (c, w)) in cols.iter().zip(&widths).enumerate() {
                 let n = self.queue_moves.get(&(r.to_string(), c.to_string())).copied().unwrap_or(0);
@@ -390,10 +458,12 @@ pub fn compare(
     mut progress: impl FnMut(u64),
 ) -> Result<Diff> {
     let mut diff = Diff::new();
+    let (base_known, candidate_known) = (base.known_queues(), candidate.known_queues());
     for_each_chunk(reader, |chunk| {
         let pairs = par_map(chunk, jobs, |line| (line.decide(base, now), line.decide(candidate, now)));
         for (b, c) in &pairs {
             diff.add(b, c, opts);
+            diff.unknown.add(b, c, base_known, candidate_known);
         }
         progress(diff.total);
         Ok(())

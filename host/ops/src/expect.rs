@@ -316,6 +316,7 @@ mod tests {
             reasons: vec!["urgent keyword: charged twice".into()],
             trace: vec![],
             error: None,
+            masked: Default::default(),
         }
     }
 

@@ -4,8 +4,9 @@
 use crate::testing::{Detail, FileResult, Totals};
 
 /// XML needs the same escaping as HTML (`&#39;` is valid in both; control
-/// characters XML 1.0 forbids become U+FFFD).
-use crate::report::escape as xml_escape;
+/// characters XML 1.0 forbids are shown escaped, as `\u{1}`).
+use crate::report::{escape as xml_escape, escape_block as xml_escape_block};
+use cxr_host::text::Shown;
 
 /// The whole run as a JUnit XML document.
 pub fn render(files: &[FileResult]) -> String {
@@ -29,7 +30,7 @@ pub fn render(files: &[FileResult]) -> String {
             out.push_str(&format!(
                 "    <testcase classname=\"{0}\" name=\"load case file\" time=\"0\">\n      <failure message=\"the case file could not be run\" type=\"load\">{1}</failure>\n    </testcase>\n",
                 xml_escape(&f.file),
-                xml_escape(e)
+                xml_escape_block(e)
             ));
         }
         for r in &f.results {
@@ -49,7 +50,7 @@ pub fn render(files: &[FileResult]) -> String {
                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                 xml_escape(&message),
                 r.kind,
-                xml_escape(&body)
+                xml_escape_block(&body)
             ));
         }
         out.push_str("  </testsuite>\n");
@@ -70,24 +71,24 @@ fn failure_text(detail: &Detail) -> (String, String) {
         } => {
             let message = mismatches
                 .iter()
-                .map(|m| format!("{}: expected {}, actual {}", m.field, m.expected, m.actual))
+                .map(|m| format!("{}: expected {}, actual {}", m.field, Shown(&m.expected), Shown(&m.actual)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            let mut body = format!("{message}\ndecision {id}: {decision}\nreasons:\n");
+            let mut body = format!("{message}\ndecision {}: {}\nreasons:\n", Shown(id), Shown(decision));
             for r in reasons {
-                body.push_str(&format!("  - {r}\n"));
+                body.push_str(&format!("  - {}\n", Shown(r)));
             }
             (message, body)
         }
         Detail::Invariant { property, input, outcome } => {
             let message = if outcome.checked == 0 {
-                format!("no interaction of {input} matched: nothing was checked")
+                format!("no interaction of {} matched: nothing was checked", Shown(input))
             } else {
-                format!("{} of {} interactions violate: {property}", outcome.violation_count, outcome.checked)
+                format!("{} of {} interactions violate: {}", outcome.violation_count, outcome.checked, Shown(property))
             };
             let mut body = format!("{message}\n");
             for v in &outcome.violations {
-                body.push_str(&format!("{} (line {}): {}\n", v.id, v.line, v.message));
+                body.push_str(&format!("{} (line {}): {}\n", Shown(&v.id), v.line, Shown(&v.message)));
             }
             (message, body)
         }
@@ -136,6 +137,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_replaced() {
-        assert_eq!(xml_escape("a\u{1}b\n"), "a\u{FFFD}b\n");
+        assert_eq!(xml_escape("a\u{1}b\n"), "a\\u{1}b\\n");
+        assert_eq!(xml_escape_block("a\u{1}b\n"), "a\\u{1}b\n");
     }
 }

@@ -9,6 +9,7 @@ use crate::style::Style;
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use cxr_host::input::interaction_from_value;
+use cxr_host::text::{Shown, neutralise, neutralise_lines};
 use cxr_host::{Decision, Pipeline};
 use serde::Serialize;
 use serde_json::Value;
@@ -172,7 +173,8 @@ fn run_case(case: &Case, pipeline: &Pipeline, now: DateTime<Utc>) -> TestResult 
         Err(error) => (false, Detail::Error { error }),
         Ok(ix) => {
             let d: Decision = pipeline.decide(&ix, now);
-            let mismatches = case.expect.check(&d);
+            let mut mismatches = case.expect.check(&d);
+            mismatches.extend(unknown_queues(case, pipeline, &d));
             (
                 mismatches.is_empty(),
                 Detail::Case {
@@ -191,6 +193,24 @@ fn run_case(case: &Case, pipeline: &Pipeline, now: DateTime<Utc>) -> TestResult 
         seconds: started.elapsed().as_secs_f64(),
         detail,
     }
+}
+
+/// The queues a case expects that the pipeline's `queues` list does not
+/// have: such a case can never pass (a router naming them is out of contract).
+fn unknown_queues(case: &Case, pipeline: &Pipeline, d: &Decision) -> Vec<Mismatch> {
+    let (Some(known), Some(expected)) = (pipeline.known_queues(), &case.expect.queue) else {
+        return Vec::new();
+    };
+    expected
+        .as_slice()
+        .iter()
+        .filter(|q| !known.iter().any(|k| k.eq_ignore_ascii_case(q)))
+        .map(|q| Mismatch {
+            field: "queue".to_string(),
+            expected: format!("{q} (unknown: not in the pipeline's `queues`: {})", known.join(", ")),
+            actual: d.route.as_ref().map_or_else(|| "(none)".to_string(), |r| r.queue.clone()),
+        })
+        .collect()
 }
 
 fn run_invariant(spec: &InvariantSpec, pipeline: &Pipeline, now: DateTime<Utc>, jobs: usize) -> TestResult {
@@ -245,15 +265,15 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 pub fn render_text(files: &[FileResult], style: Style) -> String {
     let mut out = String::new();
     for f in files {
-        out.push_str(&format!("{}\n", style.bold(&f.file)));
+        out.push_str(&format!("{}\n", style.bold(&neutralise(&f.file))));
         if let Some(e) = &f.error {
             out.push_str(&format!("  {}  the file could not be run\n", style.fail("FAIL")));
-            push_indented(&mut out, e, 8);
+            push_indented(&mut out, &neutralise_lines(e), 8);
             continue;
         }
         for r in &f.results {
             let mark = if r.passed { style.pass("PASS") } else { style.fail("FAIL") };
-            let what = if r.kind == "invariant" { format!("invariant: {}", r.name) } else { r.name.clone() };
+            let what = if r.kind == "invariant" { format!("invariant: {}", Shown(&r.name)) } else { neutralise(&r.name).into_owned() };
             let note = match &r.detail {
                 Detail::Invariant { outcome, .. } => format!(" ({} of {} interactions checked)", outcome.checked, outcome.lines),
                 _ => String::new(),
@@ -273,7 +293,7 @@ pub fn render_text(files: &[FileResult], style: Style) -> String {
 
 fn render_failure(out: &mut String, r: &TestResult, style: Style) {
     match &r.detail {
-        Detail::Error { error } => push_indented(out, &format!("error: {error}"), 8),
+        Detail::Error { error } => push_indented(out, &format!("error: {}", neutralise_lines(error)), 8),
         Detail::Case {
             id,
             mismatches,
@@ -285,15 +305,15 @@ fn render_failure(out: &mut String, r: &TestResult, style: Style) {
                 out.push_str(&format!(
                     "        {:<width$}  expected {}, actual {}\n",
                     m.field,
-                    style.pass(&m.expected),
-                    style.fail(&m.actual)
+                    style.pass(&neutralise(&m.expected)),
+                    style.fail(&neutralise(&m.actual))
                 ));
             }
-            out.push_str(&format!("        decision  {id}: {decision}\n"));
+            out.push_str(&format!("        decision  {}: {}\n", Shown(id), Shown(decision)));
             push_reasons(out, reasons, 10);
         }
         Detail::Invariant { property, input, outcome } => {
-            out.push_str(&format!("        property  {property}\n        input     {input}\n"));
+            out.push_str(&format!("        property  {}\n        input     {}\n", Shown(property), Shown(input)));
             if outcome.checked == 0 {
                 out.push_str("        no interaction of the input matched `where`: the invariant checked nothing\n");
             }
@@ -302,7 +322,7 @@ fn render_failure(out: &mut String, r: &TestResult, style: Style) {
             }
             // The reasons trail of the first few violations; the rest in one line each.
             for (i, v) in outcome.violations.iter().take(10).enumerate() {
-                out.push_str(&format!("        {} (line {}): {}\n", style.bold(&v.id), v.line, v.message));
+                out.push_str(&format!("        {} (line {}): {}\n", style.bold(&neutralise(&v.id)), v.line, Shown(&v.message)));
                 if i < 3 {
                     push_reasons(out, &v.reasons, 12);
                 }
@@ -320,7 +340,7 @@ fn push_reasons(out: &mut String, reasons: &[String], indent: usize) {
     }
     out.push_str(&format!("{:indent$}reasons:\n", ""));
     for r in reasons {
-        out.push_str(&format!("{:indent$}  - {r}\n", ""));
+        out.push_str(&format!("{:indent$}  - {}\n", "", Shown(r)));
     }
 }
 

@@ -18,9 +18,11 @@ use axum::{Json, Router};
 use chrono::Utc;
 use cxr_host::Decision;
 use cxr_host::input::parse_interaction;
+use cxr_host::text::Shown;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -113,9 +115,9 @@ async fn access_log(State(state): State<AppState>, request: Request, next: Next)
     }
     let micros = elapsed.as_micros() as u64;
     if let Some(kind) = kind {
-        tracing::info!(%method, %route, status, micros, tenant = %tenant, error = kind.as_str(), "request");
+        tracing::info!(%method, %route, status, micros, tenant = %Shown(&tenant), error = kind.as_str(), "request");
     } else if route.starts_with("/v1/") || route.starts_with("/admin/") {
-        tracing::info!(%method, %route, status, micros, tenant = %tenant, "request");
+        tracing::info!(%method, %route, status, micros, tenant = %Shown(&tenant), "request");
     } else {
         tracing::debug!(%method, %route, status, micros, "request");
     }
@@ -145,8 +147,8 @@ impl AppState {
         map.tenants.get(name).cloned().ok_or_else(|| ApiError::unknown_tenant(name))
     }
 
-    /// A decision slot, or 503 at once when all are busy (never a queue).
-    fn slot(&self, headers: &HeaderMap) -> Result<OwnedSemaphorePermit, ApiError> {
+    /// 413 at once when the declared body is over the limit.
+    fn check_length(&self, headers: &HeaderMap) -> Result<(), ApiError> {
         let limit = self.0.options.max_body_bytes;
         let declared = headers
             .get(header::CONTENT_LENGTH)
@@ -155,11 +157,25 @@ impl AppState {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(ApiError::too_large(limit));
         }
-        self.0
-            .slots
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| ApiError::saturated(self.0.options.max_concurrency.max(1)))
+        Ok(())
+    }
+
+    /// A decision slot: a free one at once, else a place in the bounded
+    /// queue to wait for one, first come first served. 503 at once when the
+    /// queue is full; the request's deadline (around the caller) ends a wait
+    /// that takes too long.
+    async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        let shared = &self.0;
+        if let Ok(permit) = shared.slots.clone().try_acquire_owned() {
+            shared.metrics.queue_wait(0.0);
+            return Ok(permit);
+        }
+        let max_queue = shared.options.max_queue;
+        let place = QueuePlace::take(self, max_queue)
+            .ok_or_else(|| ApiError::saturated(shared.options.max_concurrency.max(1), max_queue))?;
+        let permit = shared.slots.clone().acquire_owned().await;
+        drop(place);
+        permit.map_err(|_| ApiError::internal("the decision slots are closed"))
     }
 
     /// Runs `work` under the request deadline.
@@ -168,6 +184,39 @@ impl AppState {
         tokio::time::timeout(deadline, work)
             .await
             .unwrap_or_else(|_| Err(ApiError::deadline(deadline.as_millis())))
+    }
+}
+
+/// A request's place in the queue for a decision slot: counted while held,
+/// and its wait recorded when it is given up (slot found or deadline passed).
+struct QueuePlace<'a> {
+    state: &'a AppState,
+    since: Instant,
+}
+
+impl<'a> QueuePlace<'a> {
+    fn take(state: &'a AppState, max_queue: usize) -> Option<Self> {
+        let queued = &state.0.queued;
+        let mut n = queued.load(Ordering::Relaxed);
+        loop {
+            if n >= max_queue {
+                return None;
+            }
+            match queued.compare_exchange_weak(n, n + 1, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => break,
+                Err(now) => n = now,
+            }
+        }
+        state.0.metrics.queue_depth(1);
+        Some(QueuePlace { state, since: Instant::now() })
+    }
+}
+
+impl Drop for QueuePlace<'_> {
+    fn drop(&mut self) {
+        self.state.0.queued.fetch_sub(1, Ordering::AcqRel);
+        self.state.0.metrics.queue_depth(-1);
+        self.state.0.metrics.queue_wait(self.since.elapsed().as_secs_f64());
     }
 }
 
@@ -192,15 +241,16 @@ fn with_tenant_headers(mut response: Response, tenant: &Tenant) -> Response {
 }
 
 fn join_error(e: tokio::task::JoinError) -> ApiError {
-    tracing::error!("decision task failed: {e}");
+    tracing::error!("decision task failed: {}", Shown(&e.to_string()));
     ApiError::internal(format!("the decision task failed: {e}"))
 }
 
 /// `POST /v1/decide`: one interaction in, one decision out.
 async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     let tenant = state.tenant_for(&headers)?;
-    let permit = state.slot(&headers)?;
+    state.check_length(&headers)?;
     let work = async {
+        let permit = state.slot().await?;
         let bytes = read_body(body, state.0.options.max_body_bytes).await?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| ApiError::bad_request(format!("the body is not UTF-8 (at byte {})", e.valid_up_to()), None))?;
@@ -223,7 +273,7 @@ async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Body) -
         if tenant.shadow.is_some() {
             shadow::spawn(&state, &tenant, vec![(ix, Summary::of(&decision))], now);
         }
-        Ok(with_tenant_headers(Json(decision).into_response(), &tenant))
+        Ok(with_tenant_headers(json_response(&decision)?, &tenant))
     };
     state.within_deadline(work).await
 }
@@ -232,8 +282,9 @@ async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Body) -
 /// element out, in order, in the same format.
 async fn decide_batch(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     let tenant = state.tenant_for(&headers)?;
-    let permit = state.slot(&headers)?;
+    state.check_length(&headers)?;
     let work = async {
+        let permit = state.slot().await?;
         let bytes = read_body(body, state.0.options.max_body_bytes).await?;
         let (format, items) = batch::parse(&bytes)?;
         let now = Utc::now();
@@ -264,7 +315,7 @@ async fn decide_batch(State(state): State<AppState>, headers: HeaderMap, body: B
         .map_err(join_error)?;
         shadow::spawn(&state, &tenant, work, now);
         let response = match format {
-            Format::Array => Json(decisions).into_response(),
+            Format::Array => json_response(&decisions)?,
             Format::Lines => json_lines(&decisions)?,
         };
         Ok(with_tenant_headers(response, &tenant))
@@ -275,10 +326,17 @@ async fn decide_batch(State(state): State<AppState>, headers: HeaderMap, body: B
 fn json_lines(decisions: &[Decision]) -> Result<Response, ApiError> {
     let mut out = Vec::with_capacity(decisions.len() * 512);
     for d in decisions {
-        serde_json::to_writer(&mut out, d).map_err(|e| ApiError::internal(format!("writing a decision: {e}")))?;
+        cxr_host::text::to_json_writer(&mut out, d).map_err(|e| ApiError::internal(format!("writing a decision: {e}")))?;
         out.push(b'\n');
     }
     Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
+}
+
+/// A JSON response whose bytes hold no raw control, bidi or line-separator
+/// character (plugin text in decisions is `\uXXXX`-escaped; values unchanged).
+fn json_response<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
+    let body = cxr_host::text::to_json(value).map_err(|e| ApiError::internal(format!("writing a decision: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /healthz`: the process is up and answering.
@@ -306,7 +364,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
         },
     });
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(body)).into_response()
+    match json_response(&body) {
+        Ok(mut response) => {
+            *response.status_mut() = status;
+            response
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /metrics`: Prometheus metrics (OpenMetrics text).
@@ -338,7 +402,9 @@ async fn admin_reload(State(state): State<AppState>, headers: HeaderMap) -> Resu
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, Json(report)).into_response())
+    let mut response = json_response(&report)?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 /// Compares two byte strings in time that depends only on their lengths.

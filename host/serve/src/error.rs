@@ -82,14 +82,17 @@ impl ApiError {
         )
     }
 
-    /// 503 with `Retry-After: 1`: every decision slot is busy.
-    pub fn saturated(slots: usize) -> Self {
+    /// 503 with `Retry-After: 1`: every decision slot is busy and the
+    /// queue of requests waiting for one is full.
+    pub fn saturated(slots: usize, queue: usize) -> Self {
         ApiError {
             retry_after: Some(1),
             ..Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorKind::Saturated,
-                format!("server busy: all {slots} decision slots are in use (--max-concurrency); retry shortly"),
+                format!(
+                    "server busy: all {slots} decision slots are in use (--max-concurrency) and {queue} requests are waiting for one (--max-queue); retry shortly"
+                ),
             )
         }
     }
@@ -127,7 +130,9 @@ impl IntoResponse for ApiError {
             error: &self.message,
             field: self.field.as_deref(),
         };
-        let mut response = (self.status, axum::Json(body)).into_response();
+        // Messages can quote input: JSON whose bytes hold no raw control or bidi character.
+        let text = cxr_host::text::to_json(&body).unwrap_or_else(|_| "{\"error\":\"internal error\"}".to_string());
+        let mut response = (self.status, [(header::CONTENT_TYPE, "application/json")], text).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

@@ -10,7 +10,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetri
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use std::collections::{HashMap, HashSet};
@@ -132,6 +132,8 @@ pub struct Metrics {
     shadow_differences: Family<FieldLabels, Counter>,
     shadow_skipped: Family<TenantLabels, Counter>,
     reloads: Family<OutcomeLabels, Counter>,
+    queue_depth: Gauge,
+    queue_wait: Histogram,
     queues_seen: Mutex<HashMap<String, HashSet<String>>>,
 }
 
@@ -144,7 +146,7 @@ impl std::fmt::Debug for Metrics {
 impl Metrics {
     /// Registers every metric. `tenants` and `slots` are read at each scrape
     /// for the per-tenant gauges and the busy decision slots.
-    pub fn new(tenants: Arc<ArcSwap<TenantMap>>, slots: Arc<Semaphore>, max_slots: usize) -> Self {
+    pub fn new(tenants: Arc<ArcSwap<TenantMap>>, slots: Arc<Semaphore>, max_slots: usize, max_queue: usize) -> Self {
         let mut registry = Registry::default();
         let http_requests = Family::<HttpLabels, Counter>::default();
         registry.register(
@@ -230,7 +232,19 @@ impl Metrics {
             "Reloads, by outcome: ok, partial (some files failed) or failed",
             reloads.clone(),
         );
-        registry.register_collector(Box::new(ScrapeTime { tenants, slots, max_slots }));
+        let queue_depth = Gauge::default();
+        registry.register(
+            "cxr_decide_queue_depth",
+            "Requests waiting for a decision slot now",
+            queue_depth.clone(),
+        );
+        let queue_wait = request_histogram();
+        registry.register(
+            "cxr_decide_queue_wait_seconds",
+            "Time each decide request waited for a decision slot (0 when one was free), expired waits included",
+            queue_wait.clone(),
+        );
+        registry.register_collector(Box::new(ScrapeTime { tenants, slots, max_slots, max_queue }));
         Metrics {
             registry,
             http_requests,
@@ -247,6 +261,8 @@ impl Metrics {
             shadow_differences,
             shadow_skipped,
             reloads,
+            queue_depth,
+            queue_wait,
             queues_seen: Mutex::new(HashMap::new()),
         }
     }
@@ -270,6 +286,16 @@ impl Metrics {
         self.http_duration
             .get_or_create(&RouteLabels { route: route.to_string() })
             .observe(seconds);
+    }
+
+    /// A request started waiting for a decision slot (`+1`) or stopped (`-1`).
+    pub fn queue_depth(&self, delta: i64) {
+        self.queue_depth.inc_by(delta);
+    }
+
+    /// How long a request waited for its decision slot.
+    pub fn queue_wait(&self, seconds: f64) {
+        self.queue_wait.observe(seconds);
     }
 
     /// Counts a refused or failed request.
@@ -305,7 +331,7 @@ impl Metrics {
         for t in &d.trace {
             let labels = HookLabels {
                 tenant: tenant.to_string(),
-                plugin: t.plugin.clone(),
+                plugin: cxr_host::text::neutralise(&t.plugin).into_owned(),
                 hook: t.hook.clone(),
             };
             self.hook_duration.get_or_create(&labels).observe(t.micros / 1e6);
@@ -368,6 +394,7 @@ struct ScrapeTime {
     tenants: Arc<ArcSwap<TenantMap>>,
     slots: Arc<Semaphore>,
     max_slots: usize,
+    max_queue: usize,
 }
 
 impl std::fmt::Debug for ScrapeTime {
@@ -391,6 +418,14 @@ impl Collector for ScrapeTime {
         let limit = ConstGauge::new(self.max_slots as i64);
         let e = encoder.encode_descriptor("cxr_decide_slots", "Decision slots (--max-concurrency)", None, limit.metric_type())?;
         limit.encode(e)?;
+        let queue = ConstGauge::new(self.max_queue as i64);
+        let e = encoder.encode_descriptor(
+            "cxr_decide_queue_limit",
+            "Requests that may wait for a decision slot (--max-queue)",
+            None,
+            queue.metric_type(),
+        )?;
+        queue.encode(e)?;
 
         let map = self.tenants.load();
         let generation = ConstGauge::new(map.generation as i64);
@@ -429,7 +464,7 @@ impl Collector for ScrapeTime {
         let labels = |tenant: &str, s: &cxr_host::pipeline::StageStats| {
             [
                 ("tenant", tenant.to_string()),
-                ("plugin", s.plugin.clone()),
+                ("plugin", cxr_host::text::neutralise(&s.plugin).into_owned()),
                 ("hook", s.hook.as_str().to_string()),
             ]
         };

@@ -78,9 +78,9 @@ pub fn spawn(state: &AppState, tenant: &Arc<Tenant>, work: Vec<(Interaction, Sum
                 let detail: Vec<String> = diffs.iter().map(|(f, l, s)| format!("{f}: {l} -> {s}")).collect();
                 tracing::info!(
                     tenant = %tenant,
-                    id = %ix.id,
+                    id = %cxr_host::text::Shown(&ix.id),
                     shadow_version = %shadow.version,
-                    differences = %detail.join("; "),
+                    differences = %cxr_host::text::Shown(&detail.join("; ")),
                     "shadow decision differs"
                 );
             }

@@ -6,7 +6,7 @@ use crate::tenants::{self, ReloadReport, TenantMap, TenantSource};
 use anyhow::Result;
 use arc_swap::ArcSwap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, Semaphore};
 
@@ -17,14 +17,22 @@ pub struct ServeOptions {
     pub max_body_bytes: usize,
     /// Time allowed per request, reading the body included (503 beyond).
     pub deadline: Duration,
-    /// Requests decided at once; further ones get 503 with `Retry-After`.
+    /// Requests decided at once; further ones wait in the queue.
     pub max_concurrency: usize,
+    /// Requests that may wait for a decision slot (each up to its deadline);
+    /// beyond, 503 with `Retry-After` at once. 0: never wait.
+    pub max_queue: usize,
     /// Shadow decisions run at once; beyond, interactions are not shadowed.
     pub shadow_concurrency: usize,
     /// Bearer token for `/admin/*`; those routes exist only when it is set.
     pub admin_token: Option<String>,
     /// After a shutdown signal, how long in-flight requests may take to finish.
     pub drain_timeout: Duration,
+}
+
+impl ServeOptions {
+    /// Default queue places per core.
+    pub const QUEUE_PER_CORE: usize = 64;
 }
 
 impl Default for ServeOptions {
@@ -34,6 +42,7 @@ impl Default for ServeOptions {
             max_body_bytes: 1 << 20,
             deadline: Duration::from_millis(2000),
             max_concurrency: 4 * cores,
+            max_queue: Self::QUEUE_PER_CORE * cores,
             shadow_concurrency: cores.div_ceil(2),
             admin_token: None,
             drain_timeout: Duration::from_secs(30),
@@ -51,6 +60,8 @@ pub(crate) struct Shared {
     pub options: ServeOptions,
     pub metrics: Metrics,
     pub slots: Arc<Semaphore>,
+    /// Requests waiting for a slot now.
+    pub queued: AtomicUsize,
     pub shadow_slots: Arc<Semaphore>,
     pub last_reload: ArcSwap<ReloadReport>,
     pub reload_lock: Mutex<()>,
@@ -69,7 +80,7 @@ impl AppState {
         let tenants = Arc::new(ArcSwap::from_pointee(map));
         let max = options.max_concurrency.max(1);
         let slots = Arc::new(Semaphore::new(max));
-        let metrics = Metrics::new(tenants.clone(), slots.clone(), max);
+        let metrics = Metrics::new(tenants.clone(), slots.clone(), max, options.max_queue);
         Ok(AppState(Arc::new(Shared {
             tenants,
             source,
@@ -77,6 +88,7 @@ impl AppState {
             options,
             metrics,
             slots,
+            queued: AtomicUsize::new(0),
             last_reload: ArcSwap::from_pointee(report),
             reload_lock: Mutex::new(()),
             draining: AtomicBool::new(false),
@@ -134,7 +146,7 @@ impl AppState {
             tracing::info!(generation = report.generation, tenants = report.tenants.len(), "reloaded");
         } else {
             for e in &report.errors {
-                tracing::warn!(generation = report.generation, outcome, "reload: {e}");
+                tracing::warn!(generation = report.generation, outcome, "reload: {}", cxr_host::text::Shown(e));
             }
         }
         self.0.last_reload.store(Arc::new(report.clone()));

@@ -37,6 +37,7 @@ async fn saturation_is_a_503_with_retry_after_and_plugin_failure_is_a_fallback()
     let dir = TempDir::new("saturation");
     let options = ServeOptions {
         max_concurrency: 1,
+        max_queue: 0,
         deadline: Duration::from_secs(60),
         ..ServeOptions::default()
     };
@@ -78,6 +79,95 @@ async fn saturation_is_a_503_with_retry_after_and_plugin_failure_is_a_fallback()
         Some(1.0),
         "{text}"
     );
+    server.stop().await;
+}
+
+/// Beyond the decision slots, requests wait in a bounded queue and are
+/// decided when a slot frees; only when the queue is full is the answer a
+/// 503 at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_wait_in_the_queue_and_a_full_queue_is_a_503() {
+    let dir = TempDir::new("queue-full");
+    let options = ServeOptions {
+        max_concurrency: 1,
+        max_queue: 1,
+        deadline: Duration::from_secs(60),
+        ..ServeOptions::default()
+    };
+    let server = Server::start(slow_source(&dir, 2000), options).await;
+    let url = server.url("/v1/decide");
+    let slow = tokio::spawn(async move { client().post(url).body(SLOW).send().await.unwrap() });
+    wait_busy(&server, 1.0).await;
+    // The second waits for the slot...
+    let url = server.url("/v1/decide");
+    let waiting = tokio::spawn(async move { client().post(url).body(FAST).send().await.unwrap() });
+    let depth = server.wait_for_metric("cxr_decide_queue_depth", 1.0).await;
+    assert_eq!(depth, 1.0, "one request waits");
+    // ...the third finds the queue full.
+    for path in ["/v1/decide", "/v1/decide/batch"] {
+        let response = client().post(server.url(path)).body(FAST).send().await.unwrap();
+        assert_eq!(response.status(), 503, "{path}");
+        assert_eq!(response.headers()["retry-after"], "1");
+        let error: Value = response.json().await.unwrap();
+        assert!(error["error"].as_str().unwrap().contains("--max-queue"), "{error}");
+    }
+    // The slot frees when the looping plugin is stopped: the waiting
+    // request is decided, not refused.
+    assert_eq!(slow.await.unwrap().status(), 200);
+    let response = waiting.await.unwrap();
+    assert_eq!(response.status(), 200);
+    let d: Value = response.json().await.unwrap();
+    assert_eq!(d["id"], "F-1");
+    assert_eq!(d["route"]["fallback"], false, "{d}");
+    let text = server.metrics().await;
+    assert_eq!(metric(&text, "cxr_decide_queue_depth"), Some(0.0), "{text}");
+    assert_eq!(metric(&text, "cxr_decide_queue_limit"), Some(1.0), "{text}");
+    assert_eq!(metric(&text, "cxr_http_errors_total{kind=\"saturated\"}"), Some(2.0));
+    // Every decide request that got in recorded its wait; the one that
+    // queued waited about as long as the plugin ran (its deadline: 2 s).
+    assert_eq!(metric(&text, "cxr_decide_queue_wait_seconds_count"), Some(2.0), "{text}");
+    let waited = metric(&text, "cxr_decide_queue_wait_seconds_sum").unwrap();
+    assert!(waited > 0.5, "waited {waited} s");
+    server.stop().await;
+}
+
+/// A request that waits in the queue past its deadline gets a 503 with
+/// `Retry-After` and leaves the queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_past_the_deadline_is_a_503() {
+    let dir = TempDir::new("queue-expired");
+    let options = ServeOptions {
+        max_concurrency: 1,
+        max_queue: 8,
+        deadline: Duration::from_millis(400),
+        ..ServeOptions::default()
+    };
+    // The looping request holds the slot for 3 s (past its own deadline:
+    // the slot is held until the decision is made).
+    let server = Server::start(slow_source(&dir, 3000), options).await;
+    let url = server.url("/v1/decide");
+    let slow = tokio::spawn(async move { client().post(url).body(SLOW).send().await.unwrap() });
+    wait_busy(&server, 1.0).await;
+    let response = post(&server, FAST).await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let error: Value = response.json().await.unwrap();
+    assert!(error["error"].as_str().unwrap().contains("deadline of 400 ms"), "{error}");
+    assert_eq!(slow.await.unwrap().status(), 503, "the looping request ran past its deadline too");
+    let text = server.metrics().await;
+    assert_eq!(metric(&text, "cxr_decide_queue_depth"), Some(0.0), "the expired wait left the queue: {text}");
+    let waited = metric(&text, "cxr_decide_queue_wait_seconds_sum").unwrap();
+    assert!(waited >= 0.3, "waited {waited} s");
+    // Once the slot is free again, requests are decided.
+    let started = std::time::Instant::now();
+    loop {
+        let response = post(&server, FAST).await;
+        if response.status() == 200 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the slot never came back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     server.stop().await;
 }
 

@@ -21,6 +21,7 @@ Examples:
   cxr bench examples/interactions.jsonl
   cxr bench --plugin my_router.wasm examples/interactions.jsonl -n 50
   cxr bench --pipeline prod.toml inbox.jsonl --json
+  cxr bench --pipeline private.toml --baseline examples/pipeline.toml inbox.jsonl
 
 Exit status:
   0  done
@@ -39,6 +40,11 @@ pub struct BenchArgs {
     /// Times every interaction is decided after the warm-up.
     #[arg(short = 'n', long, default_value_t = 20)]
     pub iterations: usize,
+    /// Also time this pipeline file (or `builtin`) decision by decision
+    /// against the benchmarked one, in the same run, and print the ratio:
+    /// e.g. a pipeline with `[privacy]` against the same without.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
@@ -74,10 +80,20 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let total = (input.interactions.len() * opts.iterations) as u64;
     let bar = progress::bar(Some(total), false, progress::wanted(args.quiet));
     bar.set_message("decisions");
-    let report = bench::run(&pipeline, &input, opts, |done, _| bar.set_position(done));
+    let mut report = bench::run(&pipeline, &input, opts, |done, _| bar.set_position(done));
     bar.finish_and_clear();
+    if let Some(spec) = &args.baseline {
+        let baseline = PipelineArgs {
+            pipeline: (spec != "builtin").then(|| PathBuf::from(spec)),
+            plugin: args.pipeline.plugin.clone(),
+            now: None,
+        }
+        .load()
+        .with_context(|| format!("loading the baseline {spec}"))?;
+        report.baseline = Some(bench::compare(&pipeline, &baseline, spec, &input, opts));
+    }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", cxr_host::text::to_json_pretty(&report)?);
     } else {
         print!("{}", report.render_text(Style::for_stream(&std::io::stdout())));
     }

@@ -136,7 +136,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
             .with_context(|| format!("writing the report to {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&d.to_json(&meta))?);
+        println!("{}", cxr_host::text::to_json_pretty(&d.to_json(&meta))?);
     } else {
         print!("{}", d.render_text(&meta, Style::for_stream(&std::io::stdout())));
     }

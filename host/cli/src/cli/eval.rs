@@ -5,6 +5,7 @@ use super::setup::PipelineArgs;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use cxr_host::model::{Channel, Interaction, SentimentLabel};
+use cxr_host::text::Shown;
 use cxr_host::{Hook, Pipeline};
 use serde::Serialize;
 use std::io::Write as _;
@@ -193,7 +194,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 "micros": trace.map(|t| t.micros),
                 "error": decision.error,
             });
-            writeln!(out, "{line}").context("writing predictions")?;
+            writeln!(out, "{}", cxr_host::text::to_json(&line)?).context("writing predictions")?;
         }
         match prediction {
             Some(p) => {
@@ -222,7 +223,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
 
     let report = Report::new(&args, &name, plugin, &rows, &scored, [errors, later], &micros);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", cxr_host::text::to_json_pretty(&report)?);
     } else {
         print!("{}", report.text());
     }
@@ -871,9 +872,9 @@ impl Report {
         let p = &self.plugin;
         o.push_str(&format!(
             "{}: sentiment plugin {} {} ({}), channel {}\n",
-            self.input,
-            p.name,
-            p.version,
+            Shown(&self.input),
+            Shown(&p.name),
+            Shown(&p.version),
             &p.sha256[..12.min(p.sha256.len())],
             self.channel
         ));
@@ -889,7 +890,7 @@ impl Report {
         o.push_str(&format!("predicted  {}\n", self.prediction));
         o.push_str(&format!("rows       {} scored, {} errors\n", self.scored, self.errors));
         for e in &self.error_examples {
-            o.push_str(&format!("           line {}: {}\n", e.line, e.error));
+            o.push_str(&format!("           line {}: {}\n", e.line, Shown(&e.error)));
         }
         if self.later_errors > 0 {
             o.push_str(&format!(
@@ -897,7 +898,7 @@ impl Report {
                 self.later_errors
             ));
             for e in &self.later_error_examples {
-                o.push_str(&format!("           line {}: {}\n", e.line, e.error));
+                o.push_str(&format!("           line {}: {}\n", e.line, Shown(&e.error)));
             }
         }
         if let Some(r) = self.pearson_r {

@@ -3,6 +3,7 @@
 use anyhow::{Context as _, Result};
 use clap::Args;
 use cxr_host::inspect::inspect;
+use cxr_host::text::Shown;
 use cxr_host::{Limits, Runtime, builtin};
 use std::process::ExitCode;
 
@@ -34,14 +35,15 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     let found = inspect(&runtime, &bytes, &args.plugin)?;
     let status = if found.contract_supported { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&found)?);
+        println!("{}", cxr_host::text::to_json_pretty(&found)?);
         return Ok(status);
     }
     let m = &found.meta;
+    // Name, version, description, imports and exports are the plugin's own words.
     if found.contract_supported {
-        println!("{} {}", m.name, m.version);
+        println!("{} {}", Shown(&m.name), Shown(&m.version));
         if !m.description.is_empty() {
-            println!("  {}", m.description);
+            println!("  {}", Shown(&m.description));
         }
     }
     let hooks: Vec<&str> = m.hooks.iter().map(|h| h.as_str()).collect();
@@ -56,14 +58,14 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     println!("sha256:   {}", m.sha256);
     println!("imports:");
     for i in &m.imports {
-        println!("  {i}");
+        println!("  {}", Shown(i));
     }
     println!("exports:");
     for e in &m.exports {
-        println!("  {e}");
+        println!("  {}", Shown(e));
     }
     if let Some(why) = &found.refused {
-        println!("refused:  {why}");
+        println!("refused:  {}", Shown(why));
     }
     Ok(status)
 }

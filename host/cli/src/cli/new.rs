@@ -76,7 +76,7 @@ pub fn run(args: NewArgs) -> Result<ExitCode> {
             "build": BUILD_COMMAND,
             "wasm": wasm.display().to_string(),
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        println!("{}", cxr_host::text::to_json_pretty(&doc)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("created {} ({} plugin, cxr-guest at {guest_dep})", dir.display(), args.hook);

@@ -101,7 +101,7 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
     }
     if !args.quiet {
         if args.json_summary {
-            eprintln!("{}", serde_json::to_string(&summary)?);
+            eprintln!("{}", cxr_host::text::to_json(&summary)?);
         } else {
             print_summary(&summary, opts.jobs);
         }
@@ -139,10 +139,13 @@ fn print_summary(s: &BatchSummary, jobs: usize) {
     let join = |m: &std::collections::BTreeMap<String, u64>| {
         let mut v: Vec<_> = m.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        v.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
+        v.iter().map(|(k, n)| format!("{} {n}", cxr_host::text::Shown(k))).collect::<Vec<_>>().join(", ")
     };
     if !s.by_discipline.is_empty() {
         eprintln!("disciplines: {}", join(&s.by_discipline));
         eprintln!("queues: {}", join(&s.by_queue));
+    }
+    if !s.masked.is_empty() {
+        eprintln!("masked before any plugin ran: {}", join(&s.masked));
     }
 }

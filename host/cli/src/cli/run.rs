@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use cxr_host::input::parse_interaction;
 use cxr_host::model::Decision;
+use cxr_host::text::Shown;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,21 +32,22 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let pipeline = args.pipeline.load()?;
     let decision = pipeline.decide(&ix, args.pipeline.now.unwrap_or_else(chrono::Utc::now));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&decision)?);
+        println!("{}", cxr_host::text::to_json_pretty(&decision)?);
     } else {
         print!("{}", explain(&decision));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The decision as text for a person.
+/// The decision as text for a person. Every string in it that came from a
+/// plugin or the input is shown [neutralised](cxr_host::text::neutralise).
 pub fn explain(d: &Decision) -> String {
     let mut out = String::new();
     let route = d.route.as_ref();
     let queue = route.map_or("-", |r| r.queue.as_str());
     let disc = d.discipline.map_or("-", |x| x.as_str());
     let level = d.priority.as_ref().map_or("-".to_string(), |p| p.level.to_string());
-    out.push_str(&format!("{}  ->  {queue}  ({disc}, priority {level})\n", d.id));
+    out.push_str(&format!("{}  ->  {}  ({disc}, priority {level})\n", Shown(&d.id), Shown(queue)));
     if let Some(s) = &d.sentiment {
         out.push_str(&format!(
             "  sentiment  {} {:+.2} (confidence {:.2})\n",
@@ -54,14 +56,21 @@ pub fn explain(d: &Decision) -> String {
             s.confidence
         ));
         for c in &s.cues {
-            out.push_str(&format!("             {:+.2}  \"{}\"\n", c.weight, c.text));
+            out.push_str(&format!("             {:+.2}  \"{}\"\n", c.weight, Shown(&c.text)));
         }
     }
     if !d.signals.is_empty() {
         out.push_str("  signals\n");
         for s in &d.signals {
-            let cues: Vec<String> = s.cues.iter().map(|c| format!("\"{c}\"")).collect();
-            out.push_str(&format!("    {}={} {:.2}  from {}  {}\n", s.name, s.value, s.confidence, s.plugin, cues.join(", ")));
+            let cues: Vec<String> = s.cues.iter().map(|c| format!("\"{}\"", Shown(c))).collect();
+            out.push_str(&format!(
+                "    {}={} {:.2}  from {}  {}\n",
+                Shown(&s.name),
+                Shown(&s.value),
+                s.confidence,
+                Shown(&s.plugin),
+                cues.join(", ")
+            ));
         }
     }
     if let Some(p) = &d.priority {
@@ -73,18 +82,18 @@ pub fn explain(d: &Decision) -> String {
     if let Some(r) = route {
         out.push_str(&format!(
             "  route      queue {}, skills [{}], language {}, actions [{}]{}{}\n",
-            r.queue,
-            r.skills.join(", "),
-            r.language.as_deref().unwrap_or("-"),
-            r.actions.join(", "),
-            r.rule.as_ref().map_or(String::new(), |x| format!(", rule {x}")),
+            Shown(&r.queue),
+            Shown(&r.skills.join(", ")),
+            Shown(r.language.as_deref().unwrap_or("-")),
+            Shown(&r.actions.join(", ")),
+            r.rule.as_ref().map_or(String::new(), |x| format!(", rule {}", Shown(x))),
             if r.fallback { " (fallback)" } else { "" }
         ));
     }
     if !d.reasons.is_empty() {
         out.push_str("  reasons\n");
         for r in &d.reasons {
-            out.push_str(&format!("    - {r}\n"));
+            out.push_str(&format!("    - {}\n", Shown(r)));
         }
     }
     if !d.trace.is_empty() {
@@ -93,18 +102,22 @@ pub fn explain(d: &Decision) -> String {
             let fuel = t.fuel.map_or(String::new(), |f| format!("  fuel {f}"));
             out.push_str(&format!(
                 "    {:<9} {} {} ({})  {:.1} us{fuel}  memory {:.1} MiB  {}\n",
-                t.hook,
-                t.plugin,
-                t.version,
-                &t.sha256[..12.min(t.sha256.len())],
+                Shown(&t.hook),
+                Shown(&t.plugin),
+                Shown(&t.version),
+                Shown(t.sha256.get(..12).unwrap_or(&t.sha256)),
                 t.micros,
                 t.memory_bytes as f64 / (1 << 20) as f64,
-                t.outcome
+                Shown(&t.outcome)
             ));
         }
     }
+    if !d.masked.is_empty() {
+        let kinds: Vec<String> = d.masked.iter().map(|(k, n)| format!("{} {n}", Shown(k))).collect();
+        out.push_str(&format!("  masked     {} (before any plugin ran)\n", kinds.join(", ")));
+    }
     if let Some(e) = &d.error {
-        out.push_str(&format!("  error      {e}\n"));
+        out.push_str(&format!("  error      {}\n", Shown(e)));
     }
     out
 }

@@ -37,7 +37,8 @@ Status codes:
   400  unreadable input; the JSON body names the field: {\"error\": ..., \"field\": ...}
   404  X-Tenant names no tenant
   413  body over --max-body-bytes
-  503  all --max-concurrency slots busy (with Retry-After: 1), or --deadline-ms passed")]
+  503  with Retry-After: 1: every --max-concurrency slot busy and the --max-queue
+       queue of requests waiting for one full, or --deadline-ms passed (waiting included)")]
 pub struct ServeArgs {
     /// Address to listen on. The default accepts loopback connections only.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -59,9 +60,13 @@ pub struct ServeArgs {
     /// Time allowed per request, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub deadline_ms: u64,
-    /// Requests decided at once; beyond, 503 at once. Default: 4 per core.
+    /// Requests decided at once; beyond, they wait in the queue. Default: 4 per core.
     #[arg(long, value_name = "N")]
     pub max_concurrency: Option<usize>,
+    /// Requests that may wait for a decision slot, each up to its deadline;
+    /// beyond, 503 at once (0: never wait). Default: 64 per core.
+    #[arg(long, value_name = "N")]
+    pub max_queue: Option<usize>,
     /// Shadow decisions run at once; beyond, interactions are not shadowed
     /// (counted in cxr_shadow_skipped_total). Default: half the cores.
     #[arg(long, value_name = "N")]
@@ -88,6 +93,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     if let Some(n) = args.max_concurrency {
         options.max_concurrency = n;
+    }
+    if let Some(n) = args.max_queue {
+        options.max_queue = n;
     }
     if let Some(n) = args.shadow_concurrency {
         options.shadow_concurrency = n;

@@ -4,6 +4,7 @@ use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
 use clap::Args;
 use cxr_host::config::{PluginSource, StageConfig};
+use cxr_host::text::LineGuard;
 use cxr_host::{Hook, Pipeline, PipelineConfig, PluginComponent, Runtime, builtin};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,12 +19,17 @@ pub fn init_logging(verbose: u8, json: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CXR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let ansi = !json && std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
-        logs.json().flatten_event(true).init();
+        // Behind the escaping at each log call, a guard per line: one event,
+        // one line, no control or bidi character (serde_json leaves C1 and bidi raw).
+        logs.with_writer(|| LineGuard(std::io::stderr())).json().flatten_event(true).init();
+    } else if ansi {
+        // Colour codes are the formatter's own; plugin text is escaped where it is logged.
+        logs.with_writer(std::io::stderr).with_ansi(true).init();
     } else {
-        logs.with_ansi(std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .init();
+        logs.with_writer(|| LineGuard(std::io::stderr())).with_ansi(false).init();
     }
 }
 

@@ -112,7 +112,7 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
             "failed": totals.failed,
             "files": results,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        println!("{}", cxr_host::text::to_json_pretty(&doc)?);
     } else {
         print!("{}", testing::render_text(&results, Style::for_stream(&std::io::stdout())));
     }

@@ -6,8 +6,21 @@ pub mod diff;
 pub mod route;
 pub mod svg;
 
-/// Escapes text for HTML and SVG content and attribute values.
+/// Escapes text for HTML and SVG content and attribute values. Control
+/// characters, line breaks and bidi overrides are first shown escaped by
+/// [`cxr_host::text::neutralise`], so plugin text can neither break the
+/// markup nor reorder what a reader sees.
 pub fn escape(s: &str) -> String {
+    html_escape(&cxr_host::text::neutralise(s))
+}
+
+/// Like [`escape`], but keeps line feeds: for a block of text the page
+/// builds from lines of its own (each of which is neutralised).
+pub fn escape_block(s: &str) -> String {
+    html_escape(&cxr_host::text::neutralise_lines(s))
+}
+
+fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -16,7 +29,6 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -165,7 +177,7 @@ mod tests {
     #[test]
     fn escaping_covers_markup_and_quotes() {
         assert_eq!(escape("<script>alert('x' & \"y\")</script>"), "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;");
-        assert_eq!(escape("a\u{0}b"), "a\u{FFFD}b");
+        assert_eq!(escape("a\u{0}b\u{1b}[2J\u{202e}c\r"), "a\\u{0}b\\u{1b}[2J\\u{202e}c\\r");
     }
 
     #[test]

@@ -466,6 +466,7 @@ mod tests {
                 outcome: "ok".into(),
             }],
             error: None,
+            masked: Default::default(),
         }
     }
 

@@ -9,10 +9,42 @@
 //! keeps state across calls: the router tags each route with every
 //! interaction id the instance saw before (and `configured`, written by
 //! `configure`), as a plugin leaking one customer's data to the next would.
+//!
+//! Output attacks: mode `escapes` puts [`ATTACK`] (terminal escapes, a bell,
+//! CR, LF with a forged log line, C1 controls, bidi overrides and isolates)
+//! into every free-text field (cues, priority and route reasons) and logs it
+//! through `host.log`, stdout and stderr; `escapes-names` puts it into the
+//! queue, skills, actions, tags and rule (out of contract); `escapes-error`
+//! returns it as the plugin's error. Mode `echo` copies what it sees (subject,
+//! body, history, attributes) into cues, reasons, tags and the log, as a
+//! plugin exfiltrating customer data would; `queue-NAME` routes to NAME.
 
 use cxr_guest::*;
 use serde::Deserialize;
 use std::sync::Mutex;
+
+/// Everything a hostile plugin may try on an operator's terminal and logs.
+pub const ATTACK: &str = "\u{1b}[2J\u{1b}[1;31mRED\u{7}\r\u{1b}]0;pwned\u{7}\u{9b}31m\u{85}\u{202e}txt.exe\u{2066}\u{2069}\u{200f}\u{2028}\u{7f}\n2026-01-01T00:00:00Z ERROR cxr_host: forged log line";
+
+/// Everything the plugin was given, as one line per field.
+fn echo(input: &Interaction) -> Vec<String> {
+    let mut seen = vec![format!("body: {}", input.body)];
+    if let Some(s) = &input.subject {
+        seen.push(format!("subject: {s}"));
+    }
+    seen.extend(input.history.iter().map(|h| format!("history: {}", h.body)));
+    seen.extend(input.attributes.iter().map(|(k, v)| format!("attribute {k}: {v}")));
+    seen
+}
+
+/// Logs `text` through every channel a plugin has: `host.log` at each level, stdout, stderr.
+fn log_everywhere(text: &str) {
+    cxr_guest::log::info(text);
+    cxr_guest::log::warn(text);
+    cxr_guest::log::error(text);
+    println!("stdout: {text}");
+    eprintln!("stderr: {text}");
+}
 
 /// What a `remember` instance has seen, kept across calls.
 static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -128,6 +160,17 @@ impl Hostile {
                 Ok(())
             }
             "error" => Err(PluginError::InvalidInput("hostile plugin refuses this input".into())),
+            "escapes-error" => Err(PluginError::Internal(ATTACK.into())),
+            "escapes" => {
+                log_everywhere(ATTACK);
+                Ok(())
+            }
+            "echo" => {
+                for line in echo(input) {
+                    log_everywhere(&line);
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -144,6 +187,8 @@ impl SentimentHook for Hostile {
                 "huge-output" => {
                     s.cues = (0..200_000).map(|i| Cue { text: format!("cue {i}"), weight: 0.0 }).collect();
                 }
+                "escapes" => s.cues = vec![Cue { text: ATTACK.into(), weight: -0.5 }],
+                "echo" => s.cues = echo(input).into_iter().map(|text| Cue { text, weight: 0.0 }).collect(),
                 _ => {}
             }
         }
@@ -155,8 +200,13 @@ impl PriorityHook for Hostile {
     fn prioritize(&self, input: &Interaction, _ctx: &Context, _s: &Sentiment) -> Result<Priority, PluginError> {
         self.misbehave(input)?;
         let mut p = Priority::new(4, 10);
-        if self.triggered(input) && self.mode == "level-9" {
-            p.level = 9;
+        if self.triggered(input) {
+            match self.mode.as_str() {
+                "level-9" => p.level = 9,
+                "escapes" => p.reasons = vec![ATTACK.into()],
+                "echo" => p.reasons = echo(input),
+                _ => {}
+            }
         }
         Ok(p)
     }
@@ -173,6 +223,27 @@ impl RoutingHook for Hostile {
                 "long-queue" => r.queue = "q".repeat(10 * 1024),
                 "huge-output" => r.skills = (0..100_000).map(|i| format!("skill-{i}")).collect(),
                 "huge-string" => r.reasons = vec!["x".repeat(8 << 20)],
+                "escapes" => r.reasons = vec![ATTACK.into(), format!("rule says {ATTACK}")],
+                "escapes-names" => {
+                    r.skills = vec![format!("skill{ATTACK}")];
+                    r.actions = vec![format!("action{ATTACK}")];
+                    r.tags = vec![format!("tag{ATTACK}")];
+                    r.rule = Some(format!("rule{ATTACK}"));
+                    r.queue = "billing\u{202e}gnillib".into();
+                }
+                "echo" => {
+                    r.reasons = echo(input);
+                    // A tag must be a name: no control character, at most 64 bytes.
+                    let mut tag = String::new();
+                    for c in input.body.chars().filter(|c| !c.is_control()) {
+                        if tag.len() + c.len_utf8() > 60 {
+                            break;
+                        }
+                        tag.push(c);
+                    }
+                    r.tags = vec![tag];
+                }
+                mode if mode.starts_with("queue-") => r.queue = mode["queue-".len()..].to_string(),
                 "remember" => {
                     let mut seen = SEEN.lock().unwrap();
                     r.tags = seen.clone();
