@@ -98,7 +98,7 @@ fn a_failing_case_shows_expected_actual_and_reasons_and_exits_1() {
     assert!(out.contains("PASS  a plain question is general"), "{out}");
     assert!(out.contains("queue  expected retention, actual billing"), "{out}");
     assert!(!out.contains("discipline  expected"), "the discipline matched: {out}");
-    assert!(out.contains("reasons:") && out.contains("rule billing:"), "{out}");
+    assert!(out.contains("reasons:") && out.contains("rule billing-intent: signal intent=billing"), "{out}");
     assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
     assert!(!out.contains('\x1b'), "no colour when stdout is not a terminal");
     let xml = std::fs::read_to_string(&junit).unwrap();

@@ -11,6 +11,8 @@
 //!   memory (`cxr bench`);
 //! - [`report`]: self-contained HTML pages with inline SVG charts
 //!   (`cxr route --report`, `cxr diff --report`);
+//! - [`signal_eval`]: a classifier signal against gold labels: per-class
+//!   precision, recall, F1, macro-F1, confusion matrix (`cxr eval --signal`);
 //! - [`scaffold`]: a new plugin crate for one hook (`cxr new`);
 //! - [`decide`], [`progress`], [`style`]: deciding JSON Lines in order on
 //!   several threads, the stderr progress bar, and `NO_COLOR`-aware colour.
@@ -28,6 +30,7 @@ pub mod junit;
 pub mod progress;
 pub mod report;
 pub mod scaffold;
+pub mod signal_eval;
 pub mod stats;
 pub mod style;
 pub mod testing;

@@ -948,3 +948,93 @@ fn bad_signal_conditions_are_config_errors_naming_the_field() {
     );
     assert!(err.contains("when.signal[1].name: must not be empty"), "{err}");
 }
+
+// ---- built-in rules route by intent, keywords as the fallback -----------------
+
+fn route_default_with(input: &Interaction, score: f64, signals: &[Signal]) -> Route {
+    let p = plugin("{}");
+    let ctx = signals
+        .iter()
+        .cloned()
+        .fold(Context::at(1_700_000_000_000), Context::with_signal);
+    match p
+        .route(input, &ctx, &Sentiment::from_score(score, 0.8), &Priority::new(3, 40))
+        .expect("route failed")
+    {
+        RoutingOutcome::Route(r) => r,
+        RoutingOutcome::Pass(why) => panic!("expected a route, got a pass: {why}"),
+    }
+}
+
+#[test]
+fn default_rules_route_each_confident_intent_to_its_queue() {
+    // No keyword of any rule in this text: only the intent can decide.
+    let input = msg(Channel::Chat, "Hello, a question about the thing from last week.");
+    for (intent, queue, rule, discipline) in [
+        ("billing", "billing", "billing-intent", Discipline::Service),
+        ("delivery", "orders", "orders-intent", Discipline::Service),
+        ("returns", "orders", "orders-intent", Discipline::Service),
+        ("technical", "technical-support", "technical-intent", Discipline::Service),
+        ("account", "technical-support", "account-intent", Discipline::Service),
+        ("sales", "sales", "sales-intent", Discipline::Service),
+        ("feedback", "cx-insights", "feedback-intent", Discipline::Experience),
+        ("outage", "incident", "incident-intent", Discipline::Service),
+        ("cancellation", "retention", "retention-intent", Discipline::Care),
+    ] {
+        let r = route_default_with(&input, 0.0, &[Signal::new("intent", intent, 0.8).with_cue("a cue")]);
+        assert_eq!((r.queue.as_str(), r.rule.as_deref(), r.discipline), (queue, Some(rule), discipline), "{intent}");
+        assert!(has_reason(&r, &format!("intent={intent}")), "{intent}: {:?}", r.reasons);
+    }
+    // without signals (a 0.1.0 pipeline, or no classifier) the catch-all decides
+    let r = route_default_with(&input, 0.0, &[]);
+    assert_eq!(r.rule.as_deref(), Some("general"));
+}
+
+#[test]
+fn default_rules_fall_back_to_keywords_below_the_confidence_threshold() {
+    let input = msg(Channel::Email, "Please refund the duplicate charge on my invoice.");
+    // a weak technical intent does not beat the billing keywords
+    let r = route_default_with(&input, -0.2, &[Signal::new("intent", "technical", 0.45)]);
+    assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("billing", Some("billing")));
+    // `other` is never an intent rule
+    let r = route_default_with(&input, -0.2, &[Signal::new("intent", "other", 0.9)]);
+    assert_eq!(r.rule.as_deref(), Some("billing"));
+    // a confident intent wins over another queue's keywords
+    let r = route_default_with(&input, -0.2, &[Signal::new("intent", "delivery", 0.7)]);
+    assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("orders", Some("orders-intent")));
+}
+
+#[test]
+fn care_and_experience_rules_still_win_over_intent() {
+    let intent = |v: &str| Signal::new("intent", v, 0.9);
+    // fraud keywords: trust & safety, whatever the intent
+    let fraud = msg(Channel::Email, "Someone hacked my account and paid with my card.");
+    let r = route_default_with(&fraud, -0.5, &[intent("billing")]);
+    assert_eq!(r.queue, "trust-safety");
+    // an unhappy platinum customer: vip-care before billing intent
+    let vip = msg(Channel::Email, "Your invoice is wrong again, this is terrible.").with_tier("platinum");
+    let r = route_default_with(&vip, -0.6, &[intent("billing")]);
+    assert_eq!(r.queue, "vip-care");
+    // asking for a person
+    let human = msg(Channel::Chat, "I want to speak to a human about my bill");
+    assert_eq!(route_default_with(&human, -0.2, &[intent("billing")]).queue, "customer-care");
+    // a suggestion stays feedback even when it is about delivery
+    let idea = msg(Channel::WebForm, "It would be great if you offered Saturday delivery slots.");
+    let r = route_default_with(&idea, 0.3, &[intent("delivery")]);
+    assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("cx-insights", Some("cx-feedback")));
+    // cancellation keywords are care even when the intent is billing
+    let churn = msg(Channel::Email, "Your prices went up again, I will cancel my subscription.");
+    let r = route_default_with(&churn, -0.4, &[intent("billing")]);
+    assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("retention", Some("retention")));
+}
+
+#[test]
+fn high_churn_risk_with_strong_cues_goes_to_retention() {
+    let input = msg(Channel::Email, "Hello, a question about the thing from last week.");
+    let r = route_default_with(&input, -0.3, &[Signal::new("churn-risk", "high", 0.95)]);
+    assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("retention", Some("retention-intent")));
+    assert!(r.actions.iter().any(|a| a == "retention-offer"), "{:?}", r.actions);
+    // a high churn risk read mostly from sentiment is not enough
+    let r = route_default_with(&input, -0.3, &[Signal::new("churn-risk", "high", 0.6)]);
+    assert_eq!(r.rule.as_deref(), Some("general"));
+}

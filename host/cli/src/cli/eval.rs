@@ -31,6 +31,13 @@ per-class precision, recall and F1; the confusion matrix (rows gold, columns
 predicted); accuracy per third of the rows sorted by confidence; and the mean
 time of the sentiment hook per message, from the decision trace.
 
+With --signal NAME (e.g. intent) a classifier is evaluated instead: the gold
+column holds the signal's values (billing, delivery, ...; case ignored), and
+the report gives accuracy, per-class precision, recall and F1, macro-F1 (mean
+F1 over every class in gold or predictions), the confusion matrix and the
+median time of the classify stage per message. Rows whose decision has no
+such signal are counted as errors with their line.
+
 TSV has no quoting by default (a field may start with a quote); CSV follows
 RFC 4180 quoting. --quoting overrides either.
 
@@ -38,15 +45,19 @@ Examples:
   cxr eval --text-column text --gold-column label inbox-labelled.csv
   cxr eval --no-header --text-column 3 --gold-column 2 --threshold 0.05 ratings.tsv
   cxr eval --plugin my_sentiment.wasm --gold-scale label labelled.tsv --json
+  cxr eval --signal intent --gold intent --comment '#' tickets.tsv
 
 Exit status:
   0  evaluated (rows whose decision failed are counted as errors)
   1  the command failed: unreadable or malformed input (the error names the
-     line and column), no row in it, no sentiment stage, or no row scored
+     line and column), no row in it, no sentiment stage (with --signal: no classifier),
+     or no row scored
   2  invalid command-line usage";
 
 /// Evaluate a sentiment plugin on a labelled file: Pearson r, accuracy,
-/// macro-F1, confusion matrix, accuracy by confidence and time per message.
+/// macro-F1, confusion matrix, accuracy by confidence and time per message;
+/// or a classifier's signal (--signal intent): per-class precision, recall, F1,
+/// macro-F1 and confusion matrix.
 #[derive(Args, Debug)]
 #[command(after_help = AFTER_HELP)]
 pub struct EvalArgs {
@@ -58,8 +69,12 @@ pub struct EvalArgs {
     #[arg(long, value_name = "NAME|N", default_value = "text")]
     pub text_column: String,
     /// The gold column: a header name or a 1-based number.
-    #[arg(long, value_name = "NAME|N", default_value = "label")]
+    #[arg(long, alias = "gold", value_name = "NAME|N", default_value = "label")]
     pub gold_column: String,
+    /// Evaluate this classifier signal (e.g. `intent`) instead of sentiment:
+    /// the gold column holds its values.
+    #[arg(long, value_name = "NAME")]
+    pub signal: Option<String>,
     /// An optional column with a language code handed to the plugin (`de`, `en-GB`).
     #[arg(long, value_name = "NAME|N")]
     pub language_column: Option<String>,
@@ -134,6 +149,9 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    if let Some(signal) = args.signal.clone() {
+        return run_signal(args, &signal);
+    }
     if args.positive_above < args.negative_below {
         bail!(
             "--positive-above {} is below --negative-below {}",
@@ -229,6 +247,66 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     }
     if report.scored == 0 {
         bail!("{name}: no row could be scored ({} errors)", report.errors);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--signal NAME`: score a classifier signal against the gold column
+/// (the metrics live in `cxr_ops::signal_eval`).
+fn run_signal(args: EvalArgs, signal: &str) -> Result<ExitCode> {
+    let name = args.input.display().to_string();
+    let table = read_table(&args)?;
+    let header = table.header.as_deref();
+    let text_col = column_index(&args.text_column, header, "--text-column", &name)?;
+    let gold_col = column_index(&args.gold_column, header, "--gold-column", &name)?;
+    let lang_col = args
+        .language_column
+        .as_deref()
+        .map(|c| column_index(c, header, "--language-column", &name))
+        .transpose()?;
+    let field = |line: u64, fields: &[String], col: usize, what: &str| -> Result<String> {
+        fields.get(col).cloned().ok_or_else(|| {
+            anyhow::anyhow!(
+                "{name} line {line}: no column {} ({what}; the row has {} columns)",
+                col + 1,
+                fields.len()
+            )
+        })
+    };
+    let mut rows = Vec::with_capacity(table.records.len());
+    for (line, fields) in &table.records {
+        let gold = field(*line, fields, gold_col, "gold")?;
+        if gold.trim().is_empty() {
+            bail!("{name} line {line}, column {} (gold): empty", gold_col + 1);
+        }
+        let language = match lang_col {
+            Some(c) => Some(field(*line, fields, c, "language")?.trim().to_string()).filter(|l| !l.is_empty()),
+            None => None,
+        };
+        rows.push(cxr_ops::signal_eval::LabelledText {
+            line: *line,
+            text: field(*line, fields, text_col, "text")?,
+            language,
+            gold,
+        });
+    }
+    if rows.is_empty() {
+        bail!("{name}: no data row");
+    }
+    let pipeline = args.pipeline.load()?;
+    if !pipeline.plugins().iter().any(|(h, _)| *h == Hook::Classify) {
+        bail!("the pipeline has no classifier: give one with --plugin or a pipeline with [[classifiers]]");
+    }
+    let now = args.pipeline.now.unwrap_or_else(chrono::Utc::now);
+    let report =
+        cxr_ops::signal_eval::evaluate_signal(&pipeline, &name, &rows, signal, args.channel, now);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.text());
+    }
+    if report.scored == 0 {
+        bail!("{name}: no row had the signal {signal:?} ({} errors)", report.errors);
     }
     Ok(ExitCode::SUCCESS)
 }
