@@ -23,8 +23,10 @@ pyo3::create_exception!(
 );
 
 /// What a plugin component is, as `cxr inspect --json` prints it: name,
-/// version, description, sha256, size_bytes, wit_version, hooks, imports and
-/// exports.
+/// version, description, sha256, size_bytes, wit_version (the contract
+/// version), hooks, imports, exports, contract_supported,
+/// supported_versions, and `refused` (why) for a component of a contract
+/// version this cxr does not run.
 ///
 /// `plugin` is a path to a `.wasm` component or `builtin:sentiment`,
 /// `builtin:priority`, `builtin:router`. Raises `CxrError` when it cannot be

@@ -256,7 +256,7 @@ async fn publish_decision(
     if let Some(e) = &d.error {
         insert(&mut headers, ERROR, e);
     }
-    let payload = serde_json::to_vec(d).map_err(|e| format!("writing the decision as JSON: {e}"))?;
+    let payload = cxr_host::text::to_json(d).map(String::into_bytes).map_err(|e| format!("writing the decision as JSON: {e}"))?;
     let subject = subjects::under(&ctx.options.out_prefix, &route.queue);
     store(ctx, subject, headers, payload.into()).await
 }
