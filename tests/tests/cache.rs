@@ -29,8 +29,8 @@ fn compiled_components_and_snapshots_are_reused_and_bad_entries_recompiled() {
     let first = load(&config, &dir).decide(&input, now());
     let files = entries(&dir);
     let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(files.len(), 6, "three components and three snapshots: {names:?}");
-    assert_eq!(names.iter().filter(|n| n.starts_with("snapshot-")).count(), 3, "{names:?}");
+    assert_eq!(files.len(), 8, "four components and four snapshots (sentiment, classify, priority, router): {names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("snapshot-")).count(), 4, "{names:?}");
     assert!(names.iter().all(|n| n.ends_with(".cwasm")), "{names:?}");
 
     // A second load maps the same entries and decides the same.

@@ -93,7 +93,7 @@ fn praise_is_positive_and_not_urgent() {
 fn every_decision_names_the_plugins_that_made_it() {
     let d = decide(r#"{"id":"T-1","body":"Where is my parcel? Tracking has not moved for a week."}"#);
     let hooks: Vec<&str> = d.trace.iter().map(|t| t.hook.as_str()).collect();
-    assert_eq!(hooks, ["sentiment", "priority", "routing"]);
+    assert_eq!(hooks, ["sentiment", "classify", "priority", "routing"]);
     for t in &d.trace {
         assert_eq!(t.sha256.len(), 64);
         assert!(!t.version.is_empty());

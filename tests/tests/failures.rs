@@ -107,13 +107,14 @@ fn isolate_mode_decides_like_reuse() {
 
 #[test]
 fn a_full_instance_pool_makes_decisions_wait_not_fail() {
-    // Three slots, eight threads: in `isolate` a decision holds one
-    // instance at a time, in `reuse` one per stage; either way the ones
+    // Four slots (one per stage of the reference pipeline: sentiment,
+    // classify, priority, router), eight threads: in `isolate` a decision
+    // holds one instance at a time, in `reuse` one per stage; either way the ones
     // that find no free slot wait for one instead of failing.
     for mode in ["isolate", "reuse"] {
         let p = reference_with(|t| {
             t.replace("instance_mode = \"reuse\"", &format!("instance_mode = \"{mode}\""))
-                .replace("[limits]", "[limits]\npool_instances = 3")
+                .replace("[limits]", "[limits]\npool_instances = 4")
         });
         let errors: Vec<String> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..8)

@@ -217,7 +217,7 @@ fn bench_reports_every_hook() {
     assert!(doc["decisions_per_second"].as_f64().unwrap() > 0.0);
     let hooks = doc["hooks"].as_array().unwrap();
     let names: Vec<&str> = hooks.iter().map(|h| h["hook"].as_str().unwrap()).collect();
-    assert_eq!(names, ["sentiment", "priority", "routing"]);
+    assert_eq!(names, ["sentiment", "priority", "routing", "classify"]);
     for h in hooks {
         assert_eq!(h["calls"], 144, "{h}");
         let m = &h["micros"];

@@ -106,7 +106,7 @@ fn the_examples_are_decided_with_all_three_disciplines() {
         assert!((-1.0..=1.0).contains(&s));
         assert!((1..=4).contains(&d["priority"]["level"].as_u64().unwrap()));
         assert!(!d["route"]["queue"].as_str().unwrap().is_empty());
-        assert_eq!(d["trace"].as_array().unwrap().len(), 3);
+        assert_eq!(d["trace"].as_array().unwrap().len(), 4, "sentiment, classify, priority, routing");
     }
 }
 
