@@ -40,7 +40,8 @@ async fn decide_answers_as_the_library_does() {
         assert_eq!(got.pointer(pointer), want.pointer(pointer), "{pointer}");
     }
     assert_eq!(got["error"], Value::Null);
-    assert_eq!(got["trace"].as_array().unwrap().len(), 3, "sentiment, priority and one router ran");
+    assert_eq!(got["trace"].as_array().unwrap().len(), 4, "sentiment, the classifier, priority and one router ran");
+    assert_eq!(got["signals"], want["signals"], "the classifier's signals, as the library gives them");
 
     let queue = got["route"]["queue"].as_str().unwrap();
     let discipline = got["discipline"].as_str().unwrap();
