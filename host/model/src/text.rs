@@ -98,7 +98,13 @@ impl fmt::Display for Shown<'_> {
 /// Neutralised and HTML-escaped (`&`, `<`, `>`, `"`, `'`): safe in element
 /// text and in quoted attribute values.
 pub fn html(s: &str) -> String {
-    let s = neutralise(s);
+    html_escape(&neutralise(s))
+}
+
+/// HTML-escaped (`&`, `<`, `>`, `"`, `'`) only: for text already
+/// neutralised, such as a block of lines each neutralised by
+/// [`neutralise_lines`].
+pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {

@@ -92,9 +92,10 @@ def test_stats_count_calls(examples):
     p.decide_many(examples[:10], now=NOW)
     stats = p.stats()
     assert stats["name"] == "reference" and stats["instance_mode"] == "reuse"
-    assert [s["hook"] for s in stats["stages"]][:2] == ["sentiment", "priority"]
+    assert [s["hook"] for s in stats["stages"]][:3] == ["sentiment", "classify", "priority"]
     assert stats["stages"][0]["calls"] == 10 and stats["stages"][0]["failures"] == 0
-    assert [p["role"] for p in p.plugins()][:2] == ["sentiment", "priority"]
+    assert stats["stages"][1]["calls"] == 10 and stats["stages"][1]["failures"] == 0
+    assert [p["role"] for p in p.plugins()][:3] == ["sentiment", "classify", "priority"]
 
 
 def test_from_file_loads_the_example_pipeline(examples):

@@ -11,28 +11,13 @@ pub mod svg;
 /// [`cxr_host::text::neutralise`], so plugin text can neither break the
 /// markup nor reorder what a reader sees.
 pub fn escape(s: &str) -> String {
-    html_escape(&cxr_host::text::neutralise(s))
+    cxr_host::text::html(s)
 }
 
 /// Like [`escape`], but keeps line feeds: for a block of text the page
 /// builds from lines of its own (each of which is neutralised).
 pub fn escape_block(s: &str) -> String {
-    html_escape(&cxr_host::text::neutralise_lines(s))
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    cxr_host::text::html_escape(&cxr_host::text::neutralise_lines(s))
 }
 
 /// Shortens text to at most `max` characters, marking the cut with `…`.
