@@ -133,8 +133,8 @@ impl AppState {
                 self.0.tenants.store(Arc::new(map));
                 report
             }
-            Ok(Err(e)) => failed_report(&current, format!("{e:#}; every tenant keeps its previous pipeline")),
-            Err(e) => failed_report(&current, format!("reload panicked: {e}; every tenant keeps its previous pipeline")),
+            Ok(Err(e)) => ReloadReport::failed(&current, format!("{e:#}; every tenant keeps its previous pipeline")),
+            Err(e) => ReloadReport::failed(&current, format!("reload panicked: {e}; every tenant keeps its previous pipeline")),
         };
         let outcome = match (report.ok, report.generation == current.generation) {
             (true, _) => "ok",
@@ -161,16 +161,5 @@ impl AppState {
     /// Whether a shutdown has begun.
     pub fn draining(&self) -> bool {
         self.0.draining.load(Ordering::SeqCst)
-    }
-}
-
-fn failed_report(current: &TenantMap, error: String) -> ReloadReport {
-    ReloadReport {
-        ok: false,
-        generation: current.generation,
-        finished_at: chrono::Utc::now(),
-        tenants: current.statuses(),
-        removed: Vec::new(),
-        errors: vec![error],
     }
 }

@@ -115,6 +115,20 @@ pub struct ReloadReport {
     pub errors: Vec<String>,
 }
 
+impl ReloadReport {
+    /// A reload that changed nothing: every tenant keeps its pipeline.
+    pub fn failed(current: &TenantMap, error: String) -> Self {
+        ReloadReport {
+            ok: false,
+            generation: current.generation,
+            finished_at: chrono::Utc::now(),
+            tenants: current.statuses(),
+            removed: Vec::new(),
+            errors: vec![error],
+        }
+    }
+}
+
 impl TenantMap {
     /// The status of every tenant.
     pub fn statuses(&self) -> Vec<TenantStatus> {

@@ -84,8 +84,8 @@ impl Tenants {
                 self.map.store(Arc::new(map));
                 report
             }
-            Ok(Err(e)) => failed(&current, format!("{e:#}; every tenant keeps its previous pipeline")),
-            Err(e) => failed(&current, format!("reload panicked: {e}; every tenant keeps its previous pipeline")),
+            Ok(Err(e)) => ReloadReport::failed(&current, format!("{e:#}; every tenant keeps its previous pipeline")),
+            Err(e) => ReloadReport::failed(&current, format!("reload panicked: {e}; every tenant keeps its previous pipeline")),
         };
         if report.ok {
             tracing::info!(generation = report.generation, tenants = report.tenants.len(), "reloaded");
@@ -95,16 +95,5 @@ impl Tenants {
             }
         }
         report
-    }
-}
-
-fn failed(current: &TenantMap, error: String) -> ReloadReport {
-    ReloadReport {
-        ok: false,
-        generation: current.generation,
-        finished_at: chrono::Utc::now(),
-        tenants: current.statuses(),
-        removed: Vec::new(),
-        errors: vec![error],
     }
 }
