@@ -31,6 +31,11 @@ const CHURN_EACH_MORE: f64 = 4.0;
 const CHURN_CAP: f64 = 18.0;
 /// Keywords named in one reason before "+N more".
 const KEYWORDS_NAMED: usize = 4;
+/// Bytes of the body and of the subject searched for keywords: a call's
+/// cost stays bounded whatever the message (a 1 MiB body costs what its
+/// first 32 KiB cost).
+pub const MAX_BODY_BYTES: usize = 32 << 10;
+pub const MAX_SUBJECT_BYTES: usize = 1 << 10;
 
 const REPEAT_TWO: f64 = 10.0;
 const REPEAT_THREE: f64 = 18.0;
@@ -158,11 +163,15 @@ fn text_factors(cfg: &Config, input: &Interaction, tally: &mut Tally) {
         });
         return;
     }
-    let mut text = String::with_capacity(subject.len() + input.body.len() + 1);
+    // Only the first bytes are searched: urgency is stated early, and the
+    // cost of a call stays bounded whatever the message.
+    let subject = &subject[..subject.floor_char_boundary(MAX_SUBJECT_BYTES)];
+    let body = &input.body[..input.body.floor_char_boundary(MAX_BODY_BYTES)];
+    let mut text = String::with_capacity(subject.len() + body.len() + 1);
     keywords::normalize_into(subject, &mut text);
     // A line break keeps phrases from spanning subject and body.
     text.push('\n');
-    keywords::normalize_into(&input.body, &mut text);
+    keywords::normalize_into(body, &mut text);
 
     let urgent = keywords::matches(&cfg.urgent, &text);
     let points = keyword_points(urgent.len(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP);

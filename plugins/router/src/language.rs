@@ -265,7 +265,10 @@ impl Languages {
         let detector = self.detector.as_ref()?;
         let body = &input.body[..input.body.floor_char_boundary(MAX_DETECT_BYTES)];
         let text: Cow<'_, str> = match input.subject.as_deref() {
-            Some(subject) if !subject.is_empty() => Cow::Owned(format!("{subject}\n{body}")),
+            Some(subject) if !subject.is_empty() => {
+                let subject = &subject[..subject.floor_char_boundary(MAX_DETECT_BYTES)];
+                Cow::Owned(format!("{subject}\n{body}"))
+            }
             _ => Cow::Borrowed(body),
         };
         // Most messages name their language in their commonest words.

@@ -35,6 +35,20 @@ const DEFAULT_RULES: &str = include_str!("../default-rules.json");
 /// The reason given when no rule matches.
 pub const NO_MATCH: &str = "no rule matched";
 
+/// Bytes of the body and of the subject that keywords and regexes search
+/// (and, with [`language`]'s own smaller cap, language detection reads): a
+/// call's cost stays bounded whatever the message (a 1 MiB body costs what
+/// its first 32 KiB cost).
+pub const MAX_BODY_BYTES: usize = 32 << 10;
+pub const MAX_SUBJECT_BYTES: usize = 1 << 10;
+
+/// The subject and body as rules read them: their first
+/// [`MAX_SUBJECT_BYTES`] and [`MAX_BODY_BYTES`].
+pub(crate) fn searched(input: &Interaction) -> (Option<&str>, &str) {
+    let subject = input.subject.as_deref().map(|s| &s[..s.floor_char_boundary(MAX_SUBJECT_BYTES)]);
+    (subject, &input.body[..input.body.floor_char_boundary(MAX_BODY_BYTES)])
+}
+
 /// The rules router: compiled rules, their shared keyword index and the
 /// language settings.
 #[derive(Debug)]
@@ -119,7 +133,8 @@ impl RoutingHook for RouterPlugin {
         sentiment: &Sentiment,
         priority: &Priority,
     ) -> Result<RoutingOutcome, PluginError> {
-        let hits = self.keywords.scan(input.subject.as_deref(), &input.body);
+        let (subject, body) = searched(input);
+        let hits = self.keywords.scan(subject, body);
         let facts = Facts::new(
             input,
             sentiment,

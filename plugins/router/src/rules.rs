@@ -301,11 +301,11 @@ impl Condition {
             });
         }
         if let Some(re) = &self.regex {
-            let subject = input.subject.as_deref().unwrap_or_default();
+            let (subject, body) = crate::searched(input);
             let found = re
-                .find(subject)
+                .find(subject.unwrap_or_default())
                 .map(|m| (m.as_str(), IN_SUBJECT))
-                .or_else(|| re.find(&input.body).map(|m| (m.as_str(), IN_BODY)));
+                .or_else(|| re.find(body).map(|m| (m.as_str(), IN_BODY)));
             let Some((text, place)) = found else {
                 return false;
             };

@@ -46,6 +46,13 @@ const HISTORY_WEIGHT: f32 = 0.2;
 const HISTORY_CAP: f32 = 1.0;
 /// Confidence of the neutral result for a text in another language.
 const FOREIGN_CONFIDENCE: f64 = 0.15;
+/// Bytes of the body, of the subject and of the last inbound message that
+/// are scored: customers state how they feel early, and the cost of a call
+/// must stay bounded whatever the message (a 1 MiB transcript costs what
+/// its first 32 KiB cost).
+pub const MAX_BODY_BYTES: usize = 32 << 10;
+pub const MAX_SUBJECT_BYTES: usize = 1 << 10;
+pub const MAX_HISTORY_BYTES: usize = 4 << 10;
 
 /// The sentiment plugin: a lexicon compiled from the shipped word list and
 /// the operator's `extra_lexicon`, and the label band.
@@ -115,13 +122,15 @@ impl SentimentPlugin {
         let Some(last) = input.inbound_history().last() else {
             return 0.0;
         };
-        if !self.analyze(scratch, None, &last.body, None) {
+        let body = &last.body[..last.body.floor_char_boundary(MAX_HISTORY_BYTES)];
+        if !self.analyze(scratch, None, body, None) {
             return 0.0;
         }
         (HISTORY_WEIGHT * scratch.analysis.total).clamp(-HISTORY_CAP, HISTORY_CAP)
     }
 
-    /// Tokenises subject and body into the scratch document and analyses it;
+    /// Tokenises subject and body (their first [`MAX_SUBJECT_BYTES`] and
+    /// [`MAX_BODY_BYTES`]) into the scratch document and analyses it;
     /// false (nothing analysed) when the text is in a language not covered.
     fn analyze(&self, scratch: &mut Scratch, subject: Option<&str>, body: &str, language: Option<&str>) -> bool {
         let Scratch {
@@ -131,9 +140,9 @@ impl SentimentPlugin {
         } = scratch;
         doc.clear();
         if let Some(subject) = subject {
-            doc.push_text(subject, &self.lexicon, true);
+            doc.push_text(&subject[..subject.floor_char_boundary(MAX_SUBJECT_BYTES)], &self.lexicon, true);
         }
-        doc.push_text(body, &self.lexicon, false);
+        doc.push_text(&body[..body.floor_char_boundary(MAX_BODY_BYTES)], &self.lexicon, false);
         if lang::is_foreign(&doc.stats, language) {
             return false;
         }
