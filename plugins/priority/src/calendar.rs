@@ -184,7 +184,7 @@ impl Calendar {
             )
         })?;
         let zone = TimeZone::tzif(zone_name, data)
-            .map_err(|e| format!("{at}.time_zone: bundled data for `{zone_name}` is unreadable: {e}"))?;
+            .map_err(|_| format!("{at}.time_zone: the bundled data for `{zone_name}` is unreadable"))?;
 
         let mut weekly: [Vec<Window>; 7] = Default::default();
         let mut named: [Option<String>; 7] = Default::default();
@@ -373,16 +373,31 @@ impl Calendar {
     /// `ms` as local time in this calendar's zone, e.g. `Mon 2026-11-23 10:30 CET`
     /// (seconds shown only when not zero).
     pub fn local_time(&self, ms: i64) -> String {
+        const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
             return format!("{ms} ms after 1970-01-01 UTC");
         };
-        let zoned = ts.to_zoned_datetime(self.zone.clone());
-        let format = if zoned.second() == 0 && ms.rem_euclid(1000) == 0 {
-            "%a %Y-%m-%d %H:%M %Z"
-        } else {
-            "%a %Y-%m-%d %H:%M:%S %Z"
-        };
-        zoned.strftime(format).to_string()
+        // Formatted by hand: jiff's strftime would add about 30 KB to the component.
+        let dt = self.zone.to_datetime(ts);
+        let info = self.zone.to_offset_info(ts);
+        let mut out = format!(
+            "{} {:04}-{:02}-{:02} {:02}:{:02}",
+            WEEKDAYS[dt.weekday().to_monday_zero_offset() as usize],
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute()
+        );
+        if dt.second() != 0 || ms.rem_euclid(1000) != 0 {
+            out.push_str(&format!(":{:02}", dt.second()));
+            if ms.rem_euclid(1000) != 0 {
+                out.push_str(&format!(".{:03}", ms.rem_euclid(1000)));
+            }
+        }
+        out.push(' ');
+        out.push_str(info.abbreviation());
+        out
     }
 }
 
