@@ -455,9 +455,10 @@ fn month_name(year: i16, month: i16) -> String {
 
 /// A `hours` key: one day (`mon`) or a range (`mon-fri`), as Monday-first indexes.
 fn day_range(key: &str) -> Result<std::ops::RangeInclusive<usize>, String> {
+    const FULL_NAMES: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     let day = |s: &str| {
         let s = s.trim().to_ascii_lowercase();
-        DAY_NAMES.iter().position(|d| *d == s).ok_or_else(|| {
+        DAY_NAMES.iter().chain(&FULL_NAMES).position(|d| *d == s).map(|i| i % 7).ok_or_else(|| {
             format!("`{key}` is not a day or a range of days (mon, tue, wed, thu, fri, sat, sun, or e.g. mon-fri)")
         })
     };
@@ -564,6 +565,8 @@ mod tests {
         assert!(e.starts_with("calendars.office.hours: sun 22:00-06:00 overlaps mon 05:00-09:00"), "{e}");
         let e = cal(json!({"time_zone": "UTC", "hours": {"mon-fri": ["08:00-12:00"], "fri": ["13:00-14:00"]}})).unwrap_err();
         assert_eq!(e, "calendars.office.hours: fri is given twice (in `fri` and `mon-fri`)");
+        let c = cal(json!({"time_zone": "UTC", "hours": {"Monday-Friday": ["08:00-12:00"], "sat": ["10:00-12:00"]}})).unwrap();
+        assert_eq!(c.weekly[4], [Window { start: 480, end: 720 }]);
         let e = cal(json!({"time_zone": "UTC", "hours": {"fri-mon": ["08:00-12:00"]}})).unwrap_err();
         assert!(e.starts_with("calendars.office.hours: `fri-mon`"), "{e}");
         let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["8am-5pm"]}})).unwrap_err();
