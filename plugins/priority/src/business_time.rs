@@ -98,7 +98,10 @@ pub fn add(cal: &Calendar, from: i64, amount: i64) -> Option<i64> {
 /// The business time in `[from, to)`; zero when `to` is not after `from`.
 pub fn elapsed(cal: &Calendar, from: i64, to: i64) -> Elapsed {
     if to <= from {
-        return Elapsed { ms: 0, complete: true };
+        return Elapsed {
+            ms: 0,
+            complete: true,
+        };
     }
     let mut ms = 0i64;
     let walked = walk(cal, from, |s, e| {
@@ -141,16 +144,36 @@ mod tests {
         .unwrap();
         let from = ms("2025-12-31T12:00:00Z");
         assert_eq!(add(&cal, from, H), Some(ms("2026-01-01T10:00:00Z")));
-        assert_eq!(add(&cal, from, H + 1), None, "no more opening hours within the horizon");
+        assert_eq!(
+            add(&cal, from, H + 1),
+            None,
+            "no more opening hours within the horizon"
+        );
         let e = elapsed(&cal, from, ms("2027-01-01T00:00:00Z"));
-        assert_eq!(e, Elapsed { ms: H, complete: true });
+        assert_eq!(
+            e,
+            Elapsed {
+                ms: H,
+                complete: true
+            }
+        );
         let e = elapsed(&cal, from, ms("2027-03-01T00:00:00Z"));
-        assert_eq!(e, Elapsed { ms: H, complete: false });
+        assert_eq!(
+            e,
+            Elapsed {
+                ms: H,
+                complete: false
+            }
+        );
     }
 
     #[test]
     fn instants_the_tz_library_cannot_represent_count_as_closed() {
-        let cal = Calendar::parse("all", json!({"time_zone": "UTC", "hours": {"mon-sun": ["00:00-24:00"]}})).unwrap();
+        let cal = Calendar::parse(
+            "all",
+            json!({"time_zone": "UTC", "hours": {"mon-sun": ["00:00-24:00"]}}),
+        )
+        .unwrap();
         assert_eq!(add(&cal, i64::MAX - 5, H), None);
         assert_eq!(elapsed(&cal, i64::MIN, i64::MIN + 10).ms, 0);
     }

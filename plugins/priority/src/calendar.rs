@@ -47,9 +47,9 @@ impl Window {
     /// Parses `HH:MM-HH:MM`. An end at or before the start ends the next
     /// day (an overnight window); `24:00` may end a window.
     pub fn parse(text: &str) -> Result<Window, String> {
-        let (a, b) = text
-            .split_once('-')
-            .ok_or_else(|| format!("`{text}` is not a window (write HH:MM-HH:MM, e.g. 08:00-17:30)"))?;
+        let (a, b) = text.split_once('-').ok_or_else(|| {
+            format!("`{text}` is not a window (write HH:MM-HH:MM, e.g. 08:00-17:30)")
+        })?;
         let start = clock(a.trim(), false).map_err(|e| format!("`{text}`: {e}"))?;
         let end = clock(b.trim(), true).map_err(|e| format!("`{text}`: {e}"))?;
         if end % DAY_MINUTES == start && !(start == 0 && end == DAY_MINUTES) {
@@ -74,9 +74,11 @@ impl fmt::Display for Window {
 
 /// `H:MM` or `HH:MM` as minutes after midnight; `24:00` only when `may_be_24`.
 fn clock(text: &str, may_be_24: bool) -> Result<u16, String> {
-    let bad = || format!("`{text}` is not a time of day (HH:MM, 00:00 to 23:59, or 24:00 as an end)");
+    let bad =
+        || format!("`{text}` is not a time of day (HH:MM, 00:00 to 23:59, or 24:00 as an end)");
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
-    let digits = |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let digits =
+        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(h, &[1, 2]) || !digits(m, &[2]) {
         return Err(bad());
     }
@@ -156,7 +158,10 @@ impl Calendar {
             return Err("calendars: must be a table of named calendars".to_string());
         };
         if map.len() > MAX_CALENDARS {
-            return Err(format!("calendars: at most {MAX_CALENDARS} calendars, got {}", map.len()));
+            return Err(format!(
+                "calendars: at most {MAX_CALENDARS} calendars, got {}",
+                map.len()
+            ));
         }
         map.into_iter()
             .map(|(name, v)| Calendar::parse(&name, v))
@@ -167,7 +172,9 @@ impl Calendar {
     pub fn parse(name: &str, value: Value) -> Result<Calendar, String> {
         let at = format!("calendars.{name}");
         if name.trim().is_empty() || name.len() > MAX_NAME_BYTES {
-            return Err(format!("{at}: a calendar name must have 1 to {MAX_NAME_BYTES} bytes"));
+            return Err(format!(
+                "{at}: a calendar name must have 1 to {MAX_NAME_BYTES} bytes"
+            ));
         }
         let raw: RawCalendar = serde_json::from_value(value).map_err(|e| format!("{at}: {e}"))?;
 
@@ -183,8 +190,9 @@ impl Calendar {
                 tzdb_version()
             )
         })?;
-        let zone = TimeZone::tzif(zone_name, data)
-            .map_err(|_| format!("{at}.time_zone: the bundled data for `{zone_name}` is unreadable"))?;
+        let zone = TimeZone::tzif(zone_name, data).map_err(|_| {
+            format!("{at}.time_zone: the bundled data for `{zone_name}` is unreadable")
+        })?;
 
         let mut weekly: [Vec<Window>; 7] = Default::default();
         let mut named: [Option<String>; 7] = Default::default();
@@ -231,10 +239,12 @@ impl Calendar {
         }
         for (i, v) in raw.exceptions.into_iter().enumerate() {
             let field = format!("exceptions[{i}]");
-            let raw: RawException = serde_json::from_value(v).map_err(|e| format!("{at}.{field}: {e}"))?;
+            let raw: RawException =
+                serde_json::from_value(v).map_err(|e| format!("{at}.{field}: {e}"))?;
             let date = date(&raw.date).map_err(|e| format!("{at}.{field}.date: {e}"))?;
             check_name(raw.name.as_deref()).map_err(|e| format!("{at}.{field}.name: {e}"))?;
-            let hours = windows(&raw.hours).map_err(|e| format!("{at}.{field}.hours ({date}): {e}"))?;
+            let hours =
+                windows(&raw.hours).map_err(|e| format!("{at}.{field}.hours ({date}): {e}"))?;
             insert(date, Dated::Hours(hours), field)?;
         }
 
@@ -250,22 +260,33 @@ impl Calendar {
         };
         calendar.check_dated_neighbours(&at, &origin)?;
         let opens = calendar.weekly.iter().any(|w| !w.is_empty())
-            || calendar.dated.values().any(|d| matches!(d, Dated::Hours(w) if !w.is_empty()));
+            || calendar
+                .dated
+                .values()
+                .any(|d| matches!(d, Dated::Hours(w) if !w.is_empty()));
         if !opens {
-            return Err(format!("{at}: has no opening hours (`hours` lists no window)"));
+            return Err(format!(
+                "{at}: has no opening hours (`hours` lists no window)"
+            ));
         }
         Ok(calendar)
     }
 
     /// An overnight window must not run into the next day's windows, also
     /// where an exception replaces one of the two days.
-    fn check_dated_neighbours(&self, at: &str, origin: &BTreeMap<Date, String>) -> Result<(), String> {
+    fn check_dated_neighbours(
+        &self,
+        at: &str,
+        origin: &BTreeMap<Date, String>,
+    ) -> Result<(), String> {
         for (&date, field) in origin {
             if !matches!(self.dated.get(&date), Some(Dated::Hours(_))) {
                 continue;
             }
             for (first, second) in [(date.yesterday(), Ok(date)), (Ok(date), date.tomorrow())] {
-                let (Ok(first), Ok(second)) = (first, second) else { continue };
+                let (Ok(first), Ok(second)) = (first, second) else {
+                    continue;
+                };
                 check_no_overlap(
                     self.windows_on(first),
                     &first.to_string(),
@@ -319,13 +340,23 @@ impl Calendar {
             return;
         }
         // Wall-clock minutes from `date` 00:00, closed ranges subtracted.
-        let mut pieces: Vec<(i32, i32)> = windows.iter().map(|w| (i32::from(w.start), i32::from(w.end))).collect();
+        let mut pieces: Vec<(i32, i32)> = windows
+            .iter()
+            .map(|w| (i32::from(w.start), i32::from(w.end)))
+            .collect();
         if self.has_partial {
-            for (shift, day) in [(-1440, date.yesterday()), (0, Ok(date)), (1440, date.tomorrow())] {
+            for (shift, day) in [
+                (-1440, date.yesterday()),
+                (0, Ok(date)),
+                (1440, date.tomorrow()),
+            ] {
                 let Ok(day) = day else { continue };
                 if let Some(Dated::ClosedDuring(closed)) = self.dated.get(&day) {
                     for c in closed {
-                        pieces = subtract(&pieces, (i32::from(c.start) + shift, i32::from(c.end) + shift));
+                        pieces = subtract(
+                            &pieces,
+                            (i32::from(c.start) + shift, i32::from(c.end) + shift),
+                        );
                     }
                 }
             }
@@ -406,8 +437,9 @@ fn holiday(v: Value) -> Result<(Date, Dated), String> {
     if let Value::String(s) = &v {
         return Ok((date(s).map_err(|e| format!(": {e}"))?, Dated::Closed));
     }
-    let raw: RawHoliday = serde_json::from_value(v)
-        .map_err(|e| format!(": a date (\"YYYY-MM-DD\") or a table with `date`, `name`, `closed`: {e}"))?;
+    let raw: RawHoliday = serde_json::from_value(v).map_err(|e| {
+        format!(": a date (\"YYYY-MM-DD\") or a table with `date`, `name`, `closed`: {e}")
+    })?;
     let day = date(&raw.date).map_err(|e| format!(".date: {e}"))?;
     check_name(raw.name.as_deref()).map_err(|e| format!(".name: {e}"))?;
     match raw.closed {
@@ -415,7 +447,10 @@ fn holiday(v: Value) -> Result<(Date, Dated), String> {
         Some(list) if list.is_empty() => Err(format!(
             ".closed ({day}): lists no window (leave `closed` out to close all day)"
         )),
-        Some(list) => Ok((day, Dated::ClosedDuring(windows(&list).map_err(|e| format!(".closed ({day}): {e}"))?))),
+        Some(list) => Ok((
+            day,
+            Dated::ClosedDuring(windows(&list).map_err(|e| format!(".closed ({day}): {e}"))?),
+        )),
     }
 }
 
@@ -440,22 +475,45 @@ fn date(text: &str) -> Result<Date, String> {
         return Err(format!("`{text}` is not a date: there is no month {m}"));
     }
     Date::new(y, m as i8, d as i8).map_err(|_| {
-        let last = Date::new(y, m as i8, 1).map(|first| first.days_in_month()).unwrap_or(31);
-        format!("`{text}` is not a date: {} has {last} days", month_name(y, m))
+        let last = Date::new(y, m as i8, 1)
+            .map(|first| first.days_in_month())
+            .unwrap_or(31);
+        format!(
+            "`{text}` is not a date: {} has {last} days",
+            month_name(y, m)
+        )
     })
 }
 
 fn month_name(year: i16, month: i16) -> String {
     const NAMES: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     format!("{} {year}", NAMES[(month - 1) as usize])
 }
 
 /// A `hours` key: one day (`mon`) or a range (`mon-fri`), as Monday-first indexes.
 fn day_range(key: &str) -> Result<std::ops::RangeInclusive<usize>, String> {
-    const FULL_NAMES: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    const FULL_NAMES: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     let day = |s: &str| {
         let s = s.trim().to_ascii_lowercase();
         DAY_NAMES.iter().chain(&FULL_NAMES).position(|d| *d == s).map(|i| i % 7).ok_or_else(|| {
@@ -470,7 +528,9 @@ fn day_range(key: &str) -> Result<std::ops::RangeInclusive<usize>, String> {
         Some((a, b)) => {
             let (a, b) = (day(a)?, day(b)?);
             if a > b {
-                return Err(format!("`{key}`: a range of days runs from Monday towards Sunday (e.g. mon-fri, sat-sun)"));
+                return Err(format!(
+                    "`{key}`: a range of days runs from Monday towards Sunday (e.g. mon-fri, sat-sun)"
+                ));
             }
             Ok(a..=b)
         }
@@ -480,9 +540,15 @@ fn day_range(key: &str) -> Result<std::ops::RangeInclusive<usize>, String> {
 /// A list of windows, sorted, with no two overlapping.
 fn windows(list: &[String]) -> Result<Vec<Window>, String> {
     if list.len() > MAX_WINDOWS_PER_DAY {
-        return Err(format!("at most {MAX_WINDOWS_PER_DAY} windows, got {}", list.len()));
+        return Err(format!(
+            "at most {MAX_WINDOWS_PER_DAY} windows, got {}",
+            list.len()
+        ));
     }
-    let mut out = list.iter().map(|w| Window::parse(w)).collect::<Result<Vec<_>, _>>()?;
+    let mut out = list
+        .iter()
+        .map(|w| Window::parse(w))
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort();
     for pair in out.windows(2) {
         if pair[0].end > pair[1].start {
@@ -493,7 +559,12 @@ fn windows(list: &[String]) -> Result<Vec<Window>, String> {
 }
 
 /// Overnight windows of the first day must end before the second day's windows start.
-fn check_no_overlap(first: &[Window], first_name: &str, second: &[Window], second_name: &str) -> Result<(), String> {
+fn check_no_overlap(
+    first: &[Window],
+    first_name: &str,
+    second: &[Window],
+    second_name: &str,
+) -> Result<(), String> {
     for a in first.iter().filter(|w| w.end > DAY_MINUTES) {
         if let Some(b) = second.iter().find(|b| b.start < a.end - DAY_MINUTES) {
             return Err(format!(
@@ -533,13 +604,55 @@ mod tests {
 
     #[test]
     fn windows_parse_with_overnight_and_24_00() {
-        assert_eq!(Window::parse("08:00-17:30"), Ok(Window { start: 480, end: 1050 }));
-        assert_eq!(Window::parse("9:00 - 12:00"), Ok(Window { start: 540, end: 720 }));
-        assert_eq!(Window::parse("22:00-06:00"), Ok(Window { start: 1320, end: 1800 }));
-        assert_eq!(Window::parse("00:00-24:00"), Ok(Window { start: 0, end: 1440 }));
-        assert_eq!(Window::parse("22:00-00:00"), Ok(Window { start: 1320, end: 1440 }));
-        assert_eq!(Window::parse("22:00-06:00").unwrap().to_string(), "22:00-06:00");
-        for bad in ["08:00", "8-17", "08:00-17:60", "25:00-26:00", "24:00-06:00", "08:00-08:00", "0800-1700", "08:0-17:00"] {
+        assert_eq!(
+            Window::parse("08:00-17:30"),
+            Ok(Window {
+                start: 480,
+                end: 1050
+            })
+        );
+        assert_eq!(
+            Window::parse("9:00 - 12:00"),
+            Ok(Window {
+                start: 540,
+                end: 720
+            })
+        );
+        assert_eq!(
+            Window::parse("22:00-06:00"),
+            Ok(Window {
+                start: 1320,
+                end: 1800
+            })
+        );
+        assert_eq!(
+            Window::parse("00:00-24:00"),
+            Ok(Window {
+                start: 0,
+                end: 1440
+            })
+        );
+        assert_eq!(
+            Window::parse("22:00-00:00"),
+            Ok(Window {
+                start: 1320,
+                end: 1440
+            })
+        );
+        assert_eq!(
+            Window::parse("22:00-06:00").unwrap().to_string(),
+            "22:00-06:00"
+        );
+        for bad in [
+            "08:00",
+            "8-17",
+            "08:00-17:60",
+            "25:00-26:00",
+            "24:00-06:00",
+            "08:00-08:00",
+            "0800-1700",
+            "08:0-17:00",
+        ] {
             assert!(Window::parse(bad).is_err(), "{bad}");
         }
     }
@@ -547,9 +660,18 @@ mod tests {
     #[test]
     fn dates_must_exist() {
         assert_eq!(date("2028-02-29").unwrap().to_string(), "2028-02-29");
-        assert_eq!(date("2026-02-29").unwrap_err(), "`2026-02-29` is not a date: February 2026 has 28 days");
-        assert_eq!(date("2026-04-31").unwrap_err(), "`2026-04-31` is not a date: April 2026 has 30 days");
-        assert_eq!(date("2026-13-01").unwrap_err(), "`2026-13-01` is not a date: there is no month 13");
+        assert_eq!(
+            date("2026-02-29").unwrap_err(),
+            "`2026-02-29` is not a date: February 2026 has 28 days"
+        );
+        assert_eq!(
+            date("2026-04-31").unwrap_err(),
+            "`2026-04-31` is not a date: April 2026 has 30 days"
+        );
+        assert_eq!(
+            date("2026-13-01").unwrap_err(),
+            "`2026-13-01` is not a date: there is no month 13"
+        );
         assert!(date("2026-1-5").unwrap_err().contains("YYYY-MM-DD"));
         assert!(date("26-12-25").is_err());
         assert!(date("2026-12-00").is_err());
@@ -557,45 +679,95 @@ mod tests {
 
     #[test]
     fn errors_name_the_calendar_the_day_and_the_field() {
-        let e = cal(json!({"time_zone": "Europe/Berln", "hours": {"mon": ["08:00-12:00"]}})).unwrap_err();
-        assert!(e.starts_with("calendars.office.time_zone: unknown time zone `Europe/Berln`"), "{e}");
-        let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00", "11:00-14:00"]}})).unwrap_err();
-        assert_eq!(e, "calendars.office.hours.mon: window 08:00-12:00 overlaps window 11:00-14:00");
-        let e = cal(json!({"time_zone": "UTC", "hours": {"sun": ["22:00-06:00"], "mon": ["05:00-09:00"]}})).unwrap_err();
-        assert!(e.starts_with("calendars.office.hours: sun 22:00-06:00 overlaps mon 05:00-09:00"), "{e}");
+        let e = cal(json!({"time_zone": "Europe/Berln", "hours": {"mon": ["08:00-12:00"]}}))
+            .unwrap_err();
+        assert!(
+            e.starts_with("calendars.office.time_zone: unknown time zone `Europe/Berln`"),
+            "{e}"
+        );
+        let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00", "11:00-14:00"]}}))
+            .unwrap_err();
+        assert_eq!(
+            e,
+            "calendars.office.hours.mon: window 08:00-12:00 overlaps window 11:00-14:00"
+        );
+        let e = cal(
+            json!({"time_zone": "UTC", "hours": {"sun": ["22:00-06:00"], "mon": ["05:00-09:00"]}}),
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("calendars.office.hours: sun 22:00-06:00 overlaps mon 05:00-09:00"),
+            "{e}"
+        );
         let e = cal(json!({"time_zone": "UTC", "hours": {"mon-fri": ["08:00-12:00"], "fri": ["13:00-14:00"]}})).unwrap_err();
-        assert_eq!(e, "calendars.office.hours: fri is given twice (in `fri` and `mon-fri`)");
+        assert_eq!(
+            e,
+            "calendars.office.hours: fri is given twice (in `fri` and `mon-fri`)"
+        );
         let c = cal(json!({"time_zone": "UTC", "hours": {"Monday-Friday": ["08:00-12:00"], "sat": ["10:00-12:00"]}})).unwrap();
-        assert_eq!(c.weekly[4], [Window { start: 480, end: 720 }]);
-        let e = cal(json!({"time_zone": "UTC", "hours": {"fri-mon": ["08:00-12:00"]}})).unwrap_err();
+        assert_eq!(
+            c.weekly[4],
+            [Window {
+                start: 480,
+                end: 720
+            }]
+        );
+        let e =
+            cal(json!({"time_zone": "UTC", "hours": {"fri-mon": ["08:00-12:00"]}})).unwrap_err();
         assert!(e.starts_with("calendars.office.hours: `fri-mon`"), "{e}");
         let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["8am-5pm"]}})).unwrap_err();
-        assert!(e.starts_with("calendars.office.hours.mon: `8am-5pm`"), "{e}");
+        assert!(
+            e.starts_with("calendars.office.hours.mon: `8am-5pm`"),
+            "{e}"
+        );
         let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]}, "holidays": ["2026-02-30"]})).unwrap_err();
-        assert_eq!(e, "calendars.office.holidays[0]: `2026-02-30` is not a date: February 2026 has 28 days");
-        let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]},
-            "holidays": [{"date": "2026-12-24", "closed": ["12:00-11:00", "13:00-14:00"]}]}))
+        assert_eq!(
+            e,
+            "calendars.office.holidays[0]: `2026-02-30` is not a date: February 2026 has 28 days"
+        );
+        let e = cal(
+            json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]},
+            "holidays": [{"date": "2026-12-24", "closed": ["12:00-11:00", "13:00-14:00"]}]}),
+        )
         .unwrap_err();
-        assert!(e.starts_with("calendars.office.holidays[0].closed (2026-12-24): window 12:00-11:00 overlaps"), "{e}");
-        let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]},
-            "holidays": ["2026-12-25"], "exceptions": [{"date": "2026-12-25", "hours": []}]}))
+        assert!(
+            e.starts_with(
+                "calendars.office.holidays[0].closed (2026-12-24): window 12:00-11:00 overlaps"
+            ),
+            "{e}"
+        );
+        let e = cal(
+            json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]},
+            "holidays": ["2026-12-25"], "exceptions": [{"date": "2026-12-25", "hours": []}]}),
+        )
         .unwrap_err();
-        assert_eq!(e, "calendars.office.exceptions[0]: 2026-12-25 is already listed in holidays[0]");
-        let e = cal(json!({"time_zone": "UTC", "hours": {"thu": ["20:00-04:00"]},
-            "exceptions": [{"date": "2026-12-25", "hours": ["02:00-10:00"]}]}))
+        assert_eq!(
+            e,
+            "calendars.office.exceptions[0]: 2026-12-25 is already listed in holidays[0]"
+        );
+        let e = cal(
+            json!({"time_zone": "UTC", "hours": {"thu": ["20:00-04:00"]},
+            "exceptions": [{"date": "2026-12-25", "hours": ["02:00-10:00"]}]}),
+        )
         .unwrap_err();
         assert!(e.starts_with("calendars.office.exceptions[0]: 2026-12-24 20:00-04:00 overlaps 2026-12-25 02:00-10:00"), "{e}");
         let e = cal(json!({"time_zone": "UTC", "hours": {}})).unwrap_err();
         assert!(e.contains("no opening hours"), "{e}");
-        let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]}, "holyday": []})).unwrap_err();
-        assert!(e.starts_with("calendars.office: unknown field `holyday`"), "{e}");
+        let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]}, "holyday": []}))
+            .unwrap_err();
+        assert!(
+            e.starts_with("calendars.office: unknown field `holyday`"),
+            "{e}"
+        );
         let e = cal(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-12:00"]}, "holidays": [{"day": "2026-12-25"}]})).unwrap_err();
         assert!(e.starts_with("calendars.office.holidays[0]: a date"), "{e}");
     }
 
     #[test]
     fn zone_names_are_matched_ignoring_case_and_canonicalised() {
-        let c = cal(json!({"time_zone": "america/new_york", "hours": {"mon-fri": ["09:00-17:00"]}})).unwrap();
+        let c =
+            cal(json!({"time_zone": "america/new_york", "hours": {"mon-fri": ["09:00-17:00"]}}))
+                .unwrap();
         assert_eq!(c.zone_name(), "America/New_York");
         assert_eq!(c.label(), "office");
     }
@@ -605,13 +777,19 @@ mod tests {
         assert_eq!(subtract(&[(0, 100)], (20, 30)), [(0, 20), (30, 100)]);
         assert_eq!(subtract(&[(0, 100)], (-10, 30)), [(30, 100)]);
         assert_eq!(subtract(&[(0, 100)], (100, 130)), [(0, 100)]);
-        assert_eq!(subtract(&[(0, 100), (200, 300)], (50, 250)), [(0, 50), (250, 300)]);
+        assert_eq!(
+            subtract(&[(0, 100), (200, 300)], (50, 250)),
+            [(0, 50), (250, 300)]
+        );
         assert_eq!(subtract(&[(0, 100)], (0, 100)), []);
     }
 
     #[test]
     fn the_bundled_tzdb_has_a_release_name() {
         let v = tzdb_version();
-        assert!(v.len() == 5 && v[..4].bytes().all(|b| b.is_ascii_digit()), "{v}");
+        assert!(
+            v.len() == 5 && v[..4].bytes().all(|b| b.is_ascii_digit()),
+            "{v}"
+        );
     }
 }

@@ -171,7 +171,8 @@ impl Config {
         let mut config = Config::default();
 
         if let Some(map) = field::<BTreeMap<String, f64>>("sla_minutes", raw.sla_minutes)? {
-            let minutes = channel_minutes("sla_minutes", map).map_err(|e| invalid(format_args!("{e}")))?;
+            let minutes =
+                channel_minutes("sla_minutes", map).map_err(|e| invalid(format_args!("{e}")))?;
             for (slot, m) in minutes.into_iter().enumerate() {
                 if let Some(m) = m {
                     config.sla_minutes[slot] = m;
@@ -221,7 +222,8 @@ impl Config {
             config.high_value_ltv = ltv;
         }
 
-        config.sla = Sla::parse(raw.calendars, raw.sla_policies).map_err(|e| invalid(format_args!("{e}")))?;
+        config.sla = Sla::parse(raw.calendars, raw.sla_policies)
+            .map_err(|e| invalid(format_args!("{e}")))?;
 
         Ok(config)
     }
@@ -278,14 +280,24 @@ impl Config {
 
 /// Validated minutes per channel (in `Channel::ALL` order) from a map
 /// channel name → minutes; `field` names the map in errors.
-pub(crate) fn channel_minutes(field: &str, map: BTreeMap<String, f64>) -> Result<[Option<f64>; 9], String> {
+pub(crate) fn channel_minutes(
+    field: &str,
+    map: BTreeMap<String, f64>,
+) -> Result<[Option<f64>; 9], String> {
     let mut out = [None; 9];
     for (key, minutes) in map {
-        let channel = Channel::parse(&key)
-            .ok_or_else(|| format!("{field}: unknown channel `{key}` (expected one of {})", channel_names()))?;
+        let channel = Channel::parse(&key).ok_or_else(|| {
+            format!(
+                "{field}: unknown channel `{key}` (expected one of {})",
+                channel_names()
+            )
+        })?;
         let slot = channel_index(channel);
         if out[slot].is_some() {
-            return Err(format!("{field}: channel `{}` given twice", channel.as_str()));
+            return Err(format!(
+                "{field}: channel `{}` given twice",
+                channel.as_str()
+            ));
         }
         if !(minutes > 0.0 && minutes <= MAX_SLA_MINUTES) {
             return Err(format!(

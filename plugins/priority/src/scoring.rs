@@ -86,7 +86,8 @@ impl Tally {
     /// business calendar), at most `MAX_REASONS` in all.
     fn into_reasons(mut self, last: Option<String>) -> Vec<String> {
         self.reasons.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
-        self.reasons.truncate(MAX_REASONS - usize::from(last.is_some()));
+        self.reasons
+            .truncate(MAX_REASONS - usize::from(last.is_some()));
         let mut out: Vec<String> = self.reasons.into_iter().map(|(_, r)| r).collect();
         if out.is_empty() {
             out.push("no urgency signals".to_string());

@@ -111,14 +111,20 @@ impl Sla {
             Some(_) => return Err("sla_policies: must be a list of policies".to_string()),
         };
         if list.len() > MAX_POLICIES {
-            return Err(format!("sla_policies: at most {MAX_POLICIES} policies, got {}", list.len()));
+            return Err(format!(
+                "sla_policies: at most {MAX_POLICIES} policies, got {}",
+                list.len()
+            ));
         }
         let policies = list
             .into_iter()
             .enumerate()
             .map(|(i, v)| Policy::parse(i, v, &calendars))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Sla { calendars, policies })
+        Ok(Sla {
+            calendars,
+            policies,
+        })
     }
 
     /// The calendars, in name order.
@@ -143,16 +149,26 @@ impl Policy {
             Some(n) => n,
             None => at.clone(),
         };
-        let when = When::parse(raw.when.unwrap_or_default()).map_err(|e| format!("{at}.when.{e}"))?;
+        let when =
+            When::parse(raw.when.unwrap_or_default()).map_err(|e| format!("{at}.when.{e}"))?;
         let calendar = match raw.calendar {
             None => None,
-            Some(c) => Some(calendars.iter().position(|k| k.name() == c).ok_or_else(|| {
-                let known: Vec<&str> = calendars.iter().map(Calendar::name).collect();
-                format!(
-                    "{at}.calendar: no calendar named `{c}` (calendars: {})",
-                    if known.is_empty() { "none defined".to_string() } else { known.join(", ") }
-                )
-            })?),
+            Some(c) => Some(
+                calendars
+                    .iter()
+                    .position(|k| k.name() == c)
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = calendars.iter().map(Calendar::name).collect();
+                        format!(
+                            "{at}.calendar: no calendar named `{c}` (calendars: {})",
+                            if known.is_empty() {
+                                "none defined".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        )
+                    })?,
+            ),
         };
         let sla_minutes = match raw.sla_minutes {
             None => [None; 9],
@@ -167,7 +183,10 @@ impl Policy {
                         list.len()
                     ));
                 };
-                if let Some(bad) = factors.iter().find(|f| !(**f > 0.0 && **f <= MAX_LEVEL_FACTOR)) {
+                if let Some(bad) = factors
+                    .iter()
+                    .find(|f| !(**f > 0.0 && **f <= MAX_LEVEL_FACTOR))
+                {
                     return Err(format!(
                         "{at}.level_sla_factor: each factor must be more than 0 and at most {MAX_LEVEL_FACTOR}, got {bad}"
                     ));
@@ -178,7 +197,9 @@ impl Policy {
         let mut calendar_hours_levels = [false; 4];
         for level in raw.calendar_hours_levels.unwrap_or_default() {
             if !(1..=4).contains(&level) {
-                return Err(format!("{at}.calendar_hours_levels: levels are 1 to 4, got {level}"));
+                return Err(format!(
+                    "{at}.calendar_hours_levels: levels are 1 to 4, got {level}"
+                ));
             }
             if calendar.is_none() {
                 return Err(format!(
@@ -187,19 +208,29 @@ impl Policy {
             }
             calendar_hours_levels[usize::from(level - 1)] = true;
         }
-        Ok(Policy { name, when, calendar, sla_minutes, level_factor, calendar_hours_levels })
+        Ok(Policy {
+            name,
+            when,
+            calendar,
+            sla_minutes,
+            level_factor,
+            calendar_hours_levels,
+        })
     }
 
     /// Whether the interaction meets every condition of this policy.
     fn matches(&self, input: &Interaction, ctx: &Context) -> bool {
         let w = &self.when;
         let text_in = |list: &[String], value: Option<&str>| {
-            list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x.eq_ignore_ascii_case(v.trim())))
+            list.is_empty()
+                || value.is_some_and(|v| list.iter().any(|x| x.eq_ignore_ascii_case(v.trim())))
         };
         text_in(&w.queue, input.attribute("queue"))
             && text_in(&w.tier, input.customer.tier.as_deref())
             && (w.channel.is_empty() || w.channel.contains(&input.channel))
-            && (w.language.is_empty() || language(input, ctx).is_some_and(|l| w.language.iter().any(|x| language_matches(x, l))))
+            && (w.language.is_empty()
+                || language(input, ctx)
+                    .is_some_and(|l| w.language.iter().any(|x| language_matches(x, l))))
     }
 }
 
@@ -207,13 +238,21 @@ impl When {
     fn parse(raw: RawWhen) -> Result<When, String> {
         let mut channel = Vec::new();
         for name in values("channel", raw.channel)? {
-            channel.push(Channel::parse(&name).ok_or_else(|| format!("channel: unknown channel `{name}`"))?);
+            channel.push(
+                Channel::parse(&name)
+                    .ok_or_else(|| format!("channel: unknown channel `{name}`"))?,
+            );
         }
         let language = values("language", raw.language)?
             .into_iter()
             .map(|l| l.trim().to_ascii_lowercase().replace('_', "-"))
             .collect();
-        Ok(When { queue: values("queue", raw.queue)?, tier: values("tier", raw.tier)?, channel, language })
+        Ok(When {
+            queue: values("queue", raw.queue)?,
+            tier: values("tier", raw.tier)?,
+            channel,
+            language,
+        })
     }
 }
 
@@ -229,23 +268,40 @@ fn values(field: &str, value: Option<Value>) -> Result<Vec<String>, String> {
                 other => Err(format!("{field}: expected strings, got {other}")),
             })
             .collect::<Result<_, _>>()?,
-        Some(other) => return Err(format!("{field}: expected a string or a list of strings, got {other}")),
+        Some(other) => {
+            return Err(format!(
+                "{field}: expected a string or a list of strings, got {other}"
+            ));
+        }
     };
     if list.is_empty() {
-        return Err(format!("{field}: an empty list matches nothing (leave the condition out to match anything)"));
+        return Err(format!(
+            "{field}: an empty list matches nothing (leave the condition out to match anything)"
+        ));
     }
     if list.len() > MAX_CONDITION_VALUES {
-        return Err(format!("{field}: at most {MAX_CONDITION_VALUES} values, got {}", list.len()));
+        return Err(format!(
+            "{field}: at most {MAX_CONDITION_VALUES} values, got {}",
+            list.len()
+        ));
     }
-    if let Some(bad) = list.iter().find(|s| s.trim().is_empty() || s.len() > MAX_NAME_BYTES) {
-        return Err(format!("{field}: {bad:?} must have 1 to {MAX_NAME_BYTES} bytes"));
+    if let Some(bad) = list
+        .iter()
+        .find(|s| s.trim().is_empty() || s.len() > MAX_NAME_BYTES)
+    {
+        return Err(format!(
+            "{field}: {bad:?} must have 1 to {MAX_NAME_BYTES} bytes"
+        ));
     }
     Ok(list.into_iter().map(|s| s.trim().to_string()).collect())
 }
 
 /// The interaction's language: the given one, else a classifier's `language` signal.
 fn language<'a>(input: &'a Interaction, ctx: &'a Context) -> Option<&'a str> {
-    input.language.as_deref().or_else(|| ctx.signal("language").map(|s| s.value.as_str()))
+    input
+        .language
+        .as_deref()
+        .or_else(|| ctx.signal("language").map(|s| s.value.as_str()))
 }
 
 /// `de` matches `de`, `DE`, `de-AT`; `pt-br` matches `pt-BR` and `pt_BR` only.
@@ -264,7 +320,12 @@ pub struct Applied<'a> {
 }
 
 /// Picks the first matching policy and computes the target.
-pub fn applied<'a>(cfg: &'a Config, input: &Interaction, ctx: &Context, tier: Option<&Tier>) -> Applied<'a> {
+pub fn applied<'a>(
+    cfg: &'a Config,
+    input: &Interaction,
+    ctx: &Context,
+    tier: Option<&Tier>,
+) -> Applied<'a> {
     let policy = cfg.sla.policies.iter().find(|p| p.matches(input, ctx));
     let minutes = policy
         .and_then(|p| p.sla_minutes[channel_index(input.channel)])
@@ -273,7 +334,9 @@ pub fn applied<'a>(cfg: &'a Config, input: &Interaction, ctx: &Context, tier: Op
     Applied {
         target_ms: minutes * sla_factor * MINUTE as f64,
         policy,
-        calendar: policy.and_then(|p| p.calendar).map(|i| &cfg.sla.calendars[i]),
+        calendar: policy
+            .and_then(|p| p.calendar)
+            .map(|i| &cfg.sla.calendars[i]),
     }
 }
 
@@ -330,7 +393,13 @@ impl<'a> Applied<'a> {
         } else {
             0.0
         };
-        Some(Wait { points, waited_ms, complete, sla_ms: self.target_ms, calendar: self.calendar })
+        Some(Wait {
+            points,
+            waited_ms,
+            complete,
+            sla_ms: self.target_ms,
+            calendar: self.calendar,
+        })
     }
 
     /// The due time for an interaction of `level` that arrived at `base`:
@@ -338,11 +407,16 @@ impl<'a> Applied<'a> {
     /// (unless the policy runs this level in calendar hours).
     pub fn due(&self, base: Timestamp, level: u8) -> Due {
         let i = usize::from(level.clamp(1, 4) - 1);
-        let factor = self.policy.map_or(DEFAULT_LEVEL_SLA_FACTOR[i], |p| p.level_factor[i]);
+        let factor = self
+            .policy
+            .map_or(DEFAULT_LEVEL_SLA_FACTOR[i], |p| p.level_factor[i]);
         let due_in = self.target_ms * factor;
         let amount = due_in.round() as Timestamp;
         let Some(cal) = self.calendar else {
-            return Due { at: Some(base.saturating_add(amount)), reason: None };
+            return Due {
+                at: Some(base.saturating_add(amount)),
+                reason: None,
+            };
         };
         let around_the_clock = self.policy.is_some_and(|p| p.calendar_hours_levels[i]);
         let at = if around_the_clock {
@@ -350,20 +424,32 @@ impl<'a> Applied<'a> {
         } else {
             business_time::add(cal, base, amount)
         };
-        let whose = format!("({}, {}, tzdb {})", cal.label(), cal.zone_name(), tzdb_version());
+        let whose = format!(
+            "({}, {}, tzdb {})",
+            cal.label(),
+            cal.zone_name(),
+            tzdb_version()
+        );
         let reason = match at {
             Some(at) if around_the_clock => format!(
                 "first response due {} after {} around the clock for level {level} {whose}",
                 cal.local_time(at),
                 calendar_amount(due_in)
             ),
-            Some(at) => format!("first response due {} after {} {whose}", cal.local_time(at), business_amount(due_in)),
+            Some(at) => format!(
+                "first response due {} after {} {whose}",
+                cal.local_time(at),
+                business_amount(due_in)
+            ),
             None => format!(
                 "no first response due: {} not reached within {HORIZON_DAYS} days {whose}",
                 business_amount(due_in)
             ),
         };
-        Due { at, reason: Some(reason) }
+        Due {
+            at,
+            reason: Some(reason),
+        }
     }
 }
 
@@ -384,7 +470,10 @@ impl Wait<'_> {
                 let waited = count(self.waited_ms / unit, &format!("business {name}"));
                 let sla = format!("{} {short}", number(self.sla_ms / unit));
                 let breached = if breached { ", breached" } else { "" };
-                format!("waited {over}{waited} against a {sla} SLA ({}{breached})", cal.label())
+                format!(
+                    "waited {over}{waited} against a {sla} SLA ({}{breached})",
+                    cal.label()
+                )
             }
         }
     }
@@ -458,10 +547,22 @@ mod tests {
     #[test]
     fn durations_pick_a_readable_unit() {
         let m = MINUTE as f64;
-        assert_eq!(durations(95.0 * m, 60.0 * m), ("95 min".into(), "60 min".into()));
-        assert_eq!(durations(0.75 * m, 0.5 * m), ("0.8 min".into(), "0.5 min".into()));
-        assert_eq!(durations(150.0 * m, 144.0 * m), ("2.5 h".into(), "2.4 h".into()));
-        assert_eq!(durations(4320.0 * m, 2880.0 * m), ("3 d".into(), "2 d".into()));
+        assert_eq!(
+            durations(95.0 * m, 60.0 * m),
+            ("95 min".into(), "60 min".into())
+        );
+        assert_eq!(
+            durations(0.75 * m, 0.5 * m),
+            ("0.8 min".into(), "0.5 min".into())
+        );
+        assert_eq!(
+            durations(150.0 * m, 144.0 * m),
+            ("2.5 h".into(), "2.4 h".into())
+        );
+        assert_eq!(
+            durations(4320.0 * m, 2880.0 * m),
+            ("3 d".into(), "2 d".into())
+        );
     }
 
     #[test]
@@ -486,21 +587,54 @@ mod tests {
 
     #[test]
     fn policy_errors_name_the_field() {
-        let cal = || Some(serde_json::json!({"berlin": {"time_zone": "Europe/Berlin", "hours": {"mon-fri": ["08:00-17:00"]}}}));
+        let cal = || {
+            Some(
+                serde_json::json!({"berlin": {"time_zone": "Europe/Berlin", "hours": {"mon-fri": ["08:00-17:00"]}}}),
+            )
+        };
         let err = |p: Value| Sla::parse(cal(), Some(p)).unwrap_err();
         assert_eq!(
             err(serde_json::json!([{"calendar": "berln"}])),
             "sla_policies[0].calendar: no calendar named `berln` (calendars: berlin)"
         );
-        assert!(err(serde_json::json!([{"when": {"channel": "fax"}}])).starts_with("sla_policies[0].when.channel: unknown channel `fax`"));
-        assert!(err(serde_json::json!([{"when": {"language": []}}])).starts_with("sla_policies[0].when.language: an empty list"));
-        assert!(err(serde_json::json!([{"when": {"queue": 5}}])).starts_with("sla_policies[0].when.queue: expected"));
-        assert!(err(serde_json::json!([{"when": {"team": "x"}}])).starts_with("sla_policies[0]: unknown field `team`"));
-        assert!(err(serde_json::json!([{}, {"level_sla_factor": [1, 1]}])).starts_with("sla_policies[1].level_sla_factor: needs exactly 4"));
-        assert!(err(serde_json::json!([{"level_sla_factor": [0, 1, 1, 1]}])).starts_with("sla_policies[0].level_sla_factor: each factor"));
-        assert!(err(serde_json::json!([{"calendar": "berlin", "calendar_hours_levels": [5]}])).contains("levels are 1 to 4"));
-        assert!(err(serde_json::json!([{"calendar_hours_levels": [1]}])).contains("has no `calendar`"));
-        assert!(err(serde_json::json!([{"sla_minutes": {"fax": 3}}])).starts_with("sla_policies[0].sla_minutes: unknown channel `fax`"));
-        assert!(err(serde_json::json!({"calendar": "berlin"})).starts_with("sla_policies: must be a list"));
+        assert!(
+            err(serde_json::json!([{"when": {"channel": "fax"}}]))
+                .starts_with("sla_policies[0].when.channel: unknown channel `fax`")
+        );
+        assert!(
+            err(serde_json::json!([{"when": {"language": []}}]))
+                .starts_with("sla_policies[0].when.language: an empty list")
+        );
+        assert!(
+            err(serde_json::json!([{"when": {"queue": 5}}]))
+                .starts_with("sla_policies[0].when.queue: expected")
+        );
+        assert!(
+            err(serde_json::json!([{"when": {"team": "x"}}]))
+                .starts_with("sla_policies[0]: unknown field `team`")
+        );
+        assert!(
+            err(serde_json::json!([{}, {"level_sla_factor": [1, 1]}]))
+                .starts_with("sla_policies[1].level_sla_factor: needs exactly 4")
+        );
+        assert!(
+            err(serde_json::json!([{"level_sla_factor": [0, 1, 1, 1]}]))
+                .starts_with("sla_policies[0].level_sla_factor: each factor")
+        );
+        assert!(
+            err(serde_json::json!([{"calendar": "berlin", "calendar_hours_levels": [5]}]))
+                .contains("levels are 1 to 4")
+        );
+        assert!(
+            err(serde_json::json!([{"calendar_hours_levels": [1]}])).contains("has no `calendar`")
+        );
+        assert!(
+            err(serde_json::json!([{"sla_minutes": {"fax": 3}}]))
+                .starts_with("sla_policies[0].sla_minutes: unknown channel `fax`")
+        );
+        assert!(
+            err(serde_json::json!({"calendar": "berlin"}))
+                .starts_with("sla_policies: must be a list")
+        );
     }
 }
