@@ -46,7 +46,7 @@ pub struct Sla {
 /// One entry of `sla_policies`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
-    /// The policy's name (`sla_policies[i]` when none is given).
+    /// The policy's name (`sla_policies[i]` when none is given); for readers, not used in decisions.
     pub name: String,
     when: When,
     /// Index into [`Sla::calendars`]; `None` runs in calendar hours.
