@@ -27,6 +27,7 @@ mod clauses;
 pub mod config;
 mod explain;
 mod helpdesk;
+mod inflect;
 mod lang;
 mod lexicon;
 mod rules;
@@ -36,6 +37,7 @@ mod units;
 mod vocab;
 
 pub use config::Config;
+pub use lang::Language;
 
 use lexicon::{BuildError, Lexicon};
 use tokenize::Doc;
@@ -51,7 +53,9 @@ const FOREIGN_CONFIDENCE: f64 = 0.15;
 /// the operator's `extra_lexicon`, and the label band.
 #[derive(Debug, Clone)]
 pub struct SentimentPlugin {
-    lexicon: Lexicon,
+    /// One lexicon per covered language, in [`Language::ALL`] order
+    /// (English first: the language check tokenizes with it).
+    lexicons: Vec<Lexicon>,
     neutral_band: f64,
 }
 
@@ -66,12 +70,20 @@ impl Plugin for SentimentPlugin {
             .iter()
             .map(|(term, &valence)| (term.as_str(), valence as f32))
             .collect();
-        let lexicon = Lexicon::build(&extra).map_err(|e| match e {
-            BuildError::Extra(msg) => PluginError::config(format!("sentiment config: {msg}")),
-            BuildError::Shipped(msg) => PluginError::Internal(format!("sentiment lexicon: {msg}")),
-        })?;
+        let lexicons = Language::ALL
+            .into_iter()
+            .map(|language| {
+                Lexicon::build_language(language, &extra).map_err(|e| match e {
+                    BuildError::Extra(msg) => PluginError::config(format!("sentiment config: {msg}")),
+                    BuildError::Shipped(msg) => PluginError::Internal(format!(
+                        "sentiment lexicon ({}): {msg}",
+                        language.code()
+                    )),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let plugin = SentimentPlugin {
-            lexicon,
+            lexicons,
             neutral_band: config.neutral_band,
         };
         // Grow the scratch buffers now: an instance started from a snapshot
@@ -102,8 +114,13 @@ impl SentimentHook for SentimentPlugin {
 impl SentimentPlugin {
     /// Scores a bare text (no subject, history or language code).
     pub fn score_text(&self, text: &str) -> Sentiment {
+        self.score_text_in(text, None)
+    }
+
+    /// Scores a bare text with an optional platform language tag (`de`, `pt-BR`).
+    pub fn score_text_in(&self, text: &str, language: Option<&str>) -> Sentiment {
         with_scratch(|scratch| {
-            if !self.analyze(scratch, None, text, None) {
+            if !self.analyze(scratch, None, text, language) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
             explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band)
@@ -121,23 +138,45 @@ impl SentimentPlugin {
         (HISTORY_WEIGHT * scratch.analysis.total).clamp(-HISTORY_CAP, HISTORY_CAP)
     }
 
+    /// The language the text would be scored in (`None`: not covered, the
+    /// result is neutral), from the platform tag or the text.
+    pub fn language_of(&self, text: &str, language: Option<&str>) -> Option<Language> {
+        with_scratch(|scratch| {
+            let doc = &mut scratch.doc;
+            doc.clear();
+            doc.push_text(text, &self.lexicons[0], false);
+            lang::choose(&doc.stats, language)
+        })
+    }
+
     /// Tokenises subject and body into the scratch document and analyses it;
     /// false (nothing analysed) when the text is in a language not covered.
+    ///
+    /// The text is tokenized with the English lexicon first (whose counts
+    /// tell the language); a text in another covered language is tokenized
+    /// again with that language's lexicon.
     fn analyze(&self, scratch: &mut Scratch, subject: Option<&str>, body: &str, language: Option<&str>) -> bool {
         let Scratch {
             doc,
             buffers,
             analysis,
         } = scratch;
-        doc.clear();
-        if let Some(subject) = subject {
-            doc.push_text(subject, &self.lexicon, true);
-        }
-        doc.push_text(body, &self.lexicon, false);
-        if lang::is_foreign(&doc.stats, language) {
+        let push = |doc: &mut Doc, lex: &Lexicon| {
+            doc.clear();
+            if let Some(subject) = subject {
+                doc.push_text(subject, lex, true);
+            }
+            doc.push_text(body, lex, false);
+        };
+        push(doc, &self.lexicons[0]);
+        let Some(chosen) = lang::choose(&doc.stats, language) else {
             return false;
+        };
+        let lex = &self.lexicons[chosen.index()];
+        if chosen != Language::En {
+            push(doc, lex);
         }
-        rules::analyze(doc, &self.lexicon, buffers, analysis);
+        rules::analyze(doc, lex, buffers, analysis);
         true
     }
 }
