@@ -59,6 +59,8 @@ fn rules(language: Language) -> &'static [(&'static str, &'static str)] {
             ("issime", "o"),
             ("issimo", "o"),
             ("issima", "o"),
+            ("issimo", "e"),
+            ("issima", "e"),
             ("i", "o"),
             ("i", "e"),
             ("e", "a"),

@@ -112,7 +112,7 @@ pub(crate) static ENGLISH: &str = "the and is are was were be been being am to o
      hey dear because again still only also very really or but an yes now today yesterday \
      order account refund email phone payment delivery card help issue problem app service \
      customer never nothing nobody anyone someone what's that's there's let know need want \
-     time week weeks days day month back call";
+     time week weeks days day month back call information important";
 
 /// Function words (and greetings) of the covered foreign languages,
 /// separated by whitespace.
@@ -126,7 +126,7 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          vor zum zur wieder geehrte damen herren bin uns euch gibt war wäre aus mal doch macht \
          geht gegen unter viel sieht eigentlich gerade einer alle alles ganz hier dann kommt wird \
          werden muss soll zeit morgen gestern gut neue ja nein hab hast bist niemand etwas nichts \
-         weil denn ob nie",
+         weil denn ob nie waren hast",
     ),
     (
         FR,
@@ -134,7 +134,7 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          votre vos avec sur nous ne plus c'est j'ai n'est il elle ils au aux mais ou très bien \
          bonjour merci depuis été suis sont fait chez toujours jamais rien aussi encore déjà s'il \
          plaît madame monsieur ai moi leur lui tout tous n'ai m'a qu'il d'un d'une l'on ça être \
-         avoir",
+         avoir était étaient c'était avons avez",
     ),
     (
         ES,
@@ -142,14 +142,14 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          este ya su sus le les hola gracias nos ha han hay cuando como porque también todo nada \
          nunca sin sobre tengo tiene estoy desde hasta vez favor usted ustedes buenos días qué \
          cómo dónde la de sigo llevo quiero q tu te mucho muchas muchos hoy algo solo ahora aquí \
-         así soy eres estás tan bueno mejor siempre otra otro",
+         así soy eres estás tan bueno mejor siempre otra otro estaba estaban fue fueron hemos sido nada",
     ),
     (
         PT,
         "não você o os que é um uma para com meu minha do da dos das em por mas muito já obrigado \
          obrigada olá bom dia isso esse essa ainda foi está estou tenho mais na nos ao seu sua \
          vocês pelo pela quando porque também nada nunca sem até há fazer favor podem pode de e \
-         se eu ele ela tá hoje aqui esse ser ter quem pra né mesmo agora tudo bem obrigada vou",
+         se eu ele ela tá hoje aqui esse ser ter quem pra né mesmo agora tudo bem obrigada vou estava foi ficou eles elas",
     ),
     (
         IT,
@@ -157,7 +157,7 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          questo questa nel nella al alla più sempre mai niente ancora grazie buongiorno ciao ti \
          ci si se da cosa perché quando già tutto dopo prima stato fatto essere avere vostro \
          vostra mio mia e sto oggi sei tutti bene ora poi qui io tu noi voi loro sta fa proprio \
-         quello",
+         quello era erano stato stata siamo hanno hai",
     ),
 ];
 

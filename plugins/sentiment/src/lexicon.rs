@@ -426,7 +426,8 @@ impl Lexicon {
                 else {
                     continue;
                 };
-                if valence.abs() >= GENERAL_MIN {
+                // two letters are too ambiguous across languages ("xp", "os")
+                if valence.abs() >= GENERAL_MIN && term.chars().count() > 2 {
                     b.general(&splitter, term, valence * GENERAL_SCALE);
                 }
             }

@@ -169,11 +169,28 @@ impl SentimentPlugin {
             doc.push_text(body, lex, false);
         };
         push(doc, &self.lexicons[0]);
-        let Some(chosen) = lang::choose(&doc.stats, language) else {
+        let Some(mut chosen) = lang::choose(&doc.stats, language) else {
             return false;
         };
+        // no function word of any language and mostly unknown words ("Peinlich
+        // hoch 10.", "amo demais"): the language whose lexicon knows the
+        // most words, if one knows more than the English lexicon
+        let st = doc.stats;
+        let mut tokenized = Language::En;
+        let untagged = Language::from_tag(language).is_none();
+        if untagged && chosen == Language::En && st.english == 0 && st.foreign == 0 && st.known * 2 < st.words {
+            let mut best = st.known;
+            for l in &Language::ALL[1..] {
+                push(doc, &self.lexicons[l.index()]);
+                tokenized = *l;
+                if doc.stats.known > best.max(1) {
+                    best = doc.stats.known;
+                    chosen = *l;
+                }
+            }
+        }
         let lex = &self.lexicons[chosen.index()];
-        if chosen != Language::En {
+        if chosen != tokenized {
             push(doc, lex);
         }
         rules::analyze(doc, lex, buffers, analysis);
