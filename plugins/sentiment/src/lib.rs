@@ -169,16 +169,23 @@ impl SentimentPlugin {
             doc.push_text(body, lex, false);
         };
         push(doc, &self.lexicons[0]);
-        let Some(mut chosen) = lang::choose(&doc.stats, language) else {
+        let st = doc.stats;
+        let untagged = Language::from_tag(language).is_none();
+        // without a tag, a Latin-script text with no function word of any
+        // language and mostly unknown words ("Peinlich hoch 10.", "amo
+        // demais", "excellent ! Reconstruire l'écosystème"): the language
+        // whose lexicon knows the most words, if one knows at least two
+        // and more than the English lexicon
+        let unclear = untagged
+            && st.english == 0
+            && st.foreign == 0
+            && st.non_latin * 2 <= st.words
+            && st.known * 2 < st.words;
+        let Some(mut chosen) = lang::choose(&st, language).or(unclear.then_some(Language::En)) else {
             return false;
         };
-        // no function word of any language and mostly unknown words ("Peinlich
-        // hoch 10.", "amo demais"): the language whose lexicon knows the
-        // most words, if one knows more than the English lexicon
-        let st = doc.stats;
         let mut tokenized = Language::En;
-        let untagged = Language::from_tag(language).is_none();
-        if untagged && chosen == Language::En && st.english == 0 && st.foreign == 0 && st.known * 2 < st.words {
+        if unclear {
             let mut best = st.known;
             for l in &Language::ALL[1..] {
                 push(doc, &self.lexicons[l.index()]);
