@@ -131,6 +131,9 @@ pub(crate) mod flag {
     /// A negation that may also follow what it negates ("das gefällt mir
     /// nicht", "j'aime pas"): German "nicht", French "pas".
     pub const POST_NEG: u64 = 1 << 43;
+    /// An unstressed pronoun before the verb ("non lo uso", "no me llega"):
+    /// the failure rule looks past it for the verb.
+    pub const CLITIC: u64 = 1 << 44;
 }
 
 /// What the lexicon knows about one word or phrase.
@@ -282,6 +285,7 @@ fn role_flag(name: &str) -> Option<u64> {
         "keep-sign" => flag::NO_NEGATE,
         "not-verb" => flag::NOT_VERB,
         "nobody" => flag::NOBODY,
+        "clitic" => flag::CLITIC,
         _ => return None,
     })
 }
