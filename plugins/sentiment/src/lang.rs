@@ -165,8 +165,9 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
 /// plugin covers (the result is then neutral).
 ///
 /// A platform tag of a covered language is trusted unless the text is
-/// overwhelmingly in another covered language (an English reply from a
-/// customer whose profile says `de`); another tag means not covered.
+/// overwhelmingly English ([`english_overrides`]; the plugin counts that
+/// in the one pass with the given language's lexicon); another tag means
+/// not covered.
 /// Without a tag: English unless [`is_foreign`]; then the foreign language
 /// with the most evidence, if any.
 pub(crate) fn choose(stats: &Stats, tag: Option<&str>) -> Option<Language> {
@@ -180,13 +181,10 @@ pub(crate) fn choose(stats: &Stats, tag: Option<&str>) -> Option<Language> {
             }
         }
         Some(Some(given)) => {
-            let english = stats.english >= 4 && stats.english > 3 * stats.foreign;
-            if english {
-                return Some(Language::En);
-            }
-            match detect_foreign(stats) {
-                Some(other) if other != given && overwhelming(stats, other, given) => Some(other),
-                _ => Some(given),
+            if english_overrides(stats) {
+                Some(Language::En)
+            } else {
+                Some(given)
             }
         }
         None if is_foreign(stats, None) => detect_foreign(stats),
@@ -206,13 +204,10 @@ fn detect_foreign(stats: &Stats) -> Option<Language> {
     (score(best) > 0).then(|| Language::foreign(best))
 }
 
-/// Whether `other` has far more evidence than the `given` language.
-fn overwhelming(stats: &Stats, other: Language, given: Language) -> bool {
-    let of = |l: Language| {
-        l.bit()
-            .map_or(0, |b| 2 * u32::from(stats.function[b]) + u32::from(stats.letters[b]))
-    };
-    of(other) >= 8 && of(other) > 4 * of(given)
+/// Whether a text given as a foreign language is overwhelmingly English
+/// (an English reply from a customer whose profile says `de`).
+pub(crate) fn english_overrides(stats: &Stats) -> bool {
+    stats.english >= 4 && stats.english > 3 * stats.foreign
 }
 
 /// Whether the text should be treated as not English.

@@ -199,6 +199,33 @@ impl Default for Lexicon {
     }
 }
 
+/// The emoji and emoticons of the English lists, which every language
+/// shares: read once per `configure`, not once per language.
+pub(crate) struct Shared {
+    /// VADER's, with their valence (at least [`GENERAL_MIN`]).
+    general_symbols: Vec<(&'static str, f32)>,
+    /// The crate's own.
+    own_symbols: Vec<(&'static str, f32)>,
+}
+
+impl Shared {
+    /// Collects the symbols of the shipped English lists.
+    pub(crate) fn load() -> Shared {
+        let symbols = |tsv: &'static str| {
+            tsv.lines()
+                .filter_map(|line| tsv_line(line).ok().flatten())
+                .filter(|&(term, _)| tokenize::is_symbol_term(term))
+                .collect::<Vec<_>>()
+        };
+        let mut general_symbols = symbols(VADER_TSV);
+        general_symbols.retain(|&(_, v)| v.abs() >= GENERAL_MIN);
+        Shared {
+            general_symbols,
+            own_symbols: symbols(LEXICON_TSV),
+        }
+    }
+}
+
 /// A covered foreign language's own list: `@role: term, term` lines and
 /// `term<TAB>valence` lines (see `src/lexicons/README.md`).
 struct Foreign {
@@ -355,6 +382,7 @@ impl Lexicon {
     /// `extra` terms.
     pub(crate) fn build_language(
         language: Language,
+        shared: &Shared,
         extra: &[(&str, f32)],
     ) -> Result<Lexicon, BuildError> {
         if language == Language::En {
@@ -369,6 +397,14 @@ impl Lexicon {
             let (mask, words) = lang::FOREIGN[bit];
             for word in words.split_whitespace() {
                 b.term(&splitter, word, |e| e.lang |= mask)
+                    .map_err(BuildError::Shipped)?;
+            }
+        }
+        // English function words that are not this language's: a text given
+        // as this language that is in fact English is seen in one pass
+        for word in lang::ENGLISH.split_whitespace() {
+            if b.lex.ids.get(word).is_none_or(|id| b.lex.entries[id as usize].lang == 0) {
+                b.term(&splitter, word, |e| e.flags |= flag::EN_STOP)
                     .map_err(BuildError::Shipped)?;
             }
         }
@@ -407,20 +443,11 @@ impl Lexicon {
             }
         }
         // the shared emoji and emoticons: VADER's, then the crate's own
-        for line in VADER_TSV.lines() {
-            if let Ok(Some((term, valence))) = tsv_line(line)
-                && tokenize::is_symbol_term(term)
-                && valence.abs() >= GENERAL_MIN
-            {
-                b.general(&splitter, term, valence * GENERAL_SCALE);
-            }
+        for &(term, valence) in &shared.general_symbols {
+            b.general(&splitter, term, valence * GENERAL_SCALE);
         }
-        for line in LEXICON_TSV.lines() {
-            if let Ok(Some((term, valence))) = tsv_line(line)
-                && tokenize::is_symbol_term(term)
-            {
-                b.valence(&splitter, term, valence).map_err(BuildError::Shipped)?;
-            }
+        for &(term, valence) in &shared.own_symbols {
+            b.valence(&splitter, term, valence).map_err(BuildError::Shipped)?;
         }
         if let Some((general, name)) = lists.general {
             for (n, line) in general.lines().enumerate() {
@@ -445,11 +472,6 @@ impl Lexicon {
                 .map_err(|msg| BuildError::Extra(format!("extra_lexicon[{term:?}]: {msg}")))?;
         }
         Ok(b.finish())
-    }
-
-    /// The language of this lexicon.
-    pub(crate) fn language(&self) -> Language {
-        self.language
     }
 
     /// Whether unknown words are looked up again as base forms.

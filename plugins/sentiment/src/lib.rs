@@ -70,10 +70,11 @@ impl Plugin for SentimentPlugin {
             .iter()
             .map(|(term, &valence)| (term.as_str(), valence as f32))
             .collect();
+        let shared = lexicon::Shared::load();
         let lexicons = Language::ALL
             .into_iter()
             .map(|language| {
-                Lexicon::build_language(language, &extra).map_err(|e| match e {
+                Lexicon::build_language(language, &shared, &extra).map_err(|e| match e {
                     BuildError::Extra(msg) => PluginError::config(format!("sentiment config: {msg}")),
                     BuildError::Shipped(msg) => PluginError::Internal(format!(
                         "sentiment lexicon ({}): {msg}",
@@ -144,6 +145,12 @@ impl SentimentPlugin {
         with_scratch(|scratch| {
             let doc = &mut scratch.doc;
             doc.clear();
+            if let Some(Some(given)) = Language::from_tag(language)
+                && given != Language::En
+            {
+                doc.push_text(text, &self.lexicons[given.index()], false);
+                return Some(if lang::english_overrides(&doc.stats) { Language::En } else { given });
+            }
             doc.push_text(text, &self.lexicons[0], false);
             lang::choose(&doc.stats, language)
         })
@@ -168,9 +175,28 @@ impl SentimentPlugin {
             }
             doc.push_text(body, lex, false);
         };
+        let tag = Language::from_tag(language);
+        match tag {
+            // a language the plugin does not cover: no guess
+            Some(None) => return false,
+            // a covered foreign language: one pass with its lexicon, unless
+            // the text turns out to be English
+            Some(Some(given)) if given != Language::En => {
+                push(doc, &self.lexicons[given.index()]);
+                let lex = if lang::english_overrides(&doc.stats) {
+                    push(doc, &self.lexicons[0]);
+                    &self.lexicons[0]
+                } else {
+                    &self.lexicons[given.index()]
+                };
+                rules::analyze(doc, lex, buffers, analysis);
+                return true;
+            }
+            _ => {}
+        }
         push(doc, &self.lexicons[0]);
         let st = doc.stats;
-        let untagged = Language::from_tag(language).is_none();
+        let untagged = tag.is_none();
         // without a tag, a Latin-script text with no function word of any
         // language and mostly unknown words ("Peinlich hoch 10.", "amo
         // demais", "excellent ! Reconstruire l'écosystème"): the language
