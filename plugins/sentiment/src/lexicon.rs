@@ -755,6 +755,53 @@ mod tests {
     }
 
     #[test]
+    fn every_language_builds_with_its_roles_and_the_shared_emoji() {
+        let shared = Shared::load();
+        for language in Language::ALL {
+            let lex = Lexicon::build_language(language, &shared, &[("meh meh", -1.0)]).unwrap();
+            let angry = lex.entry(lex.lookup("😡"));
+            assert!(angry.is_sentiment() && angry.valence < 0.0, "{language:?}");
+            assert!(lex.entry(lex.lookup(":(")).has(flag::EMOTICON), "{language:?}");
+            if language != Language::En {
+                // English function words are counted in every language
+                assert!(lex.entry(lex.lookup("the")).has(flag::EN_STOP), "{language:?}");
+            }
+        }
+        let de = Lexicon::build_language(Language::De, &shared, &[]).unwrap();
+        assert!(de.entry(de.lookup("nicht")).has(flag::POST_NEG | flag::NEGATOR));
+        assert!(de.entry(de.lookup("aber")).has(flag::BUT));
+        assert!(de.entry(de.lookup("sehr")).booster > 0.0);
+        assert_eq!(de.lookup_inflected("schlechten"), de.lookup("schlecht"));
+        let pt = Lexicon::build_language(Language::Pt, &shared, &[]).unwrap();
+        assert!(pt.entry(pt.lookup("mas")).has(flag::BUT));
+        let general = (0..pt.entries.len()).filter(|&i| pt.entries[i].has(flag::GENERAL)).count();
+        assert!(general > 3500, "{general} LeIA terms taken");
+        let es = Lexicon::build_language(Language::Es, &shared, &[]).unwrap();
+        // "mas" is "but" in Portuguese only
+        assert!(!es.entry(es.lookup("mas")).has(flag::BUT));
+        let fr = Lexicon::build_language(Language::Fr, &shared, &[]).unwrap();
+        assert_eq!(fr.lookup_inflected("l'appli"), fr.lookup("appli"));
+    }
+
+    #[test]
+    fn third_party_lexicons_ship_with_their_licence_and_attribution() {
+        let leia = include_str!("../data/LICENSE-LEIA");
+        assert!(leia.contains("MIT License") && leia.contains("C.J. Hutto"));
+        let header: String = include_str!("../data/leia_lexicon_pt.tsv")
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .collect();
+        assert!(header.contains("LeIA") && header.contains("LICENSE-LEIA"), "{header}");
+        let pattern = include_str!("../data/LICENSE-PATTERN-FR");
+        assert!(pattern.contains("PDDL") && pattern.contains("Tom De Smedt"));
+        let header: String = include_str!("../data/pattern_lexicon_fr.tsv")
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .collect();
+        assert!(header.contains("Pattern") && header.contains("LICENSE-PATTERN-FR"), "{header}");
+    }
+
+    #[test]
     fn extra_terms_override_and_bad_ones_are_reported() {
         let lex = Lexicon::build(&[("refund", -1.0), ("money pit", -2.5)]).unwrap();
         assert_eq!(lex.entry(lex.lookup("refund")).valence, -1.0);
