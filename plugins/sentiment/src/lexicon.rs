@@ -206,7 +206,15 @@ pub(crate) struct Shared {
     general_symbols: Vec<(&'static str, f32)>,
     /// The crate's own.
     own_symbols: Vec<(&'static str, f32)>,
+    /// The single words of the crate's own English list (ASCII letters,
+    /// at least [`MIN_SHARED_WORD`] of them) with a valence of at least
+    /// [`GENERAL_MIN`].
+    english_words: Vec<(&'static str, f32)>,
 }
+
+/// Shortest English word lent to the other languages: shorter ones are too
+/// often words of those languages too.
+const MIN_SHARED_WORD: usize = 5;
 
 impl Shared {
     /// Collects the symbols of the shipped English lists.
@@ -219,9 +227,19 @@ impl Shared {
         };
         let mut general_symbols = symbols(VADER_TSV);
         general_symbols.retain(|&(_, v)| v.abs() >= GENERAL_MIN);
+        let english_words = LEXICON_TSV
+            .lines()
+            .filter_map(|line| tsv_line(line).ok().flatten())
+            .filter(|&(term, v)| {
+                term.len() >= MIN_SHARED_WORD
+                    && term.bytes().all(|b| b.is_ascii_lowercase())
+                    && v.abs() >= GENERAL_MIN
+            })
+            .collect();
         Shared {
             general_symbols,
             own_symbols: symbols(LEXICON_TSV),
+            english_words,
         }
     }
 }
@@ -448,6 +466,14 @@ impl Lexicon {
         }
         for &(term, valence) in &shared.own_symbols {
             b.valence(&splitter, term, valence).map_err(BuildError::Shipped)?;
+        }
+        // the crate's own English words, at half weight, where this
+        // language has no word of that spelling: an English sentence in a
+        // German message ("This is unacceptable!") still counts
+        for &(term, valence) in &shared.english_words {
+            if b.lex.ids.get(term).is_none() {
+                b.general(&splitter, term, valence * GENERAL_SCALE);
+            }
         }
         if let Some((general, name)) = lists.general {
             for (n, line) in general.lines().enumerate() {

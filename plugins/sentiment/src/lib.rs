@@ -1,6 +1,6 @@
 //! # cxr-sentiment — rule-based sentiment for customer messages
 //!
-//! A VADER-style scorer (Hutto & Gilbert 2014) tuned to what customers
+//! In English, German, Spanish, French, Italian and Portuguese. A VADER-style scorer (Hutto & Gilbert 2014) tuned to what customers
 //! write to a help desk: a lexicon of about 2,300 words, emoji, emoticons
 //! and help-desk phrases ("charged twice", "still no reply", "works now"),
 //! over VADER's general vocabulary of about 7,500 terms (MIT licence, see
@@ -11,9 +11,12 @@
 //! a sentiment word ("no reply", "down since 6am", "why is my bill higher").
 //!
 //! The compound score is VADER's x / sqrt(x² + 15) in [-1, 1]; every cue
-//! carries its share of that score. Texts that are not English get a
-//! neutral result with low confidence: the plugin does not guess in
-//! languages it does not cover.
+//! carries its share of that score. The other five languages have lexicons
+//! of their own (`src/lexicons/`, LeIA's Portuguese and Pattern's French
+//! vocabulary beneath two of them) with the roles the same rules read; the
+//! language is the interaction's tag or is detected from function words.
+//! Texts in other languages get a neutral result with low confidence: the
+//! plugin does not guess in languages it does not cover.
 //!
 //! Everything is built once in [`Plugin::configure`]; a call tokenizes the
 //! subject and body once, in buffers reused from call to call, and
@@ -61,7 +64,8 @@ pub struct SentimentPlugin {
 
 impl Plugin for SentimentPlugin {
     const DESCRIPTION: &'static str = "rule-based (VADER-style) sentiment for customer messages: \
-        lexicon, help-desk phrases, negation, boosters, contrast, caps, sarcasm and emoji";
+        lexicon, help-desk phrases, negation, boosters, contrast, caps, sarcasm and emoji; \
+        en, de, es, fr, it, pt";
 
     fn configure(config: &str) -> Result<Self, PluginError> {
         let config = Config::parse(config)?;
