@@ -2,7 +2,7 @@
 //! text: fuel (deterministic, so this is no timing test) per byte, measured
 //! through the real components for repetitive and keyword-dense messages of
 //! 1, 10 and 100 KiB and 1 MiB (the input cap), must not grow with size.
-//! And no message up to the cap runs a reference plugin out of the default
+//! And no message up to the cap costs a reference plugin half the default
 //! fuel budget: a keyword-dense 1 MiB message still gets its intent and cues.
 
 use cxr_e2e::{load, now};
@@ -151,8 +151,8 @@ fn reference_plugins_cost_linear_fuel_whatever_the_text() {
                 }
             }
             let at_cap = runs[SIZES.len() - 1][h].1;
-            if at_cap >= budget {
-                failures.push(format!("{field:?} {name:?} {hook}: {at_cap} fuel at 1 MiB, over the default budget of {budget}"));
+            if at_cap >= budget / 2 {
+                failures.push(format!("{field:?} {name:?} {hook}: {at_cap} fuel at 1 MiB, over half the default budget of {budget}"));
             }
         }
     }
