@@ -8,12 +8,11 @@
 //! reported is the median round.
 
 use cxr_guest::{Plugin, PriorityHook, RoutingHook, SentimentHook};
-use cxr_host::bindings::wit;
+use cxr_host::bench_support::{self as bench, Component};
 use cxr_host::config::{InstanceMode, PipelineConfig};
-use cxr_host::convert;
 use cxr_host::input::parse_interaction;
 use cxr_host::model::Interaction;
-use cxr_host::{Hook, Pipeline, PluginComponent, Runtime, builtin};
+use cxr_host::{Hook, Pipeline, PipelineLoader, Runtime, RuntimeSettings, builtin};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -44,24 +43,23 @@ fn main() {
     // Wasm: the same code as components, one instance each (reuse), no fuel.
     let mut unmetered = base.clone();
     unmetered.limits.fuel = 0;
-    let runtime = Runtime::new(&unmetered.limits).unwrap();
+    let runtime = Runtime::shared().unwrap();
     let load = |bytes: &[u8], cfg: &str| {
-        let p = PluginComponent::load(&runtime, bytes, "bench").unwrap();
-        let mut i = p.instantiate(&runtime, 0).unwrap();
-        i.configure(&runtime, cfg).unwrap();
+        let p = Component::load(&runtime, bytes, false, &unmetered.limits).unwrap();
+        let i = p.configured(cfg).unwrap();
         (p, i)
     };
     let (sp, mut si) = load(builtin::SENTIMENT, &s_cfg);
     let (pp, mut pi) = load(builtin::PRIORITY, &p_cfg);
     let (rp, mut ri) = load(builtin::ROUTER, &r_cfg);
-    let w_inputs: Vec<wit::Interaction> = inputs.iter().map(convert::interaction).collect();
-    let w_ctx = wit::Context { now: now.timestamp_millis(), pipeline: "bench".into(), signals: Vec::new() };
+    let w_inputs: Vec<bench::Input> = inputs.iter().map(bench::input).collect();
+    let w_ctx = bench::context(now.timestamp_millis(), "bench");
 
     // Hook inputs computed once, natively and in wasm.
     let g_sent: Vec<_> = g_inputs.iter().map(|i| ns.score(i, &g_ctx).unwrap()).collect();
     let g_prio: Vec<_> = g_inputs.iter().zip(&g_sent).map(|(i, s)| np.prioritize(i, &g_ctx, s).unwrap()).collect();
-    let w_sent: Vec<_> = w_inputs.iter().map(|i| si.sentiment(&runtime, i, &w_ctx).0.unwrap()).collect();
-    let w_prio: Vec<_> = w_inputs.iter().zip(&w_sent).map(|(i, s)| pi.priority(&runtime, i, &w_ctx, s).0.unwrap()).collect();
+    let w_sent: Vec<_> = w_inputs.iter().map(|i| si.sentiment(i, &w_ctx).unwrap()).collect();
+    let w_prio: Vec<_> = w_inputs.iter().zip(&w_sent).map(|(i, s)| pi.priority(i, &w_ctx, s).unwrap()).collect();
 
     let pipeline = |mode: InstanceMode, fuel: u64| {
         let mut c = base.clone();
@@ -72,17 +70,13 @@ fn main() {
     let reuse = pipeline(InstanceMode::Reuse, 0);
     let reuse_fuel = pipeline(InstanceMode::Reuse, base.limits.fuel);
     // The same, with no deadline checks compiled in: what the deadline costs.
-    let reuse_unbounded = Pipeline::load_with(
-        &unmetered,
-        Path::new("."),
-        Runtime::without_deadlines_for_benchmarks(&unmetered.limits).unwrap(),
-        Default::default(),
-    )
-    .unwrap();
+    let reuse_unbounded = PipelineLoader::new()
+        .runtime(Runtime::without_deadlines_for_benchmarks(RuntimeSettings::default()).unwrap())
+        .config(&unmetered, Path::new("."))
+        .unwrap();
     let isolate = pipeline(InstanceMode::Isolate, 0);
-    let mut pooled_config = unmetered.clone();
-    pooled_config.limits.pool_instances = 64;
-    let pooled_runtime = Runtime::new(&pooled_config.limits).unwrap();
+    // The process pool `isolate` pipelines run on, 64 slots.
+    let pooled_runtime = Runtime::new(RuntimeSettings { pool_instances: 64 }).unwrap();
 
     println!("native vs wasm on {} interactions (examples/interactions.jsonl), median of {ROUNDS} rounds, µs per interaction\n", inputs.len());
     println!("{:<34} {:>10} {:>10} {:>8}", "measure", "baseline", "wasm", "ratio");
@@ -91,15 +85,15 @@ fn main() {
         println!("{name:<34} {:>10.2} {:>10.2} {:>7.2}x", x / n, y / n, y / x);
     };
     row("sentiment hook (native → wasm)", &mut || for i in &g_inputs { black_box(ns.score(i, &g_ctx).unwrap()); }, &mut || {
-        for i in &w_inputs { black_box(si.sentiment(&runtime, i, &w_ctx).0.unwrap()); }
+        for i in &w_inputs { black_box(si.sentiment(i, &w_ctx).unwrap()); }
     });
     row("priority hook (native → wasm)", &mut || for (i, s) in g_inputs.iter().zip(&g_sent) { black_box(np.prioritize(i, &g_ctx, s).unwrap()); }, &mut || {
-        for (i, s) in w_inputs.iter().zip(&w_sent) { black_box(pi.priority(&runtime, i, &w_ctx, s).0.unwrap()); }
+        for (i, s) in w_inputs.iter().zip(&w_sent) { black_box(pi.priority(i, &w_ctx, s).unwrap()); }
     });
     row("routing hook (native → wasm)", &mut || {
         for ((i, s), p) in g_inputs.iter().zip(&g_sent).zip(&g_prio) { black_box(nr.route(i, &g_ctx, s, p).unwrap()); }
     }, &mut || {
-        for ((i, s), p) in w_inputs.iter().zip(&w_sent).zip(&w_prio) { black_box(ri.routing(&runtime, i, &w_ctx, s, p).0.unwrap()); }
+        for ((i, s), p) in w_inputs.iter().zip(&w_sent).zip(&w_prio) { black_box(ri.routing(i, &w_ctx, s, p).unwrap()); }
     });
     let mut native_pipeline = || {
         for ix in &inputs {
@@ -123,9 +117,9 @@ fn main() {
     }
     println!("\ninstantiation (fresh instance, before configure), µs: on demand vs pooling allocator");
     for (name, bytes, p) in [("sentiment", builtin::SENTIMENT, &sp), ("priority", builtin::PRIORITY, &pp), ("router", builtin::ROUTER, &rp)] {
-        let pooled = PluginComponent::load(&pooled_runtime, bytes, "bench").unwrap();
-        let (a, b) = alternate(&mut || { black_box(p.instantiate(&runtime, 0).unwrap()); }, &mut || {
-            black_box(pooled.instantiate(&pooled_runtime, 0).unwrap());
+        let pooled = Component::load(&pooled_runtime, bytes, true, &unmetered.limits).unwrap();
+        let (a, b) = alternate(&mut || { black_box(p.instantiate().unwrap()); }, &mut || {
+            black_box(pooled.instantiate().unwrap());
         });
         println!("  {name:<10} {a:>8.1} {b:>8.1}  ratio {:.2}x", b / a);
     }
@@ -138,11 +132,11 @@ fn main() {
         ("empty component", "(component)"),
         ("3 core modules, no imports", "(component (core module $m (memory 26) (table 699 funcref)) (core instance (instantiate $m)) (core module $s (table 8 funcref)) (core instance (instantiate $s)) (core module $f) (core instance (instantiate $f)))"),
     ] {
-        let engine = pooled_runtime.engine();
-        let component = wasmtime::component::Component::new(engine, wat).unwrap();
-        let pre = wasmtime::component::Linker::<()>::new(engine).instantiate_pre(&component).unwrap();
+        let engine = bench::engine(&pooled_runtime, true).unwrap();
+        let component = wasmtime::component::Component::new(&engine, wat).unwrap();
+        let pre = wasmtime::component::Linker::<()>::new(&engine).instantiate_pre(&component).unwrap();
         let (t, _) = alternate(&mut || for _ in 0..REPS {
-            let mut store = wasmtime::Store::new(engine, ());
+            let mut store = wasmtime::Store::new(&engine, ());
             black_box(pre.instantiate(&mut store).unwrap());
         }, &mut || {});
         println!("  for scale, pooled, {name}: {:.1}", t / REPS as f64);
@@ -158,19 +152,20 @@ fn main() {
         ("priority", Hook::Priority, builtin::PRIORITY, &p_cfg),
         ("router", Hook::Routing, builtin::ROUTER, &r_cfg),
     ] {
-        let plugin = PluginComponent::load(&pooled_runtime, bytes, "bench").unwrap();
-        let snapshot = plugin.snapshot_for_benchmarks(&pooled_runtime, cfg).unwrap();
+        let plugin = Component::load(&pooled_runtime, bytes, true, &unmetered.limits).unwrap();
+        let snapshot = plugin.snapshot(cfg).unwrap();
         let mut rounds: [Vec<f64>; 3] = Default::default();
         for round in 0..=ROUNDS {
             let mut t = [0.0f64; 3];
             for (k, input) in w_inputs.iter().enumerate() {
                 let started = Instant::now();
-                let mut instance = snapshot.instantiate(&pooled_runtime, 0).unwrap();
+                let mut instance = snapshot.instantiate().unwrap();
                 let created = Instant::now();
                 match hook {
-                    Hook::Sentiment => drop(black_box(instance.sentiment(&pooled_runtime, input, &w_ctx).0.unwrap())),
-                    Hook::Priority => drop(black_box(instance.priority(&pooled_runtime, input, &w_ctx, &w_sent[k]).0.unwrap())),
-                    Hook::Routing => drop(black_box(instance.routing(&pooled_runtime, input, &w_ctx, &w_sent[k], &w_prio[k]).0.unwrap())),
+                    Hook::Sentiment => drop(black_box(instance.sentiment(input, &w_ctx).unwrap())),
+                    Hook::Priority => drop(black_box(instance.priority(input, &w_ctx, &w_sent[k]).unwrap())),
+                    Hook::Routing => drop(black_box(instance.routing(input, &w_ctx, &w_sent[k], &w_prio[k]).unwrap())),
+                    Hook::Classify => unreachable!("not measured here"),
                 }
                 let called = Instant::now();
                 drop(instance);
@@ -191,8 +186,7 @@ fn main() {
     }
     println!("  creating and returning the three instances: {isolate_sum:.0} µs per interaction");
     let (cfg_time, _) = alternate(&mut || {
-        let mut i = rp.instantiate(&runtime, 0).unwrap();
-        i.configure(&runtime, &r_cfg).unwrap();
+        black_box(rp.configured(&r_cfg).unwrap());
     }, &mut || {});
     println!("  router instantiate + configure (what isolate would pay per interaction without its snapshot): {cfg_time:.0} µs");
 }

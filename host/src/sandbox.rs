@@ -2,8 +2,6 @@
 //! files, network, environment or arguments; a fixed clock; seeded
 //! randomness), a memory limiter, and a bounded log sink for its output.
 
-use crate::bindings::v0_2_0::cxr::plugin::host::{Host, LogLevel};
-use crate::bindings::v0_1_0::cxr::plugin::host as host_v0_1_0;
 use crate::text;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -17,8 +15,18 @@ use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 use wasmtime_wasi::random::Deterministic;
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
 
+/// The level of a plugin's log line (`cxr:plugin/host.log` of any version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
 /// Per-instance state held in the wasmtime `Store`.
-pub struct PluginState {
+pub(crate) struct PluginState {
     wasi: WasiCtx,
     table: ResourceTable,
     pub(crate) limiter: MemoryLimiter,
@@ -29,7 +37,7 @@ pub struct PluginState {
 
 impl PluginState {
     /// A fresh sandbox for the named plugin.
-    pub fn new(plugin: Arc<str>, memory_bytes: usize, log_bytes: usize) -> Self {
+    pub(crate) fn new(plugin: Arc<str>, memory_bytes: usize, log_bytes: usize) -> Self {
         let now_ms = Arc::new(AtomicI64::new(0));
         let log = LogSink::new(plugin, log_bytes);
         let mut b = WasiCtx::builder();
@@ -69,23 +77,10 @@ impl WasiView for PluginState {
     }
 }
 
-impl Host for PluginState {
-    fn log(&mut self, level: LogLevel, message: String) {
-        self.log.write_line(level, &message);
-    }
-}
-
-/// Plugins of contract 0.1.0 import `cxr:plugin/host@0.1.0`: the same log.
-impl host_v0_1_0::Host for PluginState {
-    fn log(&mut self, level: host_v0_1_0::LogLevel, message: String) {
-        let level = match level {
-            host_v0_1_0::LogLevel::Trace => LogLevel::Trace,
-            host_v0_1_0::LogLevel::Debug => LogLevel::Debug,
-            host_v0_1_0::LogLevel::Info => LogLevel::Info,
-            host_v0_1_0::LogLevel::Warn => LogLevel::Warn,
-            host_v0_1_0::LogLevel::Error => LogLevel::Error,
-        };
-        self.log.write_line(level, &message);
+impl PluginState {
+    /// A line of the plugin's log (`host.log` of every contract version).
+    pub(crate) fn log(&mut self, level: LogLevel, message: &str) {
+        self.log.write_line(level, message);
     }
 }
 
@@ -130,7 +125,7 @@ impl HostMonotonicClock for FixedClock {
 }
 
 /// Caps linear memory and table growth, and records the peak memory size.
-pub struct MemoryLimiter {
+pub(crate) struct MemoryLimiter {
     max_bytes: usize,
     pub(crate) peak_bytes: usize,
     pub(crate) denied: bool,
@@ -167,7 +162,7 @@ impl ResourceLimiter for MemoryLimiter {
 /// one message is one log line, with no control or bidi character in it,
 /// in text and JSON log formats alike.
 #[derive(Clone)]
-pub struct LogSink {
+pub(crate) struct LogSink {
     plugin: Arc<str>,
     budget: usize,
     used: Arc<AtomicUsize>,

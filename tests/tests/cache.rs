@@ -3,13 +3,18 @@
 //! an unreadable entry is compiled again, never trusted or fatal.
 
 use cxr_e2e::{ix, now};
-use cxr_host::{Pipeline, PipelineConfig, Runtime, builtin};
-use std::collections::HashMap;
+use cxr_host::{CachePolicy, Pipeline, PipelineConfig, PipelineLoader, Runtime, RuntimeSettings, builtin};
 use std::path::{Path, PathBuf};
 
+/// Loads as a new process would: a runtime of its own (nothing loaded yet),
+/// the cache in `dir`.
 fn load(config: &PipelineConfig, dir: &Path) -> Pipeline {
-    let runtime = Runtime::with_cache(&config.runtime_limits(), Some(dir)).unwrap();
-    Pipeline::load_with(config, Path::new("."), runtime, HashMap::new()).unwrap()
+    let runtime = Runtime::new(RuntimeSettings::default()).unwrap();
+    PipelineLoader::new()
+        .runtime(runtime)
+        .cache(CachePolicy::Dir(dir.to_path_buf()))
+        .config(config, Path::new("."))
+        .unwrap()
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {

@@ -4,7 +4,7 @@
 //! newer contract is refused naming both versions.
 
 use cxr_e2e::{SIGNALS_WASM, STARTER_WASM, ix, load, now};
-use cxr_host::{ContractVersion, Hook, Limits, PipelineConfig, PluginComponent, Runtime};
+use cxr_host::{ContractVersion, Hook, PipelineConfig, PluginComponent, Runtime};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -48,7 +48,7 @@ fn the_guest_kit_carries_the_current_wit() {
 }
 
 fn plugin(path: &str) -> std::sync::Arc<PluginComponent> {
-    let runtime = Runtime::new(&Limits::default()).unwrap();
+    let runtime = Runtime::shared().unwrap();
     PluginComponent::load(&runtime, &std::fs::read(path).unwrap(), path).unwrap()
 }
 

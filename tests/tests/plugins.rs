@@ -2,10 +2,10 @@
 //! a cxr plugin is refused with a reason.
 
 use cxr_e2e::{STARTER_WASM, ix, load as load_pipeline, now};
-use cxr_host::{Hook, Limits, PipelineConfig, PluginComponent, Runtime};
+use cxr_host::{Hook, PipelineConfig, PluginComponent, Runtime};
 
 fn load(bytes: &[u8]) -> Result<std::sync::Arc<PluginComponent>, String> {
-    let runtime = Runtime::new(&Limits::default()).unwrap();
+    let runtime = Runtime::shared().unwrap();
     PluginComponent::load(&runtime, bytes, "test.wasm").map_err(|e| format!("{e:#}"))
 }
 

@@ -68,7 +68,7 @@ fn every_kind_of_bad_line_gets_its_own_error_record() {
     assert!(error(&r[6]).contains("duplicate id \"ok-1\" (first seen on line 1)"), "{}", error(&r[6]));
     assert!(error(&r[7]).starts_with("line 8: "), "{}", error(&r[7]));
     assert!(error(&r[8]).is_empty());
-    assert!(error(&r[9]).contains("line 10: line is 52428822 bytes, over the 1048576-byte limit"), "{}", error(&r[9]));
+    assert!(error(&r[9]).contains("line 10: 52428822 bytes, over the 1048576-byte limit"), "{}", error(&r[9]));
     assert!(error(&r[10]).is_empty());
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -168,7 +168,7 @@ async fn poison_messages_are_dead_lettered_with_their_reason_payload_and_headers
             "bad_input",
             "customer.last_csat",
         ),
-        ("cxr.in.chat", "p-utf8", b"{\"id\":\"p-utf8\",\"body\":\"caf\xe9\"}".to_vec(), "bad_input", "not UTF-8"),
+        ("cxr.in.chat", "p-utf8", b"{\"id\":\"p-utf8\",\"body\":\"caf\xe9\"}".to_vec(), "bad_input", "invalid UTF-8 at byte"),
         ("cxr.in.zzz.chat", "p-tenant", br#"{"id":"p-tenant","body":"hi"}"#.to_vec(), "unknown_tenant", "zzz"),
         ("cxr.in.chat", "p-header", br#"{"id":"p-header","body":"hi"}"#.to_vec(), "unknown_tenant", "nope"),
         ("cxr.in.chat", "p-crlf", br#"{"id":"p-crlf","body":"hi","channel":"fax\r\nX-Forged: 1"}"#.to_vec(), "bad_input", "channel"),
@@ -300,7 +300,7 @@ async fn sighup_reloads_tenants_and_keeps_the_old_pipeline_on_a_bad_file_and_met
     let reloads = |text: &str| {
         ["ok", "partial", "failed"]
             .iter()
-            .filter_map(|o| nats::metric(text, &format!("cxr_worker_reloads_total{{outcome=\"{o}\"}}")))
+            .filter_map(|o| nats::metric(text, &format!("cxr_reloads_total{{outcome=\"{o}\"}}")))
             .sum::<f64>()
     };
     let wait_reloads = |n: f64| {
@@ -350,7 +350,14 @@ async fn sighup_reloads_tenants_and_keeps_the_old_pipeline_on_a_bad_file_and_met
     assert_eq!(nats::metric(&text, "cxr_worker_acked_total"), Some(4.0), "{text}");
     assert_eq!(nats::metric(&text, "cxr_worker_consumer_pending"), Some(0.0), "{text}");
     assert_eq!(nats::metric(&text, "cxr_worker_broker_connected"), Some(1.0), "{text}");
-    assert_eq!(nats::metric(&text, "cxr_worker_decision_seconds_count"), Some(4.0), "{text}");
+    // The decision metrics have the names `cxr serve` uses, per tenant and per hook.
+    let decided = |tenant: &str| nats::metric(&text, &format!("cxr_decision_seconds_count{{tenant=\"{tenant}\"}}")).unwrap_or(0.0);
+    assert_eq!(decided("acme") + decided("beta"), 4.0, "{text}");
+    assert!(
+        nats::metric(&text, "cxr_hook_duration_seconds_count{tenant=\"acme\",plugin=\"cxr-sentiment\",hook=\"sentiment\"}").is_some_and(|n| n >= 3.0),
+        "{text}"
+    );
+    assert_eq!(nats::metric(&text, "cxr_fallbacks_total{tenant=\"beta\"}"), Some(1.0), "{text}");
     let (code, health) = nats::http_get(&addr, "/healthz").await;
     assert_eq!(code, 200);
     let health: serde_json::Value = serde_json::from_str(&health).unwrap();

@@ -58,6 +58,15 @@ pub fn parse_interaction(text: &str) -> Parsed {
     }
 }
 
+/// Reads one interaction from parsed JSON, keeping its id for an error record.
+pub fn parse_value(value: Value) -> Parsed {
+    let id = value.get("id").and_then(id_text);
+    Parsed {
+        id,
+        result: interaction_from_value(value),
+    }
+}
+
 fn id_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),

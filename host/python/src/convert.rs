@@ -4,8 +4,6 @@
 
 use crate::{CxrError, InputError};
 use chrono::{DateTime, Utc};
-use cxr_host::input::parse_interaction;
-use cxr_host::model::Interaction;
 use pyo3::exceptions::{PyRecursionError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -21,6 +19,14 @@ pub enum BadInput {
 }
 
 impl BadInput {
+    /// An input problem (`cxr_host::io::Problem`), worded as every front end words it.
+    pub fn problem(p: &cxr_host::io::Problem) -> Self {
+        BadInput::Input {
+            message: p.describe(cxr_host::io::Position::Single),
+            field: p.field().map(str::to_string),
+        }
+    }
+
     pub fn message(&self) -> &str {
         match self {
             BadInput::Type(m) | BadInput::Input { message: m, .. } => m,
@@ -45,16 +51,9 @@ pub fn input_error(py: Python<'_>, message: String, field: Option<String>) -> Py
     err
 }
 
-/// An interaction as read: its id when one could be read (for error
-/// records), and the interaction or why it is unusable.
-pub struct ReadInteraction {
-    pub id: Option<String>,
-    pub result: Result<Interaction, BadInput>,
-}
-
 /// The text of an interaction given as a dict (serialised with Python's
 /// `json`; datetimes become RFC 3339 strings) or as a JSON string. Parsing
-/// is left to [`read_text`], which needs no GIL.
+/// is left to `cxr_host::io::Input`, which needs no GIL.
 pub fn interaction_text(obj: &Bound<'_, PyAny>) -> PyResult<Result<String, BadInput>> {
     if obj.is_instance_of::<PyString>() {
         return Ok(Ok(obj.extract::<String>()?));
@@ -78,21 +77,6 @@ pub fn interaction_text(obj: &Bound<'_, PyAny>) -> PyResult<Result<String, BadIn
     }
     let kind = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     Ok(Err(BadInput::Type(format!("an interaction is a dict or a JSON string, not {kind}"))))
-}
-
-/// Parses an interaction's JSON text (no GIL needed).
-pub fn read_text(text: &str) -> ReadInteraction {
-    let parsed = parse_interaction(text);
-    ReadInteraction {
-        id: parsed.id,
-        result: parsed.result.map_err(|e| {
-            let field = match &e {
-                cxr_host::input::InputError::Field { field, .. } => Some(field.clone()),
-                _ => None,
-            };
-            BadInput::Input { message: e.to_string(), field }
-        }),
-    }
 }
 
 fn is_mapping(obj: &Bound<'_, PyAny>) -> PyResult<bool> {

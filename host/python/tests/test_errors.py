@@ -135,7 +135,7 @@ def test_route_jsonl_keeps_bad_lines_as_error_records(reference, tmp_path):
     summary = reference.route_jsonl(src, dst, now=NOW)
     out = [json.loads(line) for line in dst.read_text().splitlines()]
     assert len(out) == 4 and summary["lines"] == 4 and summary["input_errors"] == 3
-    assert out[1]["error"] == "line 2: empty line"
+    assert out[1]["error"] == "line 2: empty (no interaction)"
     assert out[2]["id"] == "b" and "field `body`" in out[2]["error"]
 
 

@@ -1,7 +1,7 @@
-//! Process signals: SIGTERM and Ctrl-C shut the server down gracefully;
-//! SIGHUP reloads every tenant's pipeline.
+//! Process signals, for the service and the worker alike: SIGTERM and
+//! Ctrl-C start a graceful shutdown; SIGHUP reloads every tenant.
 
-use crate::state::AppState;
+use crate::fleet::Fleet;
 
 /// Resolves on the first SIGTERM or Ctrl-C (SIGINT).
 pub async fn shutdown_signal() {
@@ -31,20 +31,21 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Reloads every tenant on each SIGHUP, for as long as the runtime runs.
-/// Does nothing where there are no Unix signals.
-pub fn reload_on_sighup(state: AppState) -> std::io::Result<()> {
+/// Reloads every tenant of `fleet` on each SIGHUP, for as long as the
+/// runtime runs. Does nothing where there are no Unix signals. Call it from
+/// within a tokio runtime.
+pub fn reload_on_sighup(fleet: Fleet) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
         tokio::spawn(async move {
             while hup.recv().await.is_some() {
                 tracing::info!("SIGHUP: reloading");
-                state.reload().await;
+                fleet.reload().await;
             }
         });
     }
     #[cfg(not(unix))]
-    drop(state);
+    drop(fleet);
     Ok(())
 }

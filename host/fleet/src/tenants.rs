@@ -1,19 +1,21 @@
-//! Tenants: one pipeline per tenant, loaded from a config directory (or the
-//! reference pipeline as tenant `default`), plus an optional shadow
-//! candidate per tenant. Reloading builds every pipeline anew and keeps the
-//! previous one of any tenant whose file fails to load.
+//! Tenants: one pipeline per tenant, loaded from a config directory (or
+//! one pipeline as tenant `default`), plus an optional shadow candidate per
+//! tenant. Loading builds every pipeline anew on the process runtime
+//! (components already loaded are reused, none is compiled twice); a
+//! tenant whose file fails to load keeps its previous pipeline, or, if it
+//! had none, is reported broken and not served.
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
-use cxr_host::{Pipeline, PipelineConfig, Runtime, builtin};
+use cxr_host::{Pipeline, PipelineConfig, PipelineLoader, PipelineSource, builtin};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The tenant served when no `--config-dir` is given, and the one a request
-/// without an `X-Tenant` header goes to (when it exists).
+/// or message naming no tenant goes to (when it exists).
 pub const DEFAULT_TENANT: &str = "default";
 
 /// The longest tenant name accepted.
@@ -34,14 +36,12 @@ pub struct TenantSource {
     /// A directory of `TENANT.toml` pipeline files, one tenant each. Without
     /// it, a single tenant `default` runs `pipeline` (or the reference pipeline).
     pub config_dir: Option<PathBuf>,
-    /// The pipeline of tenant `default` when there is no `config_dir`;
-    /// the reference pipeline built into cxr when `None`.
-    pub pipeline: Option<PathBuf>,
+    /// The pipeline of tenant `default` when there is no `config_dir`
+    /// (any spelling of [`PipelineSource`]); the reference pipeline when `None`.
+    pub pipeline: Option<PipelineSource>,
     /// A directory of `TENANT.toml` candidate pipelines run in shadow beside
     /// the live pipeline of the tenant of the same name.
     pub shadow_dir: Option<PathBuf>,
-    /// Where compiled plugins are cached, so reloads do not recompile.
-    pub cache_dir: Option<PathBuf>,
 }
 
 /// A loaded pipeline and where it came from.
@@ -57,8 +57,9 @@ pub struct Loaded {
     pub loaded_at: DateTime<Utc>,
 }
 
-/// One tenant: its live pipeline and, optionally, a shadow candidate.
-/// Each tenant has pipelines (engines and instances) of its own.
+/// One tenant: its live pipeline and, optionally, a shadow candidate. Its
+/// pipelines have instances of their own (never shared with another
+/// tenant's); compiled components are shared.
 pub struct Tenant {
     /// The tenant's name (its file stem).
     pub name: String,
@@ -71,9 +72,12 @@ pub struct Tenant {
 /// Every tenant, as served at one moment. Swapped whole on reload.
 #[derive(Default)]
 pub struct TenantMap {
-    /// Tenants by name.
+    /// Tenants served, by name.
     pub tenants: BTreeMap<String, Arc<Tenant>>,
-    /// Incremented by every reload that changed the map.
+    /// Tenants whose pipeline failed to load and who have no earlier one: not
+    /// served; why, by name.
+    pub broken: BTreeMap<String, String>,
+    /// Incremented by every load or reload that changed the map.
     pub generation: u64,
 }
 
@@ -97,6 +101,13 @@ pub struct ShadowStatus {
     pub origin: String,
 }
 
+/// A tenant that is not served because its pipeline failed to load.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrokenTenant {
+    pub tenant: String,
+    pub error: String,
+}
+
 /// What a load or reload did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReloadReport {
@@ -107,10 +118,14 @@ pub struct ReloadReport {
     pub finished_at: DateTime<Utc>,
     /// Every tenant now served.
     pub tenants: Vec<TenantStatus>,
+    /// Tenants not served: their pipeline failed to load and they had no earlier one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub broken: Vec<BrokenTenant>,
     /// Tenants whose file disappeared, no longer served.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,
-    /// Why files failed to load; those tenants keep their previous pipeline.
+    /// Why files failed to load; each such tenant keeps its previous
+    /// pipeline, or is broken.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
 }
@@ -121,18 +136,40 @@ impl ReloadReport {
         ReloadReport {
             ok: false,
             generation: current.generation,
-            finished_at: chrono::Utc::now(),
+            finished_at: Utc::now(),
             tenants: current.statuses(),
+            broken: current.broken_list(),
             removed: Vec::new(),
             errors: vec![error],
+        }
+    }
+
+    /// `ok`, `partial` (some files failed) or `failed` (nothing changed),
+    /// against the generation served before.
+    pub fn outcome(&self, generation_before: u64) -> &'static str {
+        match (self.ok, self.generation == generation_before) {
+            (true, _) => "ok",
+            (false, false) => "partial",
+            (false, true) => "failed",
         }
     }
 }
 
 impl TenantMap {
-    /// The status of every tenant.
+    /// The status of every tenant served.
     pub fn statuses(&self) -> Vec<TenantStatus> {
         self.tenants.values().map(|t| t.status()).collect()
+    }
+
+    /// The tenants not served, with why.
+    pub fn broken_list(&self) -> Vec<BrokenTenant> {
+        self.broken
+            .iter()
+            .map(|(tenant, error)| BrokenTenant {
+                tenant: tenant.clone(),
+                error: error.clone(),
+            })
+            .collect()
     }
 }
 
@@ -154,35 +191,24 @@ impl Tenant {
     }
 }
 
-/// A pipeline file to load: a path, or the built-in reference pipeline.
-enum PipelineFile {
-    Path(PathBuf),
-    Reference,
-}
-
-impl PipelineFile {
-    fn origin(&self) -> String {
-        match self {
-            PipelineFile::Path(p) => p.display().to_string(),
-            PipelineFile::Reference => "builtin:reference".to_string(),
-        }
-    }
-}
-
-/// Loads one pipeline file on a runtime of its own (so no two tenants share
-/// an engine or an instance), using the compile cache.
-fn load_pipeline(file: &PipelineFile, cache_dir: Option<&Path>) -> Result<Loaded> {
-    let (text, base) = match file {
-        PipelineFile::Path(path) => {
+/// Loads one pipeline with `loader`: its file's text (or the reference
+/// pipeline's), hashed with its plugins for the version.
+pub fn load_pipeline(source: &PipelineSource, loader: &PipelineLoader) -> Result<Loaded> {
+    let origin = source.origin();
+    let (text, base, loader) = match source {
+        PipelineSource::File(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("reading pipeline file {}", path.display()))?;
-            (text, path.parent().map(Path::to_path_buf).unwrap_or_default())
+            (text, path.parent().map(Path::to_path_buf).unwrap_or_default(), loader.clone())
         }
-        PipelineFile::Reference => (builtin::REFERENCE_PIPELINE.to_string(), PathBuf::from(".")),
+        PipelineSource::Reference => (builtin::REFERENCE_PIPELINE.to_string(), PathBuf::from("."), loader.clone()),
+        PipelineSource::Plugin(spec) => (
+            builtin::REFERENCE_PIPELINE.to_string(),
+            PathBuf::from("."),
+            loader.clone().plugin(spec.clone()),
+        ),
     };
-    let origin = file.origin();
     let config = PipelineConfig::from_toml(&text).with_context(|| format!("in pipeline file {origin}"))?;
-    let runtime = Runtime::with_cache(&config.runtime_limits(), cache_dir)?;
-    let pipeline = Pipeline::load_with(&config, &base, runtime, HashMap::new()).with_context(|| format!("loading pipeline {origin}"))?;
+    let pipeline = loader.config(&config, &base).with_context(|| format!("loading pipeline {origin}"))?;
     let mut hash = Sha256::new();
     hash.update(text.as_bytes());
     for (_, plugin) in pipeline.plugins() {
@@ -219,35 +245,33 @@ fn list_dir(dir: &Path, errors: &mut Vec<String>) -> Result<BTreeMap<String, Pat
     Ok(files)
 }
 
-/// The live pipeline file of every tenant.
-fn live_files(source: &TenantSource, errors: &mut Vec<String>) -> Result<BTreeMap<String, PipelineFile>> {
+/// The live pipeline of every tenant.
+fn live_sources(source: &TenantSource, errors: &mut Vec<String>) -> Result<BTreeMap<String, PipelineSource>> {
     match &source.config_dir {
         Some(dir) => {
             let files = list_dir(dir, errors)?;
             if files.is_empty() {
                 bail!("no tenant pipeline (*.toml) in {}", dir.display());
             }
-            Ok(files.into_iter().map(|(name, path)| (name, PipelineFile::Path(path))).collect())
+            Ok(files.into_iter().map(|(name, path)| (name, PipelineSource::File(path))).collect())
         }
-        None => {
-            let file = match &source.pipeline {
-                Some(path) => PipelineFile::Path(path.clone()),
-                None => PipelineFile::Reference,
-            };
-            Ok(BTreeMap::from([(DEFAULT_TENANT.to_string(), file)]))
-        }
+        None => Ok(BTreeMap::from([(
+            DEFAULT_TENANT.to_string(),
+            source.pipeline.clone().unwrap_or(PipelineSource::Reference),
+        )])),
     }
 }
 
 /// Builds the next tenant map from `source`, starting from `old`: each tenant
 /// whose live (or shadow) file fails to load keeps its previous live (or
-/// shadow) pipeline, and the failure is reported. Nothing is swapped here.
+/// shadow) pipeline, or is broken when it has none; the failure is
+/// reported. Nothing is swapped here.
 ///
 /// Fails as a whole (keeping `old` entirely) when a directory cannot be read
-/// or no tenant would be left.
-pub fn build(source: &TenantSource, old: &TenantMap) -> Result<(TenantMap, ReloadReport)> {
+/// or no tenant at all would be served.
+pub fn build(source: &TenantSource, loader: &PipelineLoader, old: &TenantMap) -> Result<(TenantMap, ReloadReport)> {
     let mut errors = Vec::new();
-    let live = live_files(source, &mut errors)?;
+    let live = live_sources(source, &mut errors)?;
     let shadows = match &source.shadow_dir {
         Some(dir) => list_dir(dir, &mut errors)?,
         None => BTreeMap::new(),
@@ -255,27 +279,28 @@ pub fn build(source: &TenantSource, old: &TenantMap) -> Result<(TenantMap, Reloa
     for name in shadows.keys().filter(|n| !live.contains_key(*n)) {
         errors.push(format!("shadow pipeline for `{name}` ignored: there is no tenant `{name}`"));
     }
-    let cache = source.cache_dir.as_deref();
     let mut tenants = BTreeMap::new();
+    let mut broken = BTreeMap::new();
     for (name, file) in &live {
         let previous = old.tenants.get(name);
-        let live = match load_pipeline(file, cache) {
+        let live = match load_pipeline(file, loader) {
             Ok(loaded) => Some(Arc::new(loaded)),
             Err(e) => {
                 let kept = previous.map(|t| t.live.clone());
-                let consequence = if kept.is_some() {
-                    "the previous pipeline keeps serving"
+                let error = format!("{e:#}");
+                if kept.is_some() {
+                    errors.push(format!("tenant `{name}`: {error}; the previous pipeline keeps serving"));
                 } else {
-                    "tenant not served"
-                };
-                errors.push(format!("tenant `{name}`: {e:#}; {consequence}"));
+                    errors.push(format!("tenant `{name}`: {error}; tenant not served"));
+                    broken.insert(name.clone(), error);
+                }
                 kept
             }
         };
         let Some(live) = live else { continue };
         let shadow = match shadows.get(name) {
             None => None,
-            Some(path) => match load_pipeline(&PipelineFile::Path(path.clone()), cache) {
+            Some(path) => match load_pipeline(&PipelineSource::File(path.clone()), loader) {
                 Ok(loaded) => Some(Arc::new(loaded)),
                 Err(e) => {
                     let kept = previous.and_then(|t| t.shadow.clone());
@@ -304,6 +329,7 @@ pub fn build(source: &TenantSource, old: &TenantMap) -> Result<(TenantMap, Reloa
     let removed: Vec<String> = old.tenants.keys().filter(|n| !tenants.contains_key(*n)).cloned().collect();
     let map = TenantMap {
         tenants,
+        broken,
         generation: old.generation + 1,
     };
     let report = ReloadReport {
@@ -311,6 +337,7 @@ pub fn build(source: &TenantSource, old: &TenantMap) -> Result<(TenantMap, Reloa
         generation: map.generation,
         finished_at: Utc::now(),
         tenants: map.statuses(),
+        broken: map.broken_list(),
         removed,
         errors,
     };
