@@ -194,6 +194,41 @@ fn diff_reports_what_an_extra_rule_changes() {
     assert_eq!(gate("colour").status.code(), Some(2), "unknown field is a usage error");
 }
 
+/// A candidate that only drops the language skill and changes the language
+/// (no queue, discipline, level or label moves) is reported in the fields
+/// it changes, and `--fail-on` gates on them.
+#[test]
+fn diff_reports_a_candidate_that_only_changes_skills_and_language() {
+    let dir = scratch("skills");
+    let text = std::fs::read_to_string(root().join("examples/pipeline.toml")).unwrap().replace(
+        "default_language = \"en\"",
+        "default_language = \"de\"\ndetect_language = false\nlanguage_skill = false",
+    );
+    assert!(text.contains("language_skill = false"), "the reference pipeline sets default_language");
+    let candidate = dir.join("no-language-skill.toml");
+    std::fs::write(&candidate, text).unwrap();
+    let args = ["diff", "--base", "builtin", "--candidate", candidate.to_str().unwrap(), "examples/interactions.jsonl", "--now", "2026-11-22T10:00:00Z"];
+    let json_args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+    let o = cxr(&json_args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["total"], 72);
+    assert_eq!(doc["changed"], 72, "every decision lost its language skill: {}", doc["fields"]);
+    assert_eq!(doc["fields"]["skills"], 72);
+    assert!(doc["fields"]["language"].as_u64().unwrap() > 0, "{}", doc["fields"]);
+    for unchanged in ["queue", "discipline", "level", "label"] {
+        assert_eq!(doc["fields"][unchanged], 0, "{unchanged}");
+    }
+    let text = stdout(&cxr(&args));
+    assert!(text.contains("72 interactions, 72 changed"), "{text}");
+    assert!(!text.contains("no decision changed"), "{text}");
+    let gate = |fields: &str| cxr(&args.iter().copied().chain(["--fail-on", fields]).collect::<Vec<_>>());
+    assert_eq!(gate("queue,discipline,level,label").status.code(), Some(0));
+    let failed = gate("skills,language");
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("skills (72)"), "{}", stderr(&failed));
+}
+
 #[test]
 fn diff_swaps_a_wasm_plugin_into_the_reference_pipeline() {
     let dir = scratch("wasm");

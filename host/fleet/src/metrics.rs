@@ -178,7 +178,7 @@ impl DecisionMetrics {
         if let Some(route) = &d.route {
             let labels = DecisionLabels {
                 tenant: tenant.to_string(),
-                queue: self.queue_label(tenant, &route.queue),
+                queue: self.queue_label(tenant, &DecisionField::Queue.read(d)),
                 discipline: match d.discipline {
                     Some(_) => DecisionField::Discipline.read(d),
                     None => "none".to_string(),

@@ -1,7 +1,7 @@
 //! `cxr.Pipeline`: load once, decide from any thread.
 
 use crate::convert::{self, BadInput};
-use cxr_host::PipelineLoader;
+use cxr_host::{PipelineLoader, PipelineSource, PluginSpec};
 use cxr_host::io::{BatchOptions, Input, Position, Problem, RecentIds, decide_batch, route_stream};
 use cxr_host::policy::{self, Now};
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyPermissionError, PyValueError};
@@ -42,6 +42,32 @@ impl Pipeline {
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let inner = py.detach(|| PipelineLoader::new().file(&path)).map_err(convert::load_error)?;
+        Ok(Pipeline { inner: Arc::new(inner) })
+    }
+
+    /// Loads any pipeline the `cxr` command line's `--pipeline` names: a
+    /// pipeline file, a plugin `.wasm` (or `builtin:NAME`) swapped into the
+    /// reference pipeline, or `"builtin"`; `plugins` are swapped in as
+    /// `--plugin` does (each a `.wasm` path or `builtin:NAME`). Raises
+    /// `CxrError` when something cannot be loaded, saying which and why.
+    #[staticmethod]
+    #[pyo3(signature = (source = "builtin", plugins = Vec::new()))]
+    fn load(py: Python<'_>, source: &str, plugins: Vec<String>) -> PyResult<Self> {
+        let source = PipelineSource::parse(source);
+        let plugins: Vec<PluginSpec> = plugins.iter().map(|p| PluginSpec::parse(p)).collect();
+        let inner = py
+            .detach(|| PipelineLoader::new().plugins(plugins).source(&source))
+            .map_err(convert::load_error)?;
+        Ok(Pipeline { inner: Arc::new(inner) })
+    }
+
+    /// Loads a pipeline from its TOML text; plugin paths in it are relative
+    /// to `base` (default: the working directory).
+    #[staticmethod]
+    #[pyo3(signature = (text, base = None))]
+    fn from_toml(py: Python<'_>, text: &str, base: Option<PathBuf>) -> PyResult<Self> {
+        let base = base.unwrap_or_else(|| PathBuf::from("."));
+        let inner = py.detach(|| PipelineLoader::new().toml(text, &base)).map_err(convert::load_error)?;
         Ok(Pipeline { inner: Arc::new(inner) })
     }
 

@@ -41,6 +41,18 @@ class Pipeline:
     def from_file(path: StrPath) -> "Pipeline":
         """Loads a pipeline file (TOML). Raises ``CxrError`` saying what failed and why."""
 
+    @staticmethod
+    def load(source: str = "builtin", plugins: Iterable[str] = ()) -> "Pipeline":
+        """Any pipeline ``cxr --pipeline`` names: a pipeline file, a ``.wasm`` (or ``builtin:NAME``)
+        swapped into the reference pipeline, or ``"builtin"``; ``plugins`` are swapped in as ``--plugin``.
+
+        Raises ``CxrError`` when something cannot be loaded, saying which and why.
+        """
+
+    @staticmethod
+    def from_toml(text: str, base: Optional[StrPath] = None) -> "Pipeline":
+        """A pipeline from its TOML text; plugin paths in it are relative to ``base`` (default: the working directory)."""
+
     @property
     def name(self) -> str:
         """The pipeline's name."""
