@@ -106,7 +106,7 @@ pub const TABLE: &[Rule] = &[
         rule: "size cap: 1 MiB per interaction",
         cli: "a longer line is an error record: `line 7: 1048577 bytes, over the 1048576-byte limit` (`cxr route --max-line-bytes`)",
         http: "a body over `--max-body-bytes` (1 MiB) is a 413; in a JSON Lines batch, a longer line is an error record as in the CLI",
-        nats: "a longer payload is dead-lettered (`bad_input`, `1048577 bytes, over the 1048576-byte limit`)",
+        nats: "a longer payload (when the broker's `max_payload` lets one through) is dead-lettered (`bad_input`, `1048577 bytes, over the 1048576-byte limit`)",
         python: "`decide` raises `InputError`; `decide_many` puts an error record in its place (`[3]: 1048577 bytes, ...`); `route_jsonl` as the CLI",
     },
     Rule {
@@ -125,7 +125,7 @@ pub const TABLE: &[Rule] = &[
     },
     Rule {
         rule: "decision time (`now`)",
-        cli: "`--now TIME` (RFC 3339) on every verb; default: the clock when each interaction is decided (`cxr diff`: one reading per line, for both sides)",
+        cli: "`--now TIME` (RFC 3339) on every verb; default: the clock when each interaction is decided (`cxr diff`: one reading per line, for both sides; `cxr bench` and `cxr eval`: one reading per run, so every measured decision decides alike)",
         http: "header `Cxr-Now: TIME` or query `?now=TIME`; default: the clock, read once per request (a batch and its shadow decide as of one instant); an unreadable time is a 400 naming it",
         nats: "header `Cxr-Now: TIME`; default: the clock when the message is decided; an unreadable time is dead-lettered (`bad_input`)",
         python: "`now=`: a datetime with a timezone, RFC 3339 text or epoch milliseconds; default: the clock when each interaction is decided",

@@ -101,3 +101,13 @@ def test_pipelines_are_named_as_on_the_command_line(reference, tmp_path):
         cxr.Pipeline.load(str(tmp_path / "absent.wasm"))
     with pytest.raises(cxr.CxrError, match="unknown built-in plugin"):
         cxr.Pipeline.load("builtin", plugins=["builtin:nope"])
+
+
+def test_the_size_cap_is_the_command_lines(reference):
+    big = json.dumps({"id": "big", "body": "x" * (1 << 20)})
+    size = len(big.encode())
+    with pytest.raises(cxr.InputError, match=f"^{size} bytes, over the 1048576-byte limit$"):
+        reference.decide(big)
+    (record,) = reference.decide_many([big])
+    assert record["error"] == f"[0]: {size} bytes, over the 1048576-byte limit"
+    assert record["error_kind"] == "input" and record["route"] is None
