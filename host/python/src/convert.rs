@@ -22,7 +22,7 @@ impl BadInput {
     /// An input problem (`cxr_host::io::Problem`), worded as every front end words it.
     pub fn problem(p: &cxr_host::io::Problem) -> Self {
         BadInput::Input {
-            message: p.describe(cxr_host::io::Position::Single),
+            message: p.to_string(),
             field: p.field().map(str::to_string),
         }
     }

@@ -6,7 +6,7 @@ use crate::metrics::HttpErrorKind as ErrorKind;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cxr_fleet::TenantError;
-use cxr_host::io::{BodyError, Position, Problem};
+use cxr_host::io::{BodyError, Problem};
 use serde::Serialize;
 
 /// A request that could not be answered with a decision.
@@ -50,7 +50,7 @@ impl ApiError {
 
     /// 400 for an interaction that cannot be read, naming the field.
     pub fn input(p: &Problem) -> Self {
-        Self::bad_request(p.describe(Position::Single), p.field())
+        Self::bad_request(p.to_string(), p.field())
     }
 
     /// 400 for a batch body that is neither a JSON array nor JSON Lines.

@@ -78,21 +78,23 @@ impl Problem {
             _ => None,
         }
     }
+}
 
-    /// The problem in words, the same for every front end: `empty (no
-    /// interaction)`, `52428822 bytes, over the 1048576-byte limit`,
-    /// `duplicate id "T-1" (first seen on line 1)`; only the first sighting
-    /// of a repeated id names a position (`at` is where this input was).
-    pub fn describe(&self, _at: Position) -> String {
+/// The problem in words, the same for every front end: `empty (no
+/// interaction)`, `52428822 bytes, over the 1048576-byte limit`,
+/// `duplicate id "T-1" (first seen on line 1)`; only the first sighting of a
+/// repeated id names a position (an error record adds where the input was).
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Problem::Empty => "empty (no interaction)".to_string(),
-            Problem::TooLong { bytes, max } => format!("{bytes} bytes, over the {max}-byte limit"),
-            Problem::NotUtf8 { at } => format!("invalid UTF-8 at byte {at}"),
-            Problem::Input(e) => e.to_string(),
-            Problem::Other(why) => why.clone(),
+            Problem::Empty => f.write_str("empty (no interaction)"),
+            Problem::TooLong { bytes, max } => write!(f, "{bytes} bytes, over the {max}-byte limit"),
+            Problem::NotUtf8 { at } => write!(f, "invalid UTF-8 at byte {at}"),
+            Problem::Input(e) => write!(f, "{e}"),
+            Problem::Other(why) => f.write_str(why),
             Problem::Duplicate { id, first } => match first {
-                Position::Line(n) => format!("duplicate id {id:?} (first seen on line {n})"),
-                other => format!("duplicate id {id:?} (first seen at {other})"),
+                Position::Line(n) => write!(f, "duplicate id {id:?} (first seen on line {n})"),
+                other => write!(f, "duplicate id {id:?} (first seen at {other})"),
             },
         }
     }
@@ -102,8 +104,8 @@ impl Problem {
 /// could be read), `error` = `"{at}: {problem}"`, the problem's kind.
 pub fn error_record(at: Position, id: Option<String>, problem: &Problem) -> Decision {
     let error = match at {
-        Position::Single => problem.describe(at),
-        _ => format!("{at}: {}", problem.describe(at)),
+        Position::Single => problem.to_string(),
+        _ => format!("{at}: {problem}"),
     };
     Decision::error_record(id.unwrap_or_else(|| at.to_string()), at.line(), problem.kind(), error)
 }

@@ -76,7 +76,7 @@ impl DeadLetter {
         };
         DeadLetter {
             reason,
-            error: problem.describe(Position::Single),
+            error: problem.to_string(),
             kind: Some(problem.kind()),
         }
     }

@@ -30,7 +30,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let text = read_input(&args.input)?;
     let ix = match Input::text(Position::Single, &text, policy::MAX_INTERACTION_BYTES).parse().1 {
         Ok(ix) => ix,
-        Err(problem) => bail!("{}: {}", args.input.display(), problem.describe(Position::Single)),
+        Err(problem) => bail!("{}: {}", args.input.display(), problem),
     };
     let pipeline = args.pipeline.load()?;
     let mut decision = pipeline.decide(&ix, Now::from(args.pipeline.now).at());
