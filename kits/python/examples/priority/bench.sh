@@ -58,6 +58,8 @@ done
 
 echo "== reuse: python vs rust, one interleaved run"
 "$cxr" bench --quiet --now "$now" -n "$iterations" --pipeline "$tmp/python-reuse.toml" --baseline "$tmp/rust-reuse.toml" "$input"
+echo "== per hook, rust pipeline (the run right after; the table above has python's)"
+"$cxr" bench --quiet --now "$now" -n "$iterations" --pipeline "$tmp/rust-reuse.toml" "$input" | grep -E '^(hook|priority) '
 echo "== isolate: python vs rust, one interleaved run"
 "$cxr" bench --quiet --now "$now" -n "$iterations" --pipeline "$tmp/python-isolate.toml" --baseline "$tmp/rust-isolate.toml" "$input"
 echo "== isolate against reuse, python"
