@@ -6,7 +6,7 @@ use crate::bindings::v0_2_0::cxr::plugin::host::{Host, LogLevel};
 use crate::bindings::v0_1_0::cxr::plugin::host as host_v0_1_0;
 use crate::text;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -163,6 +163,9 @@ impl ResourceLimiter for MemoryLimiter {
 
 /// Where a plugin's stdout, stderr and `host.log` lines go: the host's
 /// `tracing` log, tagged with the plugin name, up to a byte budget per call.
+/// The newest [`STDERR_TAIL_BYTES`](crate::guest_error::STDERR_TAIL_BYTES)
+/// of the call's stderr are also kept (log budget or not), so that a trap's
+/// error can say what the plugin reported ([`crate::guest_error`]).
 /// Every message and the name are [neutralised](crate::text::neutralise):
 /// one message is one log line, with no control or bidi character in it,
 /// in text and JSON log formats alike.
@@ -171,6 +174,7 @@ pub struct LogSink {
     plugin: Arc<str>,
     budget: usize,
     used: Arc<AtomicUsize>,
+    stderr_tail: Arc<Mutex<Vec<u8>>>,
 }
 
 impl LogSink {
@@ -183,12 +187,31 @@ impl LogSink {
             },
             budget,
             used: Arc::new(AtomicUsize::new(0)),
+            stderr_tail: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
-    /// Starts a new call's budget.
+    /// Starts a new call's budget (and forgets the last call's stderr).
     pub(crate) fn reset(&self) {
         self.used.store(0, Ordering::Relaxed);
+        self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// What the plugin said on stderr during this call about why it failed:
+    /// one line, neutralised and bounded ([`crate::guest_error::message`]).
+    pub(crate) fn guest_message(&self) -> Option<String> {
+        let tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner());
+        crate::guest_error::message(&String::from_utf8_lossy(&tail))
+    }
+
+    /// Keeps the newest `STDERR_TAIL_BYTES` of the call's stderr.
+    fn keep_stderr(&self, bytes: &[u8]) {
+        use crate::guest_error::STDERR_TAIL_BYTES;
+        let mut tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner());
+        let bytes = &bytes[bytes.len().saturating_sub(STDERR_TAIL_BYTES)..];
+        let overflow = (tail.len() + bytes.len()).saturating_sub(STDERR_TAIL_BYTES);
+        tail.drain(..overflow);
+        tail.extend_from_slice(bytes);
     }
 
     fn admit(&self, len: usize) -> bool {
@@ -218,6 +241,9 @@ impl LogSink {
     }
 
     fn write_bytes(&self, stream: &'static str, bytes: &[u8]) {
+        if stream == "stderr" {
+            self.keep_stderr(bytes);
+        }
         if !self.admit(bytes.len()) {
             return;
         }
