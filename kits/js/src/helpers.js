@@ -188,3 +188,27 @@ export function parseConfig(config) {
   }
   return value;
 }
+
+/**
+ * `x` with `digits` decimals, as Rust's `format!("{x:.N}")` and Python's
+ * `f"{x:.Nf}"` write it: rounded to the nearest, ties (values exactly
+ * halfway in binary) to even. `Number.prototype.toFixed` rounds those ties
+ * away from zero (`(0.125).toFixed(2)` is `0.13`, Rust writes `0.12`), so a
+ * port that must produce the same text uses this.
+ */
+export function formatFixed(x, digits) {
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'NaN';
+  if (Object.is(x, -0)) return `-${(0).toFixed(digits)}`;
+  const plain = x.toFixed(digits);
+  // toFixed(100) is the exact decimal value of x (doubles in this range have at most ~100 digits).
+  const exact = Math.abs(x) < 1e21 ? Math.abs(x).toFixed(100) : '';
+  const dot = exact.indexOf('.');
+  const rest = dot < 0 ? '' : exact.slice(dot + 1 + digits);
+  if (!/^50*$/.test(rest)) return plain; // not a tie: toFixed is right
+  // A tie: keep the truncated value when its last digit is even, else round up (away from zero).
+  const truncated = exact.slice(0, dot + (digits > 0 ? 1 + digits : 0));
+  const last = Number(truncated[truncated.length - 1]);
+  const sign = x < 0 ? '-' : '';
+  if (last % 2 === 0) return sign + truncated;
+  return plain;
+}

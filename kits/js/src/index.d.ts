@@ -158,6 +158,12 @@ export declare function signalOf(ctx: Context, name: string): Signal | undefined
 /** Whether a signal `name=value` is present with at least `minConfidence`. */
 export declare function hasSignal(ctx: Context, name: string, value: string, minConfidence?: number): boolean;
 
+/**
+ * `x` with `digits` decimals as Rust's `{x:.N}` and Python's `f"{x:.Nf}"` write it (ties to
+ * even; `toFixed` rounds them away from zero). Use it where text must match a Rust plugin's.
+ */
+export declare function formatFixed(x: number, digits: number): string;
+
 /** A channel's name as in interaction JSON (`web_form`, `in_app`). */
 export declare function channelName(channel: Channel): string;
 /** Parses a channel name (`web_form`, `web-form` and `webform` all work). */

@@ -1,0 +1,118 @@
+// Keyword phrases: text normalisation and whole-word-ish phrase matching,
+// exactly as plugins/priority/src/keywords.rs.
+//
+// Text and phrases are brought to the same form once (phrases at configure
+// time, the message once per call): lower case, apostrophes dropped (so
+// "can't", "can’t" and "cant" are one word), and runs of whitespace,
+// hyphens, underscores and slashes folded into one space ("double-charged"
+// reads as "double charged", "log-in" as "log in"). Other punctuation stays,
+// so a phrase never matches across a comma or a sentence end.
+
+/** Words that cancel a keyword when they come right before it ("not urgent"). */
+const NEGATIONS = ['not', 'no', 'never', 'isnt', 'wasnt', 'arent', 'non'];
+
+const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]$/u;
+const WHITESPACE = /^\p{White_Space}$/u;
+
+/** Rust's `char::is_alphanumeric` (Alphabetic, or a number Nd/Nl/No). */
+export const isAlphanumeric = (c: string | undefined): boolean => c !== undefined && ALPHANUMERIC.test(c);
+
+/** Whether a string is empty or only Unicode White_Space (Rust's `str::trim().is_empty()`). */
+export const isBlank = (s: string): boolean => /^\p{White_Space}*$/u.test(s);
+
+const APOSTROPHES = new Set(["'", '\u2018', '\u2019', '\u02BC', '`']);
+const isJoiner = (c: string): boolean => c === '-' || c === '_' || c === '/' || (c >= '\u2010' && c <= '\u2015');
+
+/** `text` appended to `out` in matching form (see above). */
+export function normalizeInto(text: string, out: string): string {
+  let pending = false;
+  for (const ch of text) {
+    if (APOSTROPHES.has(ch)) continue;
+    if (WHITESPACE.test(ch) || isJoiner(ch)) {
+      pending = true;
+      continue;
+    }
+    // The single space a run of separators stands for: none at the start or after a space.
+    if (pending && out.length > 0 && !out.endsWith(' ')) out += ' ';
+    pending = false;
+    // Lower case one character at a time, as Rust's char::to_lowercase.
+    out += ch.toLowerCase();
+  }
+  return out;
+}
+
+/** The last character (code point) of `s[0..end)`. */
+function charBefore(s: string, end: number): string | undefined {
+  if (end <= 0) return undefined;
+  const low = s.charCodeAt(end - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && end >= 2) {
+    const high = s.charCodeAt(end - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return s.slice(end - 2, end);
+  }
+  return s.slice(end - 1, end);
+}
+
+/** The character (code point) starting at `at`. */
+function charAt(s: string, at: number): string | undefined {
+  if (at >= s.length) return undefined;
+  return String.fromCodePoint(s.codePointAt(at)!);
+}
+
+/** A configured keyword phrase, ready to be searched for. */
+export class Phrase {
+  private constructor(
+    /** The phrase as the operator wrote it (trimmed, lower case), used in reasons. */
+    readonly label: string,
+    /** The phrase in matching form. */
+    readonly norm: string,
+    private readonly wordStart: boolean,
+    private readonly wordEnd: boolean,
+  ) {}
+
+  /** Prepares a phrase; undefined when nothing of it is left to match. */
+  static make(keyword: string): Phrase | undefined {
+    const norm = normalizeInto(keyword, '');
+    if (norm.length === 0) return undefined;
+    const chars = Array.from(norm);
+    return new Phrase(keyword.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '').toLowerCase(), norm, isAlphanumeric(chars[0]), isAlphanumeric(chars[chars.length - 1]));
+  }
+
+  /**
+   * Whether the phrase occurs in `text` (in matching form) as whole words,
+   * allowing a plural "s" after it, and not right after a negation such as
+   * "not" or "no". Occurrences are searched without overlap, left to right.
+   */
+  foundIn(text: string): boolean {
+    for (let at = text.indexOf(this.norm); at >= 0; at = text.indexOf(this.norm, at + this.norm.length)) {
+      const end = at + this.norm.length;
+      if (this.boundaryBefore(text, at) && this.boundaryAfter(text, end) && !negated(text.slice(0, at))) return true;
+    }
+    return false;
+  }
+
+  private boundaryBefore(text: string, at: number): boolean {
+    return !this.wordStart || !isAlphanumeric(charBefore(text, at));
+  }
+
+  private boundaryAfter(text: string, end: number): boolean {
+    if (!this.wordEnd) return true;
+    const next = charAt(text, end);
+    if (next === undefined) return true;
+    if (next === 's') return !isAlphanumeric(charAt(text, end + 1));
+    return !isAlphanumeric(next);
+  }
+}
+
+/** Whether the word right before a match (separated by one space) is a negation. */
+function negated(before: string): boolean {
+  if (!before.endsWith(' ')) return false;
+  const head = Array.from(before.slice(0, -1));
+  let start = head.length;
+  while (start > 0 && isAlphanumeric(head[start - 1])) start--;
+  return NEGATIONS.includes(head.slice(start).join(''));
+}
+
+/** Labels of the phrases found in `text` (in matching form), in configured order. */
+export function matches(phrases: readonly Phrase[], text: string): string[] {
+  return phrases.filter((p) => p.foundIn(text)).map((p) => p.label);
+}
