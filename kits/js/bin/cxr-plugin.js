@@ -17,7 +17,8 @@ Options:
   --version                         the kit's and the engines' versions
 
 Engines: quickjs (${ENGINES.quickjs.package} ${ENGINES.quickjs.version}, a dependency of this kit)
-         starlingmonkey (${ENGINES.starlingmonkey.package} ${ENGINES.starlingmonkey.version}: npm install --save-dev it first)
+         starlingmonkey (${ENGINES.starlingmonkey.package} ${ENGINES.starlingmonkey.version}: first
+           npm install --save-dev ${ENGINES.starlingmonkey.package}@${ENGINES.starlingmonkey.version} ${ENGINES.starlingmonkey.also})
 
 Exit status: 0 done; 1 the build or a test failed; 2 invalid usage.`;
 

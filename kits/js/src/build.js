@@ -17,7 +17,8 @@ import { KIT_DIR, findPackage, importPackage, packageDir } from './resolve.js';
 /** The engines, with the package and the version this kit is tested with. */
 export const ENGINES = Object.freeze({
   quickjs: { package: 'componentize-qjs', version: '0.4.5' },
-  starlingmonkey: { package: '@bytecodealliance/componentize-js', version: '0.23.0' },
+  // componentize-js imports preview2-shim without declaring it: both are installed by hand.
+  starlingmonkey: { package: '@bytecodealliance/componentize-js', version: '0.23.0', also: '@bytecodealliance/preview2-shim@0.25.0' },
 });
 /** The engine used unless the project or the command line names another. */
 export const DEFAULT_ENGINE = 'quickjs';
@@ -130,7 +131,7 @@ async function componentize(project, source, world) {
   if (!found) {
     throw new BuildError(
       project.engine === 'starlingmonkey'
-        ? `the starlingmonkey engine needs ${spec.package}: npm install --save-dev ${spec.package}@${spec.version}`
+        ? `the starlingmonkey engine needs ${spec.package}: npm install --save-dev ${spec.package}@${spec.version} ${spec.also}`
         : `${spec.package} is not installed (a dependency of cxr-plugin): run \`npm install\``,
     );
   }

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const project = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(project, '..', '..', '..', '..');
 const cxr = process.env.CXR_BIN ?? join(repo, 'target', 'release', 'cxr');
-const wasm = process.env.CXR_PRIORITY_WASM ?? join(project, 'dist', 'cxr-priority-ts.wasm');
+const wasm = resolve(process.env.CXR_PRIORITY_WASM ?? join(project, 'dist', 'cxr-priority-ts.wasm'));
 const examples = join(repo, 'examples', 'interactions.jsonl');
 const NOW = '2026-11-22T10:00:00Z';
 

@@ -1,7 +1,7 @@
 // Configuration: JSON parsing, defaults, merging and validation, as
 // plugins/priority/src/config.rs. Parsed once in configure.
 import { type Channel, CHANNELS, InvalidConfig, channelName, parseChannel } from 'cxr-plugin';
-import { Phrase } from './keywords.ts';
+import { Phrase, trimWhitespace } from './keywords.ts';
 
 /** Default first-response SLA per channel, in minutes, in CHANNELS order. */
 export const DEFAULT_SLA_MINUTES: readonly number[] = [240, 5, 2, 60, 30, 480, 60, 1440, 2880];
@@ -47,7 +47,7 @@ const invalid = (message: string) => new InvalidConfig(`priority config: ${messa
 
 /** Per-character lower case, as Rust's `flat_map(char::to_lowercase)`. */
 const lowerChars = (s: string) => Array.from(s, (c) => c.toLowerCase()).join('');
-const trimmed = (s: string) => s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
+const trimmed = trimWhitespace;
 
 function phrases(keywords: Iterable<string>): Phrase[] {
   const out: Phrase[] = [];
@@ -92,7 +92,7 @@ export class Config {
   /** Parses and validates a JSON config; an empty string or `null` means all defaults. */
   static parse(json: string): Config {
     const config = new Config();
-    const text = json.trim();
+    const text = trimWhitespace(json);
     if (text === '') return config;
     let raw: unknown;
     try {

@@ -11,14 +11,45 @@
 /** Words that cancel a keyword when they come right before it ("not urgent"). */
 const NEGATIONS = ['not', 'no', 'never', 'isnt', 'wasnt', 'arent', 'non'];
 
-const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]$/u;
-const WHITESPACE = /^\p{White_Space}$/u;
+// No \p{...} in regular expressions: StarlingMonkey has none (no ICU); a table does.
+import { ALPHANUMERIC_RANGES } from './unicode.ts';
 
 /** Rust's `char::is_alphanumeric` (Alphabetic, or a number Nd/Nl/No). */
-export const isAlphanumeric = (c: string | undefined): boolean => c !== undefined && ALPHANUMERIC.test(c);
+export function isAlphanumeric(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const cp = c.codePointAt(0)!;
+  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || ((cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a);
+  // Binary search over [first, last] pairs.
+  let lo = 0;
+  let hi = ALPHANUMERIC_RANGES.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < ALPHANUMERIC_RANGES[2 * mid]!) hi = mid - 1;
+    else if (cp > ALPHANUMERIC_RANGES[2 * mid + 1]!) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
 
-/** Whether a string is empty or only Unicode White_Space (Rust's `str::trim().is_empty()`). */
-export const isBlank = (s: string): boolean => /^\p{White_Space}*$/u.test(s);
+/** Unicode White_Space (Rust's `char::is_whitespace`). */
+const WHITE_SPACE = new Set([
+  0x9, 0xa, 0xb, 0xc, 0xd, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007,
+  0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+export const isWhitespace = (c: string): boolean => WHITE_SPACE.has(c.codePointAt(0)!);
+
+/** Whether a string is empty or only white space (Rust's `str::trim().is_empty()`). */
+export const isBlank = (s: string): boolean => Array.from(s).every(isWhitespace);
+
+/** Rust's `str::trim()`: white space off both ends. */
+export function trimWhitespace(s: string): string {
+  const chars = Array.from(s);
+  let start = 0;
+  let end = chars.length;
+  while (start < end && isWhitespace(chars[start]!)) start++;
+  while (end > start && isWhitespace(chars[end - 1]!)) end--;
+  return chars.slice(start, end).join('');
+}
 
 const APOSTROPHES = new Set(["'", '\u2018', '\u2019', '\u02BC', '`']);
 const isJoiner = (c: string): boolean => c === '-' || c === '_' || c === '/' || (c >= '\u2010' && c <= '\u2015');
@@ -28,7 +59,7 @@ export function normalizeInto(text: string, out: string): string {
   let pending = false;
   for (const ch of text) {
     if (APOSTROPHES.has(ch)) continue;
-    if (WHITESPACE.test(ch) || isJoiner(ch)) {
+    if (isWhitespace(ch) || isJoiner(ch)) {
       pending = true;
       continue;
     }
@@ -74,7 +105,7 @@ export class Phrase {
     const norm = normalizeInto(keyword, '');
     if (norm.length === 0) return undefined;
     const chars = Array.from(norm);
-    return new Phrase(keyword.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '').toLowerCase(), norm, isAlphanumeric(chars[0]), isAlphanumeric(chars[chars.length - 1]));
+    return new Phrase(trimWhitespace(keyword).toLowerCase(), norm, isAlphanumeric(chars[0]), isAlphanumeric(chars[chars.length - 1]));
   }
 
   /**

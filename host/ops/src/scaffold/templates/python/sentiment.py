@@ -1,5 +1,5 @@
 @@uses Context, Interaction, Sentiment, SentimentHook, new_cue, neutral_sentiment, sentiment_from_score, text_of
-@@test-uses Channel, SentimentLabel, context_at, new_interaction
+@@test-uses Channel, Sentiment, SentimentLabel, context_at, new_interaction
 @@implements SentimentHook
 @@items
 #: Words and how much each moves the sentiment score (-1..1).
