@@ -90,8 +90,8 @@ fn rust_projects_test_build_and_pass_their_cases() {
 #[test]
 fn typescript_and_javascript_projects_test_build_and_pass_their_cases() {
     let dir = scratch("js");
-    for (lang, hooks) in [("ts", "sentiment,routing"), ("ts", "classify,priority"), ("js", "sentiment,classify,priority,routing")] {
-        let (project, steps) = scaffold(&dir, &format!("acme-{lang}-{}", hooks.len()), lang, hooks);
+    for (i, (lang, hooks)) in [("ts", "sentiment,routing"), ("ts", "classify,priority"), ("js", "sentiment,classify,priority,routing")].into_iter().enumerate() {
+        let (project, steps) = scaffold(&dir, &format!("acme-{lang}-{i}"), lang, hooks);
         let printed = run_steps(&project, &steps, &[]);
         assert!(printed.contains(&format!("# pass {}\n# fail 0", 3 * hooks.split(',').count())), "{printed}");
         if lang == "ts" {

@@ -171,7 +171,8 @@ export class Config {
   /** The tier matching `name` case-insensitively (surrounding spaces ignored). */
   tier(name: string): Tier | undefined {
     const wanted = lowerChars(trimmed(name));
-    return this.tiers.find((t) => lowerChars(t.name) === wanted);
+    // Names are stored lower-cased already (tierEntry, the defaults), so one side is enough.
+    return this.tiers.find((t) => t.name === wanted);
   }
 
   /** The level (1 most urgent .. 4) for a score. */

@@ -39,7 +39,10 @@ const WHITE_SPACE = new Set([
 export const isWhitespace = (c: string): boolean => WHITE_SPACE.has(c.codePointAt(0)!);
 
 /** Whether a string is empty or only white space (Rust's `str::trim().is_empty()`). */
-export const isBlank = (s: string): boolean => Array.from(s).every(isWhitespace);
+export function isBlank(s: string): boolean {
+  for (const c of s) if (!isWhitespace(c)) return false;
+  return true;
+}
 
 /** Rust's `str::trim()`: white space off both ends. */
 export function trimWhitespace(s: string): string {
@@ -54,22 +57,51 @@ export function trimWhitespace(s: string): string {
 const APOSTROPHES = new Set(["'", '\u2018', '\u2019', '\u02BC', '`']);
 const isJoiner = (c: string): boolean => c === '-' || c === '_' || c === '/' || (c >= '\u2010' && c <= '\u2015');
 
+/** ASCII kept as it is (only lower-cased): not white space, an apostrophe or a word joiner. */
+const PLAIN_ASCII: readonly boolean[] = Array.from({ length: 128 }, (_, c) => !(c === 0x20 || (c >= 0x9 && c <= 0xd) || "'`-_/".includes(String.fromCharCode(c))));
+
 /** `text` appended to `out` in matching form (see above). */
 export function normalizeInto(text: string, out: string): string {
+  const parts: string[] = [out];
+  let last = out.length > 0 ? out[out.length - 1] : undefined; // the last character written
   let pending = false;
-  for (const ch of text) {
+  // The single space a run of separators stands for: none at the start or after a space.
+  const spaceBeforeNext = () => {
+    if (pending && last !== undefined && last !== ' ') parts.push(' ');
+    pending = false;
+  };
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // A run of ASCII that is kept as it is, only lower-cased: most of every message.
+    let j = i;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c >= 0x80 || !PLAIN_ASCII[c]) break;
+      j++;
+    }
+    if (j > i) {
+      spaceBeforeNext();
+      parts.push(text.slice(i, j).toLowerCase());
+      last = text[j - 1];
+      i = j;
+      continue;
+    }
+    // Anything else, one character (code point) at a time.
+    const ch = String.fromCodePoint(text.codePointAt(i)!);
+    i += ch.length;
     if (APOSTROPHES.has(ch)) continue;
     if (isWhitespace(ch) || isJoiner(ch)) {
       pending = true;
       continue;
     }
-    // The single space a run of separators stands for: none at the start or after a space.
-    if (pending && out.length > 0 && !out.endsWith(' ')) out += ' ';
-    pending = false;
+    spaceBeforeNext();
     // Lower case one character at a time, as Rust's char::to_lowercase.
-    out += ch.toLowerCase();
+    const lower = ch.toLowerCase();
+    parts.push(lower);
+    last = lower[lower.length - 1];
   }
-  return out;
+  return parts.join('');
 }
 
 /** The last character (code point) of `s[0..end)`. */
@@ -116,7 +148,7 @@ export class Phrase {
   foundIn(text: string): boolean {
     for (let at = text.indexOf(this.norm); at >= 0; at = text.indexOf(this.norm, at + this.norm.length)) {
       const end = at + this.norm.length;
-      if (this.boundaryBefore(text, at) && this.boundaryAfter(text, end) && !negated(text.slice(0, at))) return true;
+      if (this.boundaryBefore(text, at) && this.boundaryAfter(text, end) && !negated(text, at)) return true;
     }
     return false;
   }
@@ -134,13 +166,13 @@ export class Phrase {
   }
 }
 
-/** Whether the word right before a match (separated by one space) is a negation. */
-function negated(before: string): boolean {
-  if (!before.endsWith(' ')) return false;
-  const head = Array.from(before.slice(0, -1));
-  let start = head.length;
-  while (start > 0 && isAlphanumeric(head[start - 1])) start--;
-  return NEGATIONS.includes(head.slice(start).join(''));
+/** Whether the word right before position `at` (separated by one space) is a negation. */
+function negated(text: string, at: number): boolean {
+  if (at === 0 || text[at - 1] !== ' ') return false;
+  const end = at - 1;
+  let start = end;
+  for (let c = charBefore(text, start); c !== undefined && isAlphanumeric(c); c = charBefore(text, start)) start -= c.length;
+  return NEGATIONS.includes(text.slice(start, end));
 }
 
 /** Labels of the phrases found in `text` (in matching form), in configured order. */
