@@ -4,9 +4,10 @@
 //! component without the kit's glue, a Python exception the kit lets
 //! through) has usually just written why to its stderr: the panic message,
 //! the engine's report of the exception, the traceback. The host keeps the
-//! last [`STDERR_TAIL_BYTES`] of what the plugin wrote to stderr during the
-//! call ([`crate::sandbox::LogSink`]) and, when the call traps, puts the one
-//! line that says why into the decision's error, after the host's own
+//! first and the last [`STDERR_KEPT_BYTES`] of what the plugin wrote to
+//! stderr during the call ([`crate::sandbox::LogSink`]; an engine's report
+//! starts the output, a traceback ends it) and, when the call traps, puts the
+//! one line that says why into the decision's error, after the host's own
 //! description of the trap.
 //!
 //! That line is untrusted text: it is [neutralised](crate::text::neutralise)
@@ -15,8 +16,9 @@
 
 use crate::text;
 
-/// How much of a call's stderr output is kept, in bytes (the newest part).
-pub const STDERR_TAIL_BYTES: usize = 4096;
+/// How much of a call's stderr output is kept, in bytes: this many from its
+/// start and this many of its newest (8 KiB per instance at most).
+pub const STDERR_KEPT_BYTES: usize = 4096;
 
 /// The longest guest message put into an error text, in characters.
 pub const MAX_GUEST_MESSAGE_CHARS: usize = 300;
@@ -65,7 +67,8 @@ fn quickjs_exception(s: &str) -> Option<String> {
             c => out.push(c),
         }
     }
-    None
+    // The message ran past what was kept: what there is of it.
+    (!out.is_empty()).then_some(out)
 }
 
 /// componentize-js: ``invalid variant tag value `undefined` (received `Error: boom`) specified for ...``.
