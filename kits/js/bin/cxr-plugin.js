@@ -2,6 +2,9 @@
 // cxr-plugin: build and test cxr plugins written in TypeScript or JavaScript.
 import { BuildError, DEFAULT_ENGINE, ENGINES, buildProject, testProject, versions } from '../src/build.js';
 
+/** A mistake on the command line (exit status 2). */
+class UsageError extends Error {}
+
 const USAGE = `Usage: cxr-plugin <command> [options] [DIR]
 
 Commands:
@@ -28,12 +31,12 @@ function parse(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--engine' || a === '--out') {
-      if (i + 1 >= argv.length) throw new BuildError(`${a} needs a value`);
+      if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
       opts[a.slice(2)] = argv[++i];
     } else if (a.startsWith('--engine=')) opts.engine = a.slice(9);
     else if (a.startsWith('--out=')) opts.out = a.slice(6);
     else if (a === '--no-check') opts.check = false;
-    else if (a.startsWith('-')) throw new BuildError(`unknown option ${a}`);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else rest.push(a);
   }
   return { opts, rest };
@@ -45,7 +48,7 @@ try {
     console.log(Object.entries(versions()).map(([k, v]) => `${k} ${v}`).join('\n'));
   } else if (command === 'build' || command === 'test') {
     const { opts, rest } = parse(args);
-    if (rest.length > 1) throw new BuildError('one project folder at most');
+    if (rest.length > 1) throw new UsageError('one project folder at most');
     const dir = rest[0] ?? '.';
     if (command === 'build') await buildProject(dir, opts);
     else process.exitCode = await testProject(dir, opts);
@@ -56,7 +59,10 @@ try {
     process.exitCode = 2;
   }
 } catch (e) {
-  if (e instanceof BuildError) {
+  if (e instanceof UsageError) {
+    console.error(`error: ${e.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (e instanceof BuildError) {
     console.error(`error: ${e.message}`);
     process.exitCode = 1;
   } else {

@@ -9,7 +9,7 @@
 //   "cxr": { "main": "src/plugin.ts", "engine": "quickjs", "out": "dist/NAME.wasm" }
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hooksOf, worldOf } from './hooks.js';
 import { KIT_DIR, findPackage, importPackage, packageDir } from './resolve.js';
