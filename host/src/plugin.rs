@@ -266,11 +266,14 @@ impl PluginComponent {
     /// taken after `configure`, as `isolate` mode uses).
     pub fn instantiate(&self, runtime: &Runtime, now_ms: i64) -> Result<Instance, CallError> {
         let limits = &runtime.limits;
-        let state = PluginState::new(
+        let mut state = PluginState::new(
             Arc::from(self.meta.name.as_str()),
             (limits.memory_mb as usize) << 20,
             (limits.log_kb as usize) << 10,
         );
+        // What a trapped plugin said joins the error text since contract 0.2.0;
+        // a 0.1.0 plugin's decisions stay exactly as that host recorded them.
+        state.log.report_guest_messages = self.meta.wit_version != ContractVersion::V0_1_0.as_str();
         let mut store = Store::new(&runtime.engine, state);
         store.limiter(|s| &mut s.limiter);
         arm(&mut store, runtime, now_ms, Budget::Setup);

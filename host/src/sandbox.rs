@@ -175,6 +175,9 @@ pub struct LogSink {
     budget: usize,
     used: Arc<AtomicUsize>,
     stderr: Arc<Mutex<StderrCapture>>,
+    /// Whether a trap's error carries what the plugin said (plugins of
+    /// contract 0.2.0 and later; 0.1.0 plugins' errors stay as recorded).
+    pub(crate) report_guest_messages: bool,
 }
 
 /// The first and the newest [`STDERR_KEPT_BYTES`](crate::guest_error::STDERR_KEPT_BYTES)
@@ -230,6 +233,7 @@ impl LogSink {
             budget,
             used: Arc::new(AtomicUsize::new(0)),
             stderr: Arc::new(Mutex::new(StderrCapture::default())),
+            report_guest_messages: true,
         }
     }
 
@@ -242,6 +246,9 @@ impl LogSink {
     /// What the plugin said on stderr during this call about why it failed:
     /// one line, neutralised and bounded ([`crate::guest_error::message`]).
     pub(crate) fn guest_message(&self) -> Option<String> {
+        if !self.report_guest_messages {
+            return None;
+        }
         let captured = self.stderr.lock().unwrap_or_else(|e| e.into_inner()).text();
         crate::guest_error::message(&captured)
     }
