@@ -56,7 +56,9 @@ def test_an_exception_reaches_the_decision_as_its_last_traceback_line(component:
 def test_a_fatal_exception_traps_and_the_next_interaction_is_decided(component: Path) -> None:
     memory, after = route(component, ["memory", "hello"])
     assert memory["route"]["fallback"] is True
+    # The host's trap error quotes the last line of the traceback the glue wrote.
     assert "trapped" in memory["error"]
+    assert "MemoryError: pretend the heap is full (at raiser.py:" in memory["error"]
     assert after["error"] is None and after["route"]["rule"] == "raiser"
 
 

@@ -132,10 +132,14 @@ def test_wrong_result_types_are_named() -> None:
     assert e == PluginError_Internal("route returned str, expected Route or Pass")
 
 
-def test_fatal_exceptions_trap_after_one_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fatal_exceptions_trap_after_their_traceback_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    # Natively the exception propagates; in the component the glue aborts instead.
     with pytest.raises(MemoryError):
         score("memory")
-    assert capsys.readouterr().err.startswith("cxr-plugin: MemoryError: out of memory (at test_glue.py:")
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "Traceback (most recent call last):"
+    assert any(line.startswith("  File ") and "test_glue.py" in line for line in err)
+    assert err[-1].startswith("MemoryError: out of memory (at test_glue.py:") and err[-1].endswith(" in score)")
     with pytest.raises(SystemExit):
         score("exit")
 
