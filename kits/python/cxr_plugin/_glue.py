@@ -6,23 +6,29 @@ classes named after the world's exports (``Lifecycle``, ``Sentiment``,
 ``Classify``, ``Priority``, ``Routing``) in it. Each exported function:
 
 * runs the plugin's method on the object ``configure`` built;
-* checks the kind of what it returned (a wrong type would otherwise fail
-  deep in the bindings with an obscure trap);
+* checks what it returned against the contract's types, field by field
+  (:mod:`cxr_plugin._check`: a wrong type would otherwise fail deep in
+  the bindings with an obscure trap);
 * turns an exception into the contract's ``plugin-error`` with a short
   message (:func:`cxr_plugin.errors.describe`), so the host records
   ``ValueError: ... (at plugin.py:12 in route)`` in the decision; only a
-  fatal exception (:func:`cxr_plugin.errors.is_fatal`) traps, after one
-  line on stderr naming it.
+  fatal exception (:func:`cxr_plugin.errors.is_fatal`) traps: the glue
+  writes its traceback to stderr, ending with that same one-line message,
+  and aborts the instance (the host's trap error quotes a traceback's last
+  line, and replaces the instance).
 
 The same classes run natively, which is how the kit's tests check them.
 """
 
+import os
 import sys
+import traceback
 from typing import Callable, NoReturn, Optional, TypeVar
 
 from componentize_py_types import Err
 
-from . import errors
+from . import _check, errors
+from .log import IN_COMPONENT
 from .errors import ErrorKind
 from .hooks import ClassifyHook, Plugin, PriorityHook, RoutingHook, SentimentHook, hooks_of
 from .types import (
@@ -61,14 +67,29 @@ def _fail(exc: BaseException, default: ErrorKind) -> NoReturn:
     if isinstance(exc, Err):
         raise exc  # already a WIT error (raised through the raw bindings)
     if errors.is_fatal(exc):
-        print(f"cxr-plugin: {errors.describe(exc)}", file=sys.stderr, flush=True)
+        report_fatal(exc)
+        if IN_COMPONENT:
+            # A trap the host reports with the last line written above
+            # (componentize-py's own report would end with its panic message).
+            os.abort()
         raise exc
     raise Err(wit_error(errors.kind_of(exc, default), errors.describe(exc))) from None
 
 
+def report_fatal(exc: BaseException) -> None:
+    """Writes ``exc``'s traceback to stderr, its last line :func:`errors.describe`'s."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    sys.stderr.write(f"Traceback (most recent call last):\n{frames}{errors.describe(exc)}\n")
+    sys.stderr.flush()
+
+
 def _expect(value: object, kind: type, what: str) -> None:
+    """Refuses a result of the wrong type, or with a field that does not fit its WIT type."""
     if not isinstance(value, kind):
         raise errors.PluginError(f"{what} returned {type(value).__name__}, expected {kind.__name__}")
+    wrong = _check.problem(value)
+    if wrong is not None:
+        raise errors.PluginError(f"{what} returned an invalid {kind.__name__}: {wrong}")
 
 
 class _Slot:
@@ -163,8 +184,14 @@ def export(plugin_class: type[Plugin], info: PluginInfo) -> dict[str, type]:
                     assert isinstance(p, RoutingHook)
                     result = p.route(input, ctx, sentiment, priority)
                     if isinstance(result, Route):
+                        _expect(result, Route, "route")
                         return RoutingOutcome_Route(result)
-                    if isinstance(result, (RoutingOutcome_Route, RoutingOutcome_Pass)):
+                    if isinstance(result, RoutingOutcome_Route):
+                        _expect(result.value, Route, "route")
+                        return result
+                    if isinstance(result, RoutingOutcome_Pass):
+                        if not isinstance(result.value, str):
+                            raise errors.PluginError(f"route returned Pass({type(result.value).__name__}), expected Pass(str)")
                         return result
                     raise errors.PluginError(
                         f"route returned {type(result).__name__}, expected Route or Pass"

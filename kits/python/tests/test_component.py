@@ -44,19 +44,22 @@ def route(component: Path, bodies: list[str], *args: str) -> list[dict[str, Any]
 
 
 def test_an_exception_reaches_the_decision_as_its_last_traceback_line(component: Path) -> None:
-    ok, key, invalid, wrong = route(component, ["hello", "key", "invalid", "wrong"])
+    ok, key, invalid, wrong, field = route(component, ["hello", "key", "invalid", "wrong", "field"])
     assert ok["error"] is None and ok["route"]["queue"] == "general" and ok["route"]["rule"] == "raiser"
     assert key["route"]["fallback"] is True
     assert "internal error: KeyError: 'key' (at raiser.py:" in key["error"]
     assert key["error"].endswith(" in route)")
     assert invalid["error"].endswith("plugin error: invalid input: cannot route an empty order")
     assert wrong["error"].endswith("route returned str, expected Route or Pass")
+    assert field["error"].endswith("route returned an invalid Route: discipline is 'service' (str), expected a Discipline (e.g. Discipline.SERVICE)")
 
 
 def test_a_fatal_exception_traps_and_the_next_interaction_is_decided(component: Path) -> None:
     memory, after = route(component, ["memory", "hello"])
     assert memory["route"]["fallback"] is True
+    # The host's trap error quotes the last line of the traceback the glue wrote.
     assert "trapped" in memory["error"]
+    assert "MemoryError: pretend the heap is full (at raiser.py:" in memory["error"]
     assert after["error"] is None and after["route"]["rule"] == "raiser"
 
 

@@ -132,10 +132,45 @@ def test_wrong_result_types_are_named() -> None:
     assert e == PluginError_Internal("route returned str, expected Route or Pass")
 
 
-def test_fatal_exceptions_trap_after_one_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [
+        (new_priority(2.0, 50), "prioritize returned an invalid Priority: level is 2.0 (float), expected an integer in 0..=255"),  # type: ignore[arg-type]
+        (new_priority(300, 50), "level is 300 (int), expected an integer in 0..=255"),
+        (new_priority(2, None), "score is None (NoneType), expected an integer in 0..=4294967295"),  # type: ignore[arg-type]
+        (new_priority(2, 5, first_response_due=2**63), "first_response_due is 9223372036854775808 (int), expected None or an integer"),
+        (new_priority(2, 5, reasons=["ok", 7]), "reasons[1] is 7 (int), expected a string"),  # type: ignore[list-item]
+    ],
+)
+def test_fields_that_do_not_fit_the_contract_are_named(result: Priority, message: str) -> None:
+    class Fixed(PriorityHook):
+        def prioritize(self, input: Interaction, ctx: Context, sentiment: Sentiment) -> Priority:
+            return result
+
+    ex = export(Fixed, INFO)
+    ex["Lifecycle"]().configure("")
+    e = error_of(lambda: ex["Priority"]().prioritize(new_interaction("T", Channel.EMAIL, "x"), context_at(0), sentiment_from_score(0, 0)))
+    assert isinstance(e, PluginError_Internal) and message in e.value
+
+
+def test_sentiment_cues_and_routes_are_checked_too() -> None:
+    from cxr_plugin import new_cue
+    from cxr_plugin._check import problem
+
+    assert problem(sentiment_from_score(0.1, 0.5, [new_cue("ok", 0.1)])) is None
+    assert problem(sentiment_from_score(0.1, 0.5, [new_cue("ok", "x")])) == "cues[0].weight is 'x' (str), expected a number"  # type: ignore[arg-type]
+    assert problem(route_to("q", "care")) == "discipline is 'care' (str), expected a Discipline (e.g. Discipline.SERVICE)"  # type: ignore[arg-type]
+    assert problem(route_to("q", Discipline.CARE, skills=["a", None])) == "skills[1] is None (NoneType), expected a string"  # type: ignore[list-item]
+
+
+def test_fatal_exceptions_trap_after_their_traceback_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    # Natively the exception propagates; in the component the glue aborts instead.
     with pytest.raises(MemoryError):
         score("memory")
-    assert capsys.readouterr().err.startswith("cxr-plugin: MemoryError: out of memory (at test_glue.py:")
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "Traceback (most recent call last):"
+    assert any(line.startswith("  File ") and "test_glue.py" in line for line in err)
+    assert err[-1].startswith("MemoryError: out of memory (at test_glue.py:") and err[-1].endswith(" in score)")
     with pytest.raises(SystemExit):
         score("exit")
 

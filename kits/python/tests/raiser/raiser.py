@@ -1,4 +1,4 @@
-"""Fails as the interaction's body says: ``key``, ``invalid``, ``memory``, ``wrong``, ``log``."""
+"""Fails as the interaction's body says: ``key``, ``invalid``, ``memory``, ``wrong``, ``field``, ``log``."""
 
 from typing import Self
 
@@ -27,6 +27,8 @@ class Raiser(RoutingHook):
             raise MemoryError("pretend the heap is full")
         if body == "wrong":
             return self.queue  # type: ignore[return-value]
+        if body == "field":
+            return route_to(self.queue, "service")  # type: ignore[arg-type]
         if body == "log":
             log.info("routing a log line")
         return route_to(self.queue, Discipline.SERVICE, rule="raiser")
