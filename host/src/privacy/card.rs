@@ -14,7 +14,7 @@ use crate::config::MaskKind;
 /// How two digit groups of a card may be separated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sep {
-    /// One to three of space, tab, `-`, `.`, `/`, `_`.
+    /// One of space, tab, `-`, `.`, `/`, `_`, or two or three spaces.
     Short,
     /// Whitespace with a line break, or a line break and a chat-turn
     /// prefix (`> `, `Customer: `).
@@ -25,7 +25,9 @@ enum Sep {
 
 fn separator(sep: &str) -> Option<Sep> {
     let b = sep.as_bytes();
-    if (1..=3).contains(&b.len()) && b.iter().all(|c| matches!(c, b' ' | b'\t' | b'-' | b'.' | b'/' | b'_')) {
+    if (b.len() == 1 && matches!(b[0], b' ' | b'\t' | b'-' | b'.' | b'/' | b'_'))
+        || ((2..=3).contains(&b.len()) && b.iter().all(|c| matches!(c, b' ' | b'\t')))
+    {
         return Some(Sep::Short);
     }
     if b.contains(&b'\n') {
@@ -41,12 +43,12 @@ fn separator(sep: &str) -> Option<Sep> {
         }
         return None;
     }
-    let words = sep.split_whitespace().count();
+    let words = sep.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
     if b.len() <= 24
         && (1..=3).contains(&words)
-        && sep.starts_with(' ')
         && sep.ends_with(' ')
-        && sep.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | ':'))
+        && (sep.starts_with(' ') || sep.starts_with(", "))
+        && sep.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | ':' | ','))
     {
         return Some(Sep::Words);
     }
@@ -164,7 +166,7 @@ fn best(text: &str, groups: &[Group], seps: &[Sep], first: usize, from: usize, l
                 k += 1;
                 after += groups[k].len();
             }
-            if (13..=19).contains(&n) && (before + after <= 4 || after >= 13) && is_card(text, groups, &seps[s - first..e - first], s, e) {
+            if (13..=19).contains(&n) && (before + after <= 4 || after >= 13) && is_card(text, groups, &seps[s - first..e - first], s, e, s == first && e == last) {
                 return Some((s, e));
             }
             if e == s {
@@ -176,14 +178,18 @@ fn best(text: &str, groups: &[Group], seps: &[Sep], first: usize, from: usize, l
     None
 }
 
-fn is_card(text: &str, groups: &[Group], seps: &[Sep], s: usize, e: usize) -> bool {
+fn is_card(text: &str, groups: &[Group], seps: &[Sep], s: usize, e: usize, whole_chain: bool) -> bool {
     let (start, end) = (groups[s].start, groups[e].end);
     let d = numbers::digits(text, start, end);
-    if !brand(&d) || !luhn(&d) || numbers::glued(text, start, end) || numbers::amount(text, start, end) {
+    if !brand(&d) || !luhn(&d) || numbers::glued(text, start, end) || numbers::amount(text, start, end) || numbers::hash_before(text, start) {
         return false;
     }
-    // words between the groups: only a card written in fours (or Amex 4-6-5)
+    // words between the groups: only a card written in fours (or Amex 4-6-5),
+    // the whole chain (not four numbers of a longer list)
     if seps.contains(&Sep::Words) {
+        if !whole_chain {
+            return false;
+        }
         let lens: Vec<usize> = groups[s..=e].iter().map(Group::len).collect();
         if !(lens == [4, 4, 4, 4] || lens == [4, 6, 5]) {
             return false;

@@ -57,7 +57,12 @@ const OTHER: &[&str] = &[
     "serial", "seriennummer", "serienummer", "s/n", "imei", "version", "versión", "versione", "versão", "versie", "build",
     "release", "firmware", "v.", "ip", "ip address", "postcode", "zip", "plz", "postleitzahl", "code postal", "cp",
     "código postal", "cap", "codice", "código", "code", "pin", "otp", "tan", "iban", "bic", "swift", "blz", "sort code",
-    "routing",
+    "routing", "barcode", "bar code", "strichcode", "code-barres", "código de barras", "codice a barre", "streepjescode",
+    // counted things: a list of numbers, not one number
+    "items", "rooms", "seats", "positions", "lines", "pages", "units", "qty", "quantity", "positionen", "zimmer", "plätze",
+    "seiten", "stück", "articles", "chambres", "places", "pièces", "artículos", "habitaciones", "asientos", "unidades",
+    "articoli", "camere", "posti", "pezzi", "artigos", "quartos", "lugares", "unidades", "artikelen", "kamers", "stoelen",
+    "stuks",
 ];
 
 struct Words {

@@ -107,6 +107,11 @@ fn prev_char_is_alphanumeric(text: &str, at: usize) -> bool {
     text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
 }
 
+/// A `#` right before `start` (`#0004512398`: an id).
+pub fn hash_before(text: &str, start: usize) -> bool {
+    text[..start].trim_end_matches(' ').ends_with(['#', '№'])
+}
+
 /// Whether an amount's sign is right before `start` or right after `end`
 /// (a currency symbol or code, `%`, or a decimal part `,99`): `€ 612 345 678`,
 /// `912 345 678,00`, `0612345678 EUR`.
@@ -125,7 +130,7 @@ pub fn amount(text: &str, start: usize, end: usize) -> bool {
         let a = text[end..].as_bytes();
         a.len() >= 3 && a[0] == b',' && a[1].is_ascii_digit() && a[2].is_ascii_digit() && (a.len() == 3 || !a[3].is_ascii_digit())
     };
-    code(after) || before.len() >= 3 && code(&before[before.len() - 3..]) || decimal
+    code(after) || before.len() >= 3 && before.get(before.len() - 3..).is_some_and(code) || decimal
 }
 
 #[cfg(test)]

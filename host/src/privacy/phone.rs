@@ -9,7 +9,7 @@
 //!   group 2–6 digits (`020 7946 0958`, `0171/1234567`, `06.12.34.56.78`);
 //! - NANP: 10 digits `NXX NXX XXXX`, grouped 3-3-4 or not at all, or 11
 //!   with a leading `1` (`1-800-555-0199`); Italian mobiles `3XX XXX XXXX`;
-//! - Spain and Portugal: 9 digits starting 2, 6, 7, 8 or 9, grouped as
+//! - Spain and Portugal: 9 digits starting 2, 6, 7 or 9, grouped as
 //!   people write them (`612 345 678`, `91 123 45 67`, `612345678`);
 //! - anything of 7–12 digits right after a telephone word (`call me on`).
 //!
@@ -24,11 +24,21 @@ use super::numbers::{self, Group};
 use super::Found;
 use crate::config::MaskKind;
 
-/// Whether `sep` may separate two groups of a phone number: one to three
-/// of space, tab, `-`, `.`, `/`, `(`, `)`.
+/// Whether `sep` may separate two groups of a phone number: one of space,
+/// tab, `-`, `.`, `/`, with or without brackets (`(555) 123`, `+44 (0)20`).
 fn joins(sep: &str) -> bool {
+    if wide(sep) {
+        return true;
+    }
     let b = sep.as_bytes();
-    (1..=3).contains(&b.len()) && b.iter().all(|c| matches!(c, b' ' | b'\t' | b'-' | b'.' | b'/' | b'(' | b')')) && !sep.contains("..")
+    let rest: Vec<u8> = b.iter().copied().filter(|&c| c != b'(' && c != b')').collect();
+    (1..=3).contains(&b.len()) && rest.len() <= 1 && rest.iter().all(|c| matches!(c, b' ' | b'\t' | b'-' | b'.' | b'/'))
+}
+
+/// ` - ` or ` / ` after an area code (`0171 / 1234567`): allowed once, right
+/// after the first group of a number written with `0` or `+`.
+fn wide(sep: &str) -> bool {
+    sep == " - " || sep == " / "
 }
 
 /// Finds the phone numbers among the unused `groups` of `text`; marks their groups used.
@@ -100,7 +110,7 @@ fn is_phone(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
     // an extension (`555-123-4567x123`) is not a glued word
     let extension = text[end..].len() >= 2 && matches!(b[end], b'x' | b'X') && b[end + 1].is_ascii_digit();
     let glued = numbers::glued_before(text, start) || (!extension && numbers::glued_after(text, end));
-    if glued || numbers::amount(text, digits_start, end) || next_to_code(text, start, end) {
+    if glued || numbers::amount(text, digits_start, end) || next_to_code(text, start, end) || numbers::hash_before(text, start) {
         return None;
     }
     // a country code in brackets without `+`: `(351) 912 345 678`
@@ -111,10 +121,23 @@ fn is_phone(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
         && country_code(&d).is_some_and(|n| n == groups[s].len());
     let hint = context::before(text, start);
     let lens: Vec<usize> = groups[s..=e].iter().map(Group::len).collect();
+    let wide_at: Vec<usize> = (s..e).filter(|&k| wide(&text[groups[k].end..groups[k + 1].start])).collect();
+    if !wide_at.is_empty() {
+        let after_area = (plus && wide_at == [s + 1]) || (!plus && wide_at == [s] && d.starts_with('0') && !d.starts_with("00"));
+        if !after_area {
+            return None;
+        }
+    }
     let ok = if plus || bracketed_cc {
         international(&d, &lens)
     } else if d.starts_with("00") {
-        hint != Some(Hint::Other) && international(&d[2..], &lens_without_prefix(&lens, 2))
+        let plain = lens.len() == 1;
+        hint != Some(Hint::Other)
+            && (plain || hint == Some(Hint::Phone) || stands_apart(text, groups, first, last, s, e))
+            // 12 or 13 digits in one piece with a valid check digit: a UPC or EAN
+            && !(plain && (d.len() == 12 || d.len() == 13) && ean_valid(&d) && hint != Some(Hint::Phone))
+            && international(&d[2..], &lens_without_prefix(&lens, 2))
+            && (!plain || country_known(&d[2..]))
     } else {
         hint != Some(Hint::Other) && national(text, groups, first, last, s, e, &d, &lens, hint == Some(Hint::Phone))
     };
@@ -185,21 +208,37 @@ fn international(rest: &str, lens: &[usize]) -> bool {
     }
     let n = nsn.len();
     let fits = match cc {
-        "1" => n == 10,
-        "7" => n == 10,
+        "1" | "7" | "30" | "52" | "54" | "57" | "86" | "90" | "91" => n == 10 || (cc == "86" && n == 11),
         "44" => (9..=10).contains(&n),
         "49" => (6..=12).contains(&n),
-        "33" | "34" | "351" | "31" | "41" | "48" | "30" => n == 9 || (cc == "30" && n == 10),
+        "33" | "34" | "351" | "31" | "41" | "48" => n == 9,
         "32" => (8..=9).contains(&n),
         "39" => (6..=11).contains(&n),
         "43" => (6..=13).contains(&n),
-        "45" | "47" => n == 8,
-        "46" => (7..=9).contains(&n),
-        "353" => (7..=9).contains(&n),
+        "45" | "47" | "356" | "357" | "359" | "370" | "371" | "386" | "216" => n == 8 || (cc == "359" && n == 9),
+        "46" | "353" => (7..=9).contains(&n),
+        "36" | "385" | "972" | "971" => (8..=9).contains(&n),
+        "40" | "420" | "421" | "27" | "61" | "212" | "213" | "966" => n == 9,
+        "20" | "81" => (9..=10).contains(&n),
+        "55" => (10..=11).contains(&n),
+        "352" => (6..=11).contains(&n),
+        "358" => (6..=12).contains(&n),
+        "372" | "354" => (7..=8).contains(&n),
         _ => (6..=12).contains(&n) && cc_len + n <= 15,
     };
     // the country code stands apart or starts the first group
     fits && lens.first().is_some_and(|&l| l >= cc_len)
+}
+
+/// Whether `rest` starts with a country code whose national number lengths
+/// are known here (a plain run of digits after `00` must be one of them).
+fn country_known(rest: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "1", "7", "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+        "52", "54", "55", "57", "61", "81", "86", "90", "91", "212", "213", "216", "351", "352", "353", "354", "356", "357",
+        "358", "359", "370", "371", "372", "385", "386", "420", "421", "966", "971", "972",
+    ];
+    country_code(rest).is_some_and(|n| KNOWN.contains(&&rest[..n]))
 }
 
 /// `NXX NXX XXXX`: area code and exchange start with 2–9.
@@ -240,7 +279,8 @@ fn national(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
         // are written that way too), or plainly when it is a valid NANP number
         lens == [3, 3, 4] || (nanp(d) && matches!(lens, [10] | [3, 7])) || (b[0] == b'3' && matches!(lens, [10] | [3, 7] | [3, 4, 3]))
     } else if n == 9 {
-        matches!(b[0], b'2' | b'6' | b'7' | b'8' | b'9') && matches!(lens, [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] | [2, 3, 4] | [3, 6])
+        // Spain: mobiles 6 and 7, landlines 9; Portugal: mobiles 9, landlines 2
+        matches!(b[0], b'2' | b'6' | b'7' | b'9') && matches!(lens, [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] | [2, 3, 4] | [3, 6])
     } else {
         false
     };

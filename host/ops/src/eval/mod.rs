@@ -3,12 +3,15 @@
 //! out and escaped the same way ([`render`]):
 //!
 //! - [`sentiment`]: a sentiment plugin against gold ratings or labels;
-//! - [`signal`]: a classifier's signal (`intent`, ...) against gold labels.
+//! - [`signal`]: a classifier's signal (`intent`, ...) against gold labels;
+//! - [`privacy`]: the `[privacy]` masker against labelled personal data and
+//!   near misses: recall per kind and format, false positives per class.
 //!
 //! Each report is plain data (`Serialize`, for `--json` through
 //! `cxr_host::text::to_json_pretty`) with a `text()` for a terminal.
 
 pub mod metrics;
+pub mod privacy;
 pub mod render;
 pub mod sentiment;
 pub mod signal;
