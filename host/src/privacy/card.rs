@@ -44,11 +44,11 @@ fn separator(sep: &str) -> Option<Sep> {
         return None;
     }
     let words = sep.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
-    if b.len() <= 24
-        && (1..=3).contains(&words)
+    if b.len() <= 30
+        && (1..=4).contains(&words)
         && sep.ends_with(' ')
         && (sep.starts_with(' ') || sep.starts_with(", "))
-        && sep.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | ':' | ','))
+        && sep.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | ':' | ',' | '(' | ')' | '!' | '?' | '\''))
     {
         return Some(Sep::Words);
     }

@@ -57,7 +57,7 @@ const AT_FORMS: &[(&str, At)] = &[
 
 /// Spelled or bracketed dots, with the spaces they need.
 const DOT_FORMS: &[&str] = &[
-    "(dot)", "[dot]", "{dot}", "<dot>", "( dot )", "[ dot ]", "-dot-", "_dot_", "(punkt)", "[punkt]", "(point)", "[point]",
+    "[.]", "(.)", "(dot)", "[dot]", "{dot}", "<dot>", "( dot )", "[ dot ]", "-dot-", "_dot_", "(punkt)", "[punkt]", "(point)", "[point]",
     "(punto)", "[punto]", "(ponto)", "[ponto]", "(punt)", "[punt]", " dot ", " punkt ", " point ", " punto ", " ponto ", " punt ",
 ];
 
@@ -235,6 +235,14 @@ fn domain(text: &str, start: usize) -> Option<(usize, &str, bool)> {
         let rest = &text[pos..];
         if rest.starts_with('.') && rest[1..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
             pos += 1;
+            continue;
+        }
+        // a dot with a space around it (`example . com`): a disguise
+        if let Some(n) = [" . ", " .", ". "].iter().find(|d| rest.starts_with(**d)).map(|d| d.len())
+            && rest[n..].chars().next().is_some_and(|c| c.is_alphanumeric())
+        {
+            pos += n;
+            spelled = true;
             continue;
         }
         match spelled_dot_after(rest) {

@@ -91,10 +91,12 @@ pub fn glued(text: &str, start: usize, end: usize) -> bool {
     glued_before(text, start) || glued_after(text, end)
 }
 
-/// A letter or digit right before `start`.
+/// A letter or digit right before `start`, or joined to it by `-`, `_` or
+/// `/` (`SR-0612345678`, `ID_4111...`: a code, not a number of its own).
 pub fn glued_before(text: &str, start: usize) -> bool {
     let b = text.as_bytes();
-    start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] >= 0x80 && prev_char_is_alphanumeric(text, start))
+    let word_at = |k: usize| b[k].is_ascii_alphanumeric() || b[k] >= 0x80 && prev_char_is_alphanumeric(text, k + 1);
+    start > 0 && (word_at(start - 1) || (start > 1 && matches!(b[start - 1], b'-' | b'_' | b'/') && word_at(start - 2)))
 }
 
 /// A letter or digit right after `end`.

@@ -35,10 +35,11 @@ fn joins(sep: &str) -> bool {
     (1..=3).contains(&b.len()) && rest.len() <= 1 && rest.iter().all(|c| matches!(c, b' ' | b'\t' | b'-' | b'.' | b'/'))
 }
 
-/// ` - ` or ` / ` after an area code (`0171 / 1234567`): allowed once, right
-/// after the first group of a number written with `0` or `+`.
+/// ` - `, ` / ` or a line break after an area code (`0171 / 1234567`):
+/// allowed once, right after the first group of a number written with `0`
+/// or `+`.
 fn wide(sep: &str) -> bool {
-    sep == " - " || sep == " / "
+    sep == " - " || sep == " / " || (sep.contains('\n') && sep.len() <= 4 && sep.trim_matches([' ', '\n', '\r']).is_empty())
 }
 
 /// Finds the phone numbers among the unused `groups` of `text`; marks their groups used.
@@ -275,9 +276,9 @@ fn national(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
     } else if b[0] == b'1' {
         n == 11 && (lens == [1, 3, 3, 4] || (phone_word && nanp(&d[1..])))
     } else if n == 10 {
-        // NANP written 3-3-4 (any digits: example numbers such as 555-123-4567
-        // are written that way too), or plainly when it is a valid NANP number
-        lens == [3, 3, 4] || (nanp(d) && matches!(lens, [10] | [3, 7])) || (b[0] == b'3' && matches!(lens, [10] | [3, 7] | [3, 4, 3]))
+        // NANP written 3-3-4 or plainly (any digits: example numbers such as
+        // 555-123-4567 are written that way too); Italian mobiles 3XX
+        matches!(lens, [3, 3, 4] | [10] | [3, 7]) || (b[0] == b'3' && lens == [3, 4, 3])
     } else if n == 9 {
         // Spain: mobiles 6 and 7, landlines 9; Portugal: mobiles 9, landlines 2
         matches!(b[0], b'2' | b'6' | b'7' | b'9') && matches!(lens, [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] | [2, 3, 4] | [3, 6])
