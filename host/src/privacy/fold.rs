@@ -64,6 +64,14 @@ impl<'a> Folded<'a> {
     }
 }
 
+/// Whether the non-ASCII `c` may fold to an ASCII digit or punctuation: a
+/// digit of another script or a character with compatibility forms (letters
+/// of other scripts, accented letters and most symbols may not).
+pub fn may_stand_for_ascii(c: char) -> bool {
+    let u = c as u32;
+    decimal_digit(u).is_some() || has_compatibility_forms(u)
+}
+
 /// Appends the folded form of the non-ASCII character `c`.
 fn fold_char(c: char, out: &mut String, buf: &mut [u8; 4]) {
     let u = c as u32;

@@ -141,7 +141,9 @@ pub fn find(text: &str, out: &mut Vec<Found>) {
     let mut i = 0;
     while i + 15 <= b.len() {
         let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
-        if !(word_start && b[i].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic()) {
+        // two letters, then (after at most two separators) a check digit
+        let digit_next = b[i + 2..].iter().take(3).find(|c| !matches!(c, b' ' | b'\t' | b'-' | b'.' | b'\n' | b'\r')).is_some_and(u8::is_ascii_digit);
+        if !(word_start && b[i].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic() && digit_next) {
             i += 1;
             continue;
         }

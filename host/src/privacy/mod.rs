@@ -243,9 +243,7 @@ impl Masker {
 
     /// The built-in kinds' matches in `text` (original byte ranges), in order.
     pub fn builtin(&self, text: &str) -> Vec<Match> {
-        let bytes = text.as_bytes();
-        let worth = bytes.iter().any(|b| b.is_ascii_digit() || *b == b'@' || *b >= 0x80) || (self.email && email::may_hold(text));
-        if !worth || !(self.email || self.iban || self.card || self.phone) {
+        if !(self.email || self.iban || self.card || self.phone) || !self.worth_looking(text) {
             return Vec::new();
         }
         let folded = fold::Folded::new(text);
@@ -287,6 +285,20 @@ impl Masker {
                 }
             })
             .collect()
+    }
+
+    /// Whether `text` may hold any built-in kind: a digit (of any script),
+    /// an `@` (of any width), or a disguised `@` (`[at]`, ` at `, `arroba`).
+    /// Most texts without numbers are skipped here, unfolded.
+    fn worth_looking(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        if bytes.iter().any(|b| b.is_ascii_digit() || *b == b'@') {
+            return true;
+        }
+        if !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && fold::may_stand_for_ascii(c)) {
+            return true;
+        }
+        self.email && email::may_hold(text)
     }
 
     /// Every match in `text`: the built-in kinds, then each named pattern

@@ -120,7 +120,9 @@ fn is_phone(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
         && e > s
         && text[groups[s].end..].starts_with(')')
         && country_code(&d).is_some_and(|n| n == groups[s].len());
-    let hint = context::before(text, start);
+    // the context words, looked up once and only when needed
+    let hint_cell = std::cell::OnceCell::new();
+    let hint = || *hint_cell.get_or_init(|| context::before(text, start));
     let lens: Vec<usize> = groups[s..=e].iter().map(Group::len).collect();
     let wide_at: Vec<usize> = (s..e).filter(|&k| wide(&text[groups[k].end..groups[k + 1].start])).collect();
     if !wide_at.is_empty() {
@@ -133,14 +135,14 @@ fn is_phone(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
         international(&d, &lens)
     } else if d.starts_with("00") {
         let plain = lens.len() == 1;
-        hint != Some(Hint::Other)
-            && (plain || hint == Some(Hint::Phone) || stands_apart(text, groups, first, last, s, e))
-            // 12 or 13 digits in one piece with a valid check digit: a UPC or EAN
-            && !(plain && (d.len() == 12 || d.len() == 13) && ean_valid(&d) && hint != Some(Hint::Phone))
-            && international(&d[2..], &lens_without_prefix(&lens, 2))
+        international(&d[2..], &lens_without_prefix(&lens, 2))
             && (!plain || country_known(&d[2..]))
+            && hint() != Some(Hint::Other)
+            && (plain || hint() == Some(Hint::Phone) || stands_apart(text, groups, first, last, s, e))
+            // 12 or 13 digits in one piece with a valid check digit: a UPC or EAN
+            && !(plain && (d.len() == 12 || d.len() == 13) && ean_valid(&d) && hint() != Some(Hint::Phone))
     } else {
-        hint != Some(Hint::Other) && national(text, groups, first, last, s, e, &d, &lens, hint == Some(Hint::Phone))
+        national(text, groups, first, last, s, e, &d, &lens, &hint) && hint() != Some(Hint::Other)
     };
     ok.then_some(start)
 }
@@ -261,20 +263,34 @@ fn ean_valid(d: &str) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn national(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e: usize, d: &str, lens: &[usize], phone_word: bool) -> bool {
+fn national(
+    text: &str,
+    groups: &[Group],
+    first: usize,
+    last: usize,
+    s: usize,
+    e: usize,
+    d: &str,
+    lens: &[usize],
+    hint: &dyn Fn() -> Option<Hint>,
+) -> bool {
     let n = d.len();
+    if !(7..=12).contains(&n) {
+        return false;
+    }
+    let phone_word = || hint() == Some(Hint::Phone);
     let b = d.as_bytes();
     let plain = lens.len() == 1;
     // part of a longer run of groups in the same style: a list or a longer number
-    if !plain && !phone_word && !stands_apart(text, groups, first, last, s, e) {
+    if !plain && !stands_apart(text, groups, first, last, s, e) && !phone_word() {
         return false;
     }
     let shape = if b[0] == b'0' {
         (9..=12).contains(&n)
             && (plain || (2..=6).contains(&lens[0]) && lens[1..].iter().all(|&l| l >= 2))
-            && !(plain && n == 12 && ean_valid(d) && !phone_word)
+            && !(plain && n == 12 && ean_valid(d) && !phone_word())
     } else if b[0] == b'1' {
-        n == 11 && (lens == [1, 3, 3, 4] || (phone_word && nanp(&d[1..])))
+        n == 11 && (lens == [1, 3, 3, 4] || (nanp(&d[1..]) && phone_word()))
     } else if n == 10 {
         // NANP written 3-3-4 or plainly (any digits: example numbers such as
         // 555-123-4567 are written that way too); Italian mobiles 3XX
@@ -285,7 +301,7 @@ fn national(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
     } else {
         false
     };
-    shape || (phone_word && (7..=12).contains(&n) && lens.iter().skip(1).all(|&l| l >= 2))
+    shape || (lens.iter().skip(1).all(|&l| l >= 2) && phone_word())
 }
 
 /// Whether the groups `s..=e` are not glued to more groups of their chain
