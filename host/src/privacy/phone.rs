@@ -304,16 +304,16 @@ fn national(
     shape || (lens.iter().skip(1).all(|&l| l >= 2) && phone_word())
 }
 
-/// Whether the groups `s..=e` are not glued to more groups of their chain
-/// by the separators they use inside (so `06 12 34 56 78 90` is not read as
-/// a phone number followed by `90`).
+/// Whether the groups `s..=e` are not the middle of a longer run of groups
+/// in the same style: a neighbour joined by a separator used inside and as
+/// long as the group next to it continues a list (`06 12 34 56 78 90`,
+/// `612 345 678 912`); a house number, a postcode or a time next to a
+/// number does not (`12 0171 1234567`, `0171 1234567 10115`).
 fn stands_apart(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e: usize) -> bool {
     let sep = |k: usize| &text[groups[k].end..groups[k + 1].start];
     let inside: Vec<&str> = (s..e).map(sep).collect();
-    // a group right after `:` is the minutes of a time (`09:15 0171 1234567`)
-    let after_colon = |k: usize| groups[k].start > 0 && text.as_bytes()[groups[k].start - 1] == b':';
-    let before_ok = s == first || !inside.contains(&sep(s - 1)) || (s - 1 == first && after_colon(s - 1));
-    let after_ok = e == last || !inside.contains(&sep(e));
+    let before_ok = s == first || !inside.contains(&sep(s - 1)) || groups[s - 1].len() != groups[s].len();
+    let after_ok = e == last || !inside.contains(&sep(e)) || groups[e + 1].len() != groups[e].len();
     before_ok && after_ok
 }
 

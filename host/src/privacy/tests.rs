@@ -166,6 +166,15 @@ fn phones_of_eight_numbering_plans() {
 }
 
 #[test]
+fn a_phone_number_next_to_other_numbers() {
+    assert_eq!(masked("Musterstr. 12 0171 1234567"), "Musterstr. 12 [phone …67]");
+    assert_eq!(masked("0171 1234567 10115 Berlin"), "[phone …67] 10115 Berlin");
+    assert_eq!(masked("ab 09:15 0171 1234567"), "ab 09:15 [phone …67]");
+    // a list in the same style is not read as a number and its tail
+    assert_eq!(masked("612 345 678 912"), "612 345 678 912");
+}
+
+#[test]
 fn numbers_that_are_not_personal_data_stay() {
     for text in [
         "on 2026-11-22 at 10:30",
