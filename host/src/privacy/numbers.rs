@@ -17,6 +17,11 @@ impl Group {
     pub fn len(&self) -> usize {
         self.end - self.start
     }
+
+    /// Never: a group has at least one digit.
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
 }
 
 /// The digit groups of `text`, dates, expiry dates and IPv4 addresses marked used.
@@ -129,7 +134,7 @@ pub fn amount(text: &str, start: usize, end: usize) -> bool {
         ["EUR", "USD", "GBP", "CHF", "eur", "usd", "gbp", "chf", "SEK", "DKK", "NOK", "PLN", "CZK", "JPY"].contains(&s)
     };
     let decimal = {
-        let a = text[end..].as_bytes();
+        let a = &text.as_bytes()[end..];
         a.len() >= 3 && a[0] == b',' && a[1].is_ascii_digit() && a[2].is_ascii_digit() && (a.len() == 3 || !a[3].is_ascii_digit())
     };
     code(after) || before.len() >= 3 && before.get(before.len() - 3..).is_some_and(code) || decimal

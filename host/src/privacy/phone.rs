@@ -133,10 +133,10 @@ fn is_phone(text: &str, groups: &[Group], first: usize, last: usize, s: usize, e
     }
     let ok = if plus || bracketed_cc {
         international(&d, &lens)
-    } else if d.starts_with("00") {
+    } else if let Some(rest) = d.strip_prefix("00") {
         let plain = lens.len() == 1;
-        international(&d[2..], &lens_without_prefix(&lens, 2))
-            && (!plain || country_known(&d[2..]))
+        international(rest, &lens_without_prefix(&lens, 2))
+            && (!plain || country_known(rest))
             && hint() != Some(Hint::Other)
             && (plain || hint() == Some(Hint::Phone) || stands_apart(text, groups, first, last, s, e))
             // 12 or 13 digits in one piece with a valid check digit: a UPC or EAN
