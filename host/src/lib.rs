@@ -34,7 +34,7 @@ pub mod sandbox;
 mod snapshot;
 pub mod versions;
 
-pub use cxr_model::{config, input, model, text};
+pub use cxr_model::{config, input, language, model, text};
 
 pub use config::{InstanceMode, Limits, PipelineConfig};
 pub use model::{Decision, Interaction};
