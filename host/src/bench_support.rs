@@ -115,6 +115,13 @@ impl Instance {
         self.0.priority(&i.0, &c.0, &s.0).0.map(Priority).map_err(|e| anyhow!("{e}"))
     }
 
+    /// One priority call and the fuel it used (`None` under limits that
+    /// meter no fuel).
+    pub fn priority_fuel(&mut self, i: &Input, c: &Ctx, s: &Sentiment) -> Result<(Priority, Option<u64>)> {
+        let (result, usage) = self.0.priority(&i.0, &c.0, &s.0);
+        result.map(|p| (Priority(p), usage.fuel)).map_err(|e| anyhow!("{e}"))
+    }
+
     /// One routing call; whether a route was returned (not a pass).
     pub fn routing(&mut self, i: &Input, c: &Ctx, s: &Sentiment, p: &Priority) -> Result<bool> {
         self.0

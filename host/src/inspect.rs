@@ -45,6 +45,7 @@ pub fn inspect(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Inspecti
 
 fn inspect_with(runtime: &Runtime, bytes: &[u8], origin: &str, cache: &CachePolicy) -> Result<Inspection> {
     check_header(bytes).map_err(|e| anyhow!("{origin} cannot be loaded: {e}"))?;
+    crate::precheck::check(bytes, origin)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let engine = runtime.default_engine();
     let cache = cache.dir();

@@ -26,11 +26,12 @@
 //! | [`source`] | the one parser of plugin and pipeline names (`builtin:NAME`, `builtin`, paths) |
 //! | [`io`] | the decision I/O layer: JSON Lines reader, ordered parallel map, batches and streams, error records |
 //! | [`policy`] | the input policy of every front end: size cap, blank input, repeated ids, `now`, request ids |
+//! | [`privacy`] | the `[privacy]` masker (what a pipeline masks before plugins see a text; `cxr eval --privacy`) |
 //! | [`runtime`] | the process's wasmtime runtime, its settings and the compile cache |
 //! | [`inspect`] | describing a component (`cxr inspect`) |
 //! | [`versions`] | the contract versions this host runs |
 //! | [`builtin`] | the reference plugins and pipeline compiled into the build |
-//! | `model`, `input`, `config`, `text`, `fields` | re-exported from `cxr-model` |
+//! | `model`, `input`, `config`, `text`, `fields`, `language` | re-exported from `cxr-model` |
 //!
 //! wasmtime's generated bindings, the raw hook calls and every piece of
 //! per-version code stay inside (`versions/`).
@@ -38,10 +39,11 @@
 mod contract;
 mod convert;
 mod gate;
+mod guest_error;
 mod loader;
 mod pipeline;
 mod plugin;
-mod privacy;
+mod precheck;
 mod sandbox;
 mod snapshot;
 
@@ -49,6 +51,7 @@ pub mod builtin;
 pub mod inspect;
 pub mod io;
 pub mod policy;
+pub mod privacy;
 pub mod runtime;
 pub mod source;
 pub mod versions;
@@ -56,13 +59,13 @@ pub mod versions;
 #[doc(hidden)]
 pub mod bench_support;
 
-pub use cxr_model::{config, fields, input, model, text};
+pub use cxr_model::{config, fields, input, language, model, text};
 pub use cxr_model::{DecisionField, ErrorKind, Hook, TraceOutcome};
 
 pub use config::{InstanceMode, Limits, PipelineConfig};
 pub use loader::PipelineLoader;
 pub use model::{Decision, Interaction};
-pub use pipeline::{Pipeline, StageStats};
+pub use pipeline::{LANGUAGE_DROPPED, Pipeline, StageStats};
 pub use plugin::{PluginComponent, PluginMeta, WIT_VERSION};
 pub use runtime::{CachePolicy, Runtime, RuntimeSettings};
 pub use source::{PipelineSource, PluginSpec};

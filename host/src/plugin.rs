@@ -138,6 +138,8 @@ impl PluginComponent {
         if let Some(loaded) = runtime.loaded(engine.kind, &sha256) {
             return Ok(loaded);
         }
+        // Imports and ABI first: a refusal in milliseconds, with the fix, not after a compile.
+        crate::precheck::check(bytes, origin)?;
         let component = engine
             .compile(bytes, &sha256, cache)
             .map_err(|e| anyhow!("{origin} is not a valid WebAssembly component: {e:#}"))?;
@@ -244,11 +246,14 @@ impl PluginComponent {
     /// it waits for a free slot and holds it while it lives.
     pub(crate) fn instantiate(&self, limits: &Arc<Limits>, now_ms: i64) -> Result<Instance, CallError> {
         let place = self.engine.gate.as_ref().map(|g| g.enter());
-        let state = PluginState::new(
+        let mut state = PluginState::new(
             Arc::from(self.meta.name.as_str()),
             (limits.memory_mb as usize) << 20,
             (limits.log_kb as usize) << 10,
         );
+        // What a trapped plugin said joins the error text since contract 0.2.0;
+        // a 0.1.0 plugin's decisions stay exactly as that host recorded them.
+        state.log.report_guest_messages = self.meta.wit_version != ContractVersion::V0_1_0.as_str();
         let mut store = Store::new(&self.engine.engine, state);
         store.limiter(|s| &mut s.limiter);
         arm(&mut store, &self.runtime, limits, now_ms, Budget::Setup);
@@ -312,7 +317,8 @@ fn arm(store: &mut Store<PluginState>, runtime: &Runtime, limits: &Limits, now_m
 
 /// Turns a wasmtime error into its kind and a precise, human-readable reason.
 fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, limits: &Limits, what: &str, budget: Budget) -> (ErrorKind, String) {
-    if store.data().limiter.denied {
+    let state = store.data();
+    if state.limiter.denied {
         return (ErrorKind::Memory, format!("{what}: memory limit of {} MiB exceeded", limits.memory_mb));
     }
     match e.downcast_ref::<Trap>() {
@@ -323,9 +329,19 @@ fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, limits: &Limit
             ErrorKind::Trap,
             format!("{what}: trapped: out-of-bounds memory access (a stack overflow or a bad pointer)"),
         ),
-        Some(Trap::UnreachableCodeReached) => (ErrorKind::Trap, format!("{what}: trapped (the plugin panicked or aborted)")),
-        Some(trap) => (ErrorKind::Trap, format!("{what}: trapped: {trap}")),
-        None => (ErrorKind::Trap, format!("{what}: {}", crate::text::Shown(&e.root_cause().to_string()))),
+        Some(Trap::UnreachableCodeReached) => (ErrorKind::Trap, with_guest_message(format!("{what}: trapped (the plugin panicked or aborted)"), state)),
+        Some(trap) => (ErrorKind::Trap, with_guest_message(format!("{what}: trapped: {trap}"), state)),
+        None => (ErrorKind::Trap, with_guest_message(format!("{what}: {}", crate::text::Shown(&e.root_cause().to_string())), state)),
+    }
+}
+
+/// A trap's description followed by what the plugin reported on stderr
+/// before it (a panic message, an uncaught exception), neutralised and
+/// bounded ([`crate::guest_error`]).
+fn with_guest_message(description: String, state: &PluginState) -> String {
+    match state.log.guest_message() {
+        Some(said) => format!("{description}; the plugin reported: {said}"),
+        None => description,
     }
 }
 

@@ -70,7 +70,8 @@ fn the_shipped_cases_pass_with_the_reference_plugins() {
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains(&format!("tests=\"{passed}\" failures=\"0\"")), "{xml}");
-    assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
+    // One testsuite per case file: rules.toml, calendars.toml, levels.toml, labels.toml.
+    assert_eq!(xml.matches("<testsuite ").count(), 4, "{xml}");
 }
 
 #[test]
@@ -272,7 +273,7 @@ fn route_report_is_self_contained_and_escapes_input() {
     let input = dir.join("in.jsonl");
     std::fs::write(
         &input,
-        "{\"id\":\"<script>alert(1)</script>\",\"channel\":\"chat\",\"body\":\"I was charged twice <b>again</b>\"}\n{\"id\":\"X-2\",\"channel\":\"<img src=x onerror=alert(2)>\",\"body\":\"hi\"}\nnot json\n",
+        "{\"id\":\"<script>alert(1)</script>\",\"channel\":\"chat\",\"body\":\"I was charged twice <b>again</b>\"}\n{\"id\":\"<img src=x onerror=alert(2)>\",\"channel\":\"pigeon\",\"body\":\"hi\"}\nnot json\n",
     )
     .unwrap();
     let report = dir.join("report.html");
@@ -302,7 +303,7 @@ fn route_report_is_self_contained_and_escapes_input() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>again"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the slowest calls name the interaction");
-    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "the input error is listed, escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "the input error is listed with its id, escaped");
     for section in ["Queues", "Disciplines", "Priority", "Sentiment", "Fallbacks and errors", "Slowest plugins"] {
         assert!(html.contains(section), "missing {section}");
     }

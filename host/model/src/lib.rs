@@ -12,6 +12,7 @@ pub mod config;
 pub mod fields;
 pub mod hook;
 pub mod input;
+pub mod language;
 pub mod model;
 pub mod text;
 
