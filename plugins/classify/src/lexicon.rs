@@ -36,13 +36,14 @@ pub const ANY_LANGUAGE: u8 = u8::MAX;
 pub const MAX_GAP: usize = 4;
 
 /// The built-in tables: language code and text.
-const BUILT_IN: [(&str, &str); 6] = [
+const BUILT_IN: [(&str, &str); 7] = [
     ("*", include_str!("lexicon/common.txt")),
     ("en", include_str!("lexicon/en.txt")),
     ("de", include_str!("lexicon/de.txt")),
     ("es", include_str!("lexicon/es.txt")),
     ("fr", include_str!("lexicon/fr.txt")),
     ("pt", include_str!("lexicon/pt.txt")),
+    ("it", include_str!("lexicon/it.txt")),
 ];
 
 /// Words that, just before the words, make a negation harmless: the
@@ -50,7 +51,8 @@ const BUILT_IN: [(&str, &str); 6] = [
 const ABILITY: &[&str] = &[
     "can", "cannot", "could", "able", "unable", "kann", "kan", "konnen", "konnte", "lasst", "laesst",
     "moglich", "puedo", "puede", "podemos", "pude", "consigo", "consegui", "posso", "pode", "peux",
-    "peut", "pouvons", "arrive", "reussi", "parvient", "deja", "deixa", "let", "lets",
+    "peut", "pouvons", "arrive", "reussi", "parvient", "deja", "deixa", "let", "lets", "riesco", "riusciamo",
+    "riuscito", "puo", "possiamo", "potuto",
 ];
 
 /// One weighted phrase.
@@ -99,7 +101,7 @@ pub struct Lexicon {
 /// An operator's phrase, added to the built-in ones.
 #[derive(Debug, Clone)]
 pub struct ExtraPhrase<'a> {
-    /// `en`, `de`, `es`, `fr`, `pt` or `*`.
+    /// `en`, `de`, `es`, `fr`, `pt`, `it` or `*`.
     pub language: &'a str,
     /// Intent name.
     pub intent: &'a str,
@@ -433,7 +435,7 @@ mod tests {
             Lexicon::build(&[ExtraPhrase { language, intent, phrase, weight }]).unwrap_err()
         };
         assert!(bad("en", "refunds", "x", 1.0).starts_with("phrases[0].intent:"));
-        assert!(bad("it", "billing", "x", 1.0).starts_with("phrases[0].language:"));
+        assert!(bad("nl", "billing", "x", 1.0).starts_with("phrases[0].language:"));
         assert!(bad("en", "billing", "  ", 1.0).starts_with("phrases[0].phrase:"));
         assert!(bad("en", "billing", "a .. b .. c", 1.0).starts_with("phrases[0].phrase:"));
         assert!(bad("en", "billing", "x", f64::NAN).starts_with("phrases[0].phrase:"));
