@@ -11,6 +11,7 @@
 //! billing 2 refund*       # `*` at the end: any word starting so
 //! billing 2 *rechnung     # `*` at the start: any word ending so
 //! cancellation 3 !cancel* .. subscription*   # `A .. B`: B within 4 words after A
+//! fraud 3 identity theft  # a risk instead of an intent (see `crate::risk`)
 //! ```
 //!
 //! A cancellation phrase after a threat word (`threat:` lines: "or",
@@ -25,6 +26,7 @@
 //! and phrases with an apostrophe also match without it (`doesnt`).
 
 use crate::intent::{Intent, LANGUAGES, language_index};
+use crate::risk::Risk;
 use crate::normalize::normalize;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
@@ -58,8 +60,10 @@ const ABILITY: &[&str] = &[
 /// One weighted phrase.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The intent it speaks for.
+    /// The intent it speaks for (`Other` for a risk phrase).
     pub intent: Intent,
+    /// The risk it shows, for a risk phrase (then it counts for no intent).
+    pub risk: Option<Risk>,
     /// How much (negative weights speak against).
     pub weight: f64,
     /// Index into [`LANGUAGES`], or [`ANY_LANGUAGE`].
@@ -103,7 +107,7 @@ pub struct Lexicon {
 pub struct ExtraPhrase<'a> {
     /// `en`, `de`, `es`, `fr`, `pt`, `it` or `*`.
     pub language: &'a str,
-    /// Intent name.
+    /// Intent name, or risk name (`fraud`, `account-takeover`, `legal-threat`).
     pub intent: &'a str,
     /// Phrase in the table syntax.
     pub phrase: &'a str,
@@ -112,9 +116,10 @@ pub struct ExtraPhrase<'a> {
 }
 
 struct Builder {
-    /// Which phrases to keep (all but the history lexicon keep all), and
-    /// whether stop words are wanted.
+    /// Which intent phrases to keep (all but the history lexicon keep all),
+    /// whether risk phrases and stop words are wanted.
     keep: fn(Intent, f64) -> bool,
+    risks: bool,
     stop_words: bool,
     patterns: Vec<String>,
     index: HashMap<String, usize>,
@@ -157,7 +162,11 @@ impl Builder {
     }
 
     /// Adds one phrase; the error says what is wrong with it.
-    fn phrase(&mut self, language: u8, intent: Intent, weight: f64, phrase: &str) -> Result<(), String> {
+    fn phrase(&mut self, language: u8, target: Target, weight: f64, phrase: &str) -> Result<(), String> {
+        let (intent, risk) = match target {
+            Target::Intent(intent) => (intent, None),
+            Target::Risk(risk) => (Intent::Other, Some(risk)),
+        };
         if !weight.is_finite() || weight.abs() > 100.0 {
             return Err(format!("weight {weight} is not a number between -100 and 100"));
         }
@@ -168,13 +177,13 @@ impl Builder {
         if body.is_empty() {
             return Err("empty phrase".into());
         }
-        if !(self.keep)(intent, weight) {
+        if (risk.is_some() && !self.risks) || (risk.is_none() && !(self.keep)(intent, weight)) {
             return Ok(());
         }
         let text = body.replace('*', "").replace(" .. ", " ");
         let exact = !body.contains('*') && !body.contains(" .. ");
         let entry = self.entries.len() as u32;
-        self.entries.push(Entry { intent, weight, language, negatable, text, exact });
+        self.entries.push(Entry { intent, risk, weight, language, negatable, text, exact });
         for variant in spellings(body) {
             let parts: Vec<&str> = variant.split(" .. ").collect();
             match parts.as_slice() {
@@ -210,7 +219,7 @@ impl Builder {
                     fields.next().unwrap_or_default(),
                     fields.next().unwrap_or_default(),
                 );
-                let intent = parse_intent(intent);
+                let intent = parse_target(intent);
                 let weight = weight
                     .parse::<f64>()
                     .map_err(|_| format!("weight '{weight}' is not a number"));
@@ -232,10 +241,21 @@ fn words_before(text: &str, start: usize) -> impl Iterator<Item = &str> {
         .take_while(|w| *w != crate::normalize::CLAUSE)
 }
 
-fn parse_intent(name: &str) -> Result<Intent, String> {
-    Intent::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
-        format!("'{name}' is not an intent (one of {})", names.join(", "))
+/// What a table phrase speaks for.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Intent(Intent),
+    Risk(Risk),
+}
+
+fn parse_target(name: &str) -> Result<Target, String> {
+    if let Some(intent) = Intent::parse(name) {
+        return Ok(Target::Intent(intent));
+    }
+    Risk::parse(name).map(Target::Risk).ok_or_else(|| {
+        let intents: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
+        let risks: Vec<&str> = Risk::ALL.iter().map(|r| r.as_str()).collect();
+        format!("'{name}' is not an intent (one of {}) or a risk ({})", intents.join(", "), risks.join(", "))
     })
 }
 
@@ -299,7 +319,8 @@ impl Lexicon {
     }
 
     /// Only the strong cancellation phrases (weight at least `2`), without
-    /// stop words: a small automaton to search a customer's earlier messages.
+    /// risks and stop words: a small automaton to search a customer's
+    /// earlier messages.
     pub fn build_history(extra: &[ExtraPhrase<'_>]) -> Result<Lexicon, String> {
         Self::build_with(extra, |intent, weight| intent == Intent::Cancellation && weight >= 2.0, false)
     }
@@ -307,11 +328,12 @@ impl Lexicon {
     fn build_with(
         extra: &[ExtraPhrase<'_>],
         keep: fn(Intent, f64) -> bool,
-        stop_words: bool,
+        full: bool,
     ) -> Result<Lexicon, String> {
         let mut b = Builder {
             keep,
-            stop_words,
+            risks: full,
+            stop_words: full,
             patterns: Vec::new(),
             index: HashMap::new(),
             roles: Vec::new(),
@@ -327,7 +349,7 @@ impl Lexicon {
         for (i, p) in extra.iter().enumerate() {
             let at = |field: &str, e: String| format!("phrases[{i}].{field}: {e}");
             let language = parse_language(p.language).map_err(|e| at("language", e))?;
-            let intent = parse_intent(p.intent).map_err(|e| at("intent", e))?;
+            let intent = parse_target(p.intent).map_err(|e| at("intent", e))?;
             b.phrase(language, intent, p.weight, p.phrase)
                 .map_err(|e| at("phrase", e))?;
         }
@@ -411,6 +433,13 @@ mod tests {
                     LANGUAGES[i]
                 );
             }
+            for risk in Risk::ALL {
+                assert!(
+                    lex.entries.iter().any(|e| e.language == i as u8 && e.risk == Some(risk)),
+                    "no {risk} phrase for {}",
+                    LANGUAGES[i]
+                );
+            }
         }
     }
 
@@ -435,6 +464,7 @@ mod tests {
             Lexicon::build(&[ExtraPhrase { language, intent, phrase, weight }]).unwrap_err()
         };
         assert!(bad("en", "refunds", "x", 1.0).starts_with("phrases[0].intent:"));
+        assert!(Lexicon::build(&[ExtraPhrase { language: "de", intent: "fraud", phrase: "abzocke", weight: 3.0 }]).is_ok());
         assert!(bad("nl", "billing", "x", 1.0).starts_with("phrases[0].language:"));
         assert!(bad("en", "billing", "  ", 1.0).starts_with("phrases[0].phrase:"));
         assert!(bad("en", "billing", "a .. b .. c", 1.0).starts_with("phrases[0].phrase:"));
