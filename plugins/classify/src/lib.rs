@@ -63,7 +63,7 @@ const HISTORY_CUE_WEIGHT: f64 = 2.0;
 /// Weight of a cancellation phrase after a threat word ("... or I cancel").
 const THREAT_WEIGHT: f64 = 0.3;
 /// Extra feedback score for review and survey channels.
-const FEEDBACK_CHANNEL_PRIOR: f64 = 1.0;
+const FEEDBACK_CHANNEL_PRIOR: f64 = 3.0;
 
 /// What is classified: the message and what the host knows about the
 /// customer.
