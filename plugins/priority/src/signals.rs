@@ -1,0 +1,122 @@
+//! Urgency and churn from the classifiers' signals (contract 0.2.0,
+//! `ctx.signals`): the meaning of the message, the same in every language.
+//!
+//! | signal | at least | cue |
+//! |---|---|---|
+//! | `intent=outage` | 0.5 | outage |
+//! | `risk=account-takeover` | 0.6 | account takeover |
+//! | `risk=fraud` | 0.6 | fraud |
+//! | `risk=legal-threat` | 0.6 | legal threat |
+//! | `intent=cancellation` | 0.5 | cancellation (churn) |
+//! | `churn-risk=high` | 0.6 | churn risk (churn) |
+//!
+//! The confidences are those the reference pipeline's router needs for the
+//! same intents (0.5) and what one strong risk phrase gives (0.6).
+
+use cxr_guest::{Context, Signal};
+
+use crate::urgency::Cue;
+
+/// The signal names read here.
+pub const INTENT: &str = "intent";
+pub const RISK: &str = "risk";
+pub const CHURN_RISK: &str = "churn-risk";
+
+/// Least confidence of an intent signal that counts.
+pub const MIN_INTENT_CONFIDENCE: f64 = 0.5;
+/// Least confidence of a risk or churn-risk signal that counts.
+pub const MIN_RISK_CONFIDENCE: f64 = 0.6;
+
+/// The signals that stand for urgency cues: (signal name, value, least confidence, cue).
+const URGENT: [(&str, &str, f64, Cue); 4] = [
+    (INTENT, "outage", MIN_INTENT_CONFIDENCE, Cue::Outage),
+    (RISK, "account-takeover", MIN_RISK_CONFIDENCE, Cue::AccountTakeover),
+    (RISK, "fraud", MIN_RISK_CONFIDENCE, Cue::Fraud),
+    (RISK, "legal-threat", MIN_RISK_CONFIDENCE, Cue::LegalThreat),
+];
+
+/// The signals that stand for churn cues.
+const CHURN: [(&str, &str, f64, Cue); 2] = [
+    (INTENT, "cancellation", MIN_INTENT_CONFIDENCE, Cue::Cancellation),
+    (CHURN_RISK, "high", MIN_RISK_CONFIDENCE, Cue::ChurnRisk),
+];
+
+/// A signal that counted, and how the reason names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalCue {
+    pub cue: Cue,
+    /// `intent=outage 0.86`.
+    pub name: String,
+}
+
+/// Whether the pipeline has a classifier: some signal says what the message
+/// is about. Then the cues classifiers cover come from signals only.
+pub fn classifier_present(ctx: &Context) -> bool {
+    ctx.signals.iter().any(|s| s.name == INTENT)
+}
+
+/// The urgency cues the signals show, each once, in the order of the table.
+pub fn urgent(ctx: &Context) -> Vec<SignalCue> {
+    read(ctx, &URGENT)
+}
+
+/// The churn cues the signals show.
+pub fn churn(ctx: &Context) -> Vec<SignalCue> {
+    read(ctx, &CHURN)
+}
+
+fn read(ctx: &Context, table: &[(&str, &str, f64, Cue)]) -> Vec<SignalCue> {
+    table
+        .iter()
+        .filter_map(|&(name, value, min, cue)| {
+            best(&ctx.signals, name, value)
+                .filter(|s| s.confidence >= min)
+                .map(|s| SignalCue { cue, name: format!("{name}={value} {:.2}", s.confidence) })
+        })
+        .collect()
+}
+
+/// The most confident signal `name=value` (values compared ignoring case).
+fn best<'a>(signals: &'a [Signal], name: &str, value: &str) -> Option<&'a Signal> {
+    signals
+        .iter()
+        .filter(|s| s.name == name && s.value.eq_ignore_ascii_case(value) && s.confidence.is_finite())
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(signals: &[(&str, &str, f64)]) -> Context {
+        signals
+            .iter()
+            .fold(Context::at(0), |c, &(n, v, conf)| c.with_signal(Signal::new(n, v, conf)))
+    }
+
+    #[test]
+    fn confident_signals_become_cues() {
+        let c = ctx(&[("intent", "outage", 0.86), ("churn-risk", "high", 0.68), ("risk", "fraud", 0.92)]);
+        assert!(classifier_present(&c));
+        let names: Vec<String> = urgent(&c).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["intent=outage 0.86", "risk=fraud 0.92"]);
+        assert_eq!(churn(&c), [SignalCue { cue: Cue::ChurnRisk, name: "churn-risk=high 0.68".into() }]);
+    }
+
+    #[test]
+    fn weak_or_other_signals_do_not_count() {
+        let c = ctx(&[("intent", "outage", 0.4), ("risk", "fraud", 0.5), ("churn-risk", "low", 0.9)]);
+        assert!(urgent(&c).is_empty());
+        assert!(churn(&c).is_empty());
+        let c = ctx(&[("topic", "outage", 0.99), ("intent", "billing", f64::NAN)]);
+        assert!(urgent(&c).is_empty());
+        assert!(classifier_present(&c), "an intent signal, however weak, means a classifier ran");
+        assert!(!classifier_present(&Context::at(0)));
+    }
+
+    #[test]
+    fn the_most_confident_of_repeated_signals_is_named() {
+        let c = ctx(&[("risk", "fraud", 0.7), ("risk", "FRAUD", 0.95)]);
+        assert_eq!(urgent(&c)[0].name, "risk=fraud 0.95");
+    }
+}
