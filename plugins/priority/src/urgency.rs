@@ -107,7 +107,7 @@ pub const URGENT: &[(Cue, &[&str])] = &[
     (
         Cue::LockedOut,
         &[
-            "can't log in", "cannot log in", "locked out", "account is locked", "account locked",
+            "can't log in", "cannot log in", "can't get in", "cannot get in", "locked out", "account is locked", "account locked",
             "kann mich nicht anmelden", "kann mich nicht mehr anmelden", "komme nicht mehr rein", "ausgesperrt",
             "konto gesperrt", "konto ist gesperrt", "no puedo iniciar sesión", "no puedo entrar",
             "no puedo acceder", "cuenta bloqueada", "bloqueado la cuenta", "je ne peux plus me connecter",
