@@ -195,10 +195,11 @@ impl<'a> Evidence<'a> {
     /// Distinct pieces of evidence: each signal's cue, each further cue of
     /// the built-in phrases, each operator keyword.
     fn count(&self) -> usize {
-        let mut cues: Vec<_> = self.signals.iter().map(|s| s.cue).collect();
+        let mut cues = Vec::new();
         let mut own = 0;
-        for p in &self.keywords {
-            match p.cue {
+        let signal_cues = self.signals.iter().map(|s| Some(s.cue));
+        for cue in signal_cues.chain(self.keywords.iter().map(|p| p.cue)) {
+            match cue {
                 Some(c) if cues.contains(&c) => {}
                 Some(c) => cues.push(c),
                 None => own += 1,

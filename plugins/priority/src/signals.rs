@@ -8,7 +8,7 @@
 //! | `risk=fraud` | 0.6 | fraud |
 //! | `risk=legal-threat` | 0.6 | legal threat |
 //! | `intent=cancellation` | 0.5 | cancellation (churn) |
-//! | `churn-risk=high` | 0.6 | churn risk (churn) |
+//! | `churn-risk=high` | 0.6 | cancellation (churn): the same fact as the intent, counted once |
 //!
 //! The confidences are those the reference pipeline's router needs for the
 //! same intents (0.5) and what one strong risk phrase gives (0.6).
@@ -38,7 +38,7 @@ const URGENT: [(&str, &str, f64, Cue); 4] = [
 /// The signals that stand for churn cues.
 const CHURN: [(&str, &str, f64, Cue); 2] = [
     (INTENT, "cancellation", MIN_INTENT_CONFIDENCE, Cue::Cancellation),
-    (CHURN_RISK, "high", MIN_RISK_CONFIDENCE, Cue::ChurnRisk),
+    (CHURN_RISK, "high", MIN_RISK_CONFIDENCE, Cue::Cancellation),
 ];
 
 /// A signal that counted, and how the reason names it.
@@ -100,7 +100,7 @@ mod tests {
         assert!(classifier_present(&c));
         let names: Vec<String> = urgent(&c).into_iter().map(|s| s.name).collect();
         assert_eq!(names, ["intent=outage 0.86", "risk=fraud 0.92"]);
-        assert_eq!(churn(&c), [SignalCue { cue: Cue::ChurnRisk, name: "churn-risk=high 0.68".into() }]);
+        assert_eq!(churn(&c), [SignalCue { cue: Cue::Cancellation, name: "churn-risk=high 0.68".into() }]);
     }
 
     #[test]

@@ -33,10 +33,9 @@ pub enum Cue {
     LockedOut,
     /// The customer says it is urgent.
     SaysUrgent,
-    /// The customer wants to cancel or leave.
+    /// The customer wants to cancel or leave, or a classifier judges them
+    /// likely to (`churn-risk=high`: one fact, counted once).
     Cancellation,
-    /// The classifier judges the customer likely to leave (`churn-risk=high`).
-    ChurnRisk,
 }
 
 impl Cue {
@@ -45,7 +44,7 @@ impl Cue {
     pub fn from_classifier(self) -> bool {
         matches!(
             self,
-            Cue::Outage | Cue::AccountTakeover | Cue::Fraud | Cue::LegalThreat | Cue::Cancellation | Cue::ChurnRisk
+            Cue::Outage | Cue::AccountTakeover | Cue::Fraud | Cue::LegalThreat | Cue::Cancellation
         )
     }
 }

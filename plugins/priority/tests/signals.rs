@@ -82,7 +82,8 @@ fn churn_from_signals() {
     let signals = ctx(&[("intent", "cancellation", 0.8), ("churn-risk", "high", 0.68)]);
     let out = run(&p, "Bitte kündigen Sie mein Abo zum Monatsende.", &signals);
     let base = run(&p, "Bitte kündigen Sie mein Abo zum Monatsende.", &ctx(&[("intent", "cancellation", 0.4)]));
-    assert_eq!(out.score, base.score + 16, "{out:?}");
+    // The intent and the churn risk it implies are one piece of evidence.
+    assert_eq!(out.score, base.score + 12, "{out:?}");
     assert!(
         out.reasons
             .contains(&"churn risk: intent=cancellation 0.80, churn-risk=high 0.68 (classifier signals)".to_string()),
