@@ -12,6 +12,16 @@
 //! billing 2 *rechnung     # `*` at the start: any word ending so
 //! cancellation 3 !cancel* .. subscription*   # `A .. B`: B within 4 words after A
 //! fraud 3 identity theft  # a risk instead of an intent (see `crate::risk`)
+//! refund 3 refund*        # billing, unless the goods are sent back (then returns)
+//! ```
+//!
+//! `concepts.txt` holds phrases that mean the same in every language, one
+//! concept a line with one column per language, so that no language lacks
+//! what the others have:
+//!
+//! ```text
+//! languages: en de es fr it pt
+//! sales 3 | do you sell | verkaufen sie | vendéis; venden | vous vendez | vendete | vocês vendem
 //! ```
 //!
 //! A cancellation phrase after a threat word (`threat:` lines: "or",
@@ -29,7 +39,7 @@ use crate::intent::{Intent, LANGUAGES, language_index};
 use crate::risk::Risk;
 use crate::normalize::normalize;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Language index of phrases that hold in every language.
 pub const ANY_LANGUAGE: u8 = u8::MAX;
@@ -48,6 +58,9 @@ const BUILT_IN: [(&str, &str); 7] = [
     ("it", include_str!("lexicon/it.txt")),
 ];
 
+/// Phrases that mean the same in every language, one column per language.
+const CONCEPTS: &str = include_str!("lexicon/concepts.txt");
+
 /// Words that, just before the words, make a negation harmless: the
 /// customer says they cannot do something, not that they do not want to.
 const ABILITY: &[&str] = &[
@@ -64,6 +77,9 @@ pub struct Entry {
     pub intent: Intent,
     /// The risk it shows, for a risk phrase (then it counts for no intent).
     pub risk: Option<Risk>,
+    /// A refund phrase: billing, or returns when the message is about
+    /// sending the goods back.
+    pub refund: bool,
     /// How much (negative weights speak against).
     pub weight: f64,
     /// Index into [`LANGUAGES`], or [`ANY_LANGUAGE`].
@@ -127,6 +143,8 @@ struct Builder {
     entries: Vec<Entry>,
     negations: Vec<String>,
     threats: Vec<String>,
+    /// Phrases already added: (language, intent, risk, refund, phrase).
+    seen: HashSet<(u8, Intent, Option<Risk>, bool, String)>,
 }
 
 impl Builder {
@@ -163,9 +181,10 @@ impl Builder {
 
     /// Adds one phrase; the error says what is wrong with it.
     fn phrase(&mut self, language: u8, target: Target, weight: f64, phrase: &str) -> Result<(), String> {
-        let (intent, risk) = match target {
-            Target::Intent(intent) => (intent, None),
-            Target::Risk(risk) => (Intent::Other, Some(risk)),
+        let (intent, risk, refund) = match target {
+            Target::Intent(intent) => (intent, None, false),
+            Target::Refund => (Intent::Billing, None, true),
+            Target::Risk(risk) => (Intent::Other, Some(risk), false),
         };
         if !weight.is_finite() || weight.abs() > 100.0 {
             return Err(format!("weight {weight} is not a number between -100 and 100"));
@@ -180,10 +199,16 @@ impl Builder {
         if (risk.is_some() && !self.risks) || (risk.is_none() && !(self.keep)(intent, weight)) {
             return Ok(());
         }
+        // The same phrase for the same target in the same language counts
+        // once, wherever it is written (a language file and the concepts).
+        let key = (language, intent, risk, refund, normalize(body));
+        if !self.seen.insert(key) {
+            return Ok(());
+        }
         let text = body.replace('*', "").replace(" .. ", " ");
         let exact = !body.contains('*') && !body.contains(" .. ");
         let entry = self.entries.len() as u32;
-        self.entries.push(Entry { intent, risk, weight, language, negatable, text, exact });
+        self.entries.push(Entry { intent, risk, refund, weight, language, negatable, text, exact });
         for variant in spellings(body) {
             let parts: Vec<&str> = variant.split(" .. ").collect();
             match parts.as_slice() {
@@ -231,6 +256,49 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// The concepts table: `languages:` names the columns, then each line
+    /// is `target weight | phrases | phrases | ...`, one column per language
+    /// (phrases separated by `;`). Every column must hold a phrase.
+    fn concepts(&mut self, text: &str) -> Result<(), String> {
+        let mut languages: Vec<u8> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let at = |e: String| format!("line {}: {e}", n + 1);
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(codes) = line.strip_prefix("languages:") {
+                languages = codes
+                    .split_whitespace()
+                    .map(|c| language_index(c).ok_or_else(|| at(format!("'{c}' is not a language with a lexicon"))))
+                    .collect::<Result<_, _>>()?;
+                continue;
+            }
+            let mut columns = line.split('|');
+            let head = columns.next().unwrap_or_default();
+            let columns: Vec<&str> = columns.collect();
+            if columns.len() != languages.len() || languages.is_empty() {
+                return Err(at(format!("{} columns, the languages line names {}", columns.len(), languages.len())));
+            }
+            let mut fields = head.split_whitespace();
+            let target = parse_target(fields.next().unwrap_or_default()).map_err(at)?;
+            let weight = fields.next().unwrap_or_default();
+            let weight: f64 = weight.parse().map_err(|_| at(format!("weight '{weight}' is not a number")))?;
+            for (&language, column) in languages.iter().zip(columns) {
+                let phrases: Vec<&str> = column.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+                if phrases.is_empty() {
+                    return Err(at(format!("no phrase for {}", LANGUAGES[language as usize])));
+                }
+                for phrase in phrases {
+                    self.phrase(language, target, weight, phrase).map_err(at)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The words before byte `start` of a normalised text, nearest first, up to
 /// the start of the clause.
 fn words_before(text: &str, start: usize) -> impl Iterator<Item = &str> {
@@ -245,6 +313,8 @@ fn words_before(text: &str, start: usize) -> impl Iterator<Item = &str> {
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Intent(Intent),
+    /// Billing, or returns when the goods are sent back.
+    Refund,
     Risk(Risk),
 }
 
@@ -252,10 +322,17 @@ fn parse_target(name: &str) -> Result<Target, String> {
     if let Some(intent) = Intent::parse(name) {
         return Ok(Target::Intent(intent));
     }
+    if name == "refund" {
+        return Ok(Target::Refund);
+    }
     Risk::parse(name).map(Target::Risk).ok_or_else(|| {
         let intents: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
         let risks: Vec<&str> = Risk::ALL.iter().map(|r| r.as_str()).collect();
-        format!("'{name}' is not an intent (one of {}) or a risk ({})", intents.join(", "), risks.join(", "))
+        format!(
+            "'{name}' is not an intent (one of {}), `refund` or a risk ({})",
+            intents.join(", "),
+            risks.join(", ")
+        )
     })
 }
 
@@ -340,12 +417,14 @@ impl Lexicon {
             entries: Vec::new(),
             negations: Vec::new(),
             threats: Vec::new(),
+            seen: HashSet::new(),
         };
         for (code, text) in BUILT_IN {
             let language = parse_language(code).map_err(|e| format!("built-in lexicon {code}: {e}"))?;
             b.table(language, text)
                 .map_err(|e| format!("built-in lexicon {code}.txt {e}"))?;
         }
+        b.concepts(CONCEPTS).map_err(|e| format!("built-in lexicon concepts.txt {e}"))?;
         for (i, p) in extra.iter().enumerate() {
             let at = |field: &str, e: String| format!("phrases[{i}].{field}: {e}");
             let language = parse_language(p.language).map_err(|e| at("language", e))?;
@@ -441,6 +520,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn concepts_need_a_phrase_in_every_language() {
+        let mut b = Builder {
+            keep: |_, _| true,
+            risks: true,
+            stop_words: false,
+            patterns: Vec::new(),
+            index: HashMap::new(),
+            roles: Vec::new(),
+            entries: Vec::new(),
+            negations: Vec::new(),
+            threats: Vec::new(),
+            seen: HashSet::new(),
+        };
+        assert!(b.concepts("languages: en de\nsales 3 | do you sell | verkaufen sie; zu kaufen\n").is_ok());
+        assert_eq!(b.entries.len(), 3);
+        let e = b.concepts("languages: en de\nsales 3 | do you sell |  \n").unwrap_err();
+        assert!(e.contains("line 2") && e.contains("no phrase for de"), "{e}");
+        let e = b.concepts("languages: en de\nsales 3 | do you sell\n").unwrap_err();
+        assert!(e.contains("1 columns"), "{e}");
+        let e = b.concepts("languages: en xx\n").unwrap_err();
+        assert!(e.contains("'xx'"), "{e}");
     }
 
     #[test]

@@ -62,6 +62,9 @@ const MAX_SUBJECT_BYTES: usize = 512;
 const HISTORY_CUE_WEIGHT: f64 = 2.0;
 /// Weight of a cancellation phrase after a threat word ("... or I cancel").
 const THREAT_WEIGHT: f64 = 0.3;
+/// Returns score from which refund phrases count for returns: the message
+/// is about sending the goods back (one clear phrase such as "send it back").
+const RETURNS_FOR_REFUND: f64 = 3.0;
 /// Extra feedback score for review and survey channels.
 const FEEDBACK_CHANNEL_PRIOR: f64 = 3.0;
 
@@ -142,6 +145,8 @@ struct Contribution<'t> {
     intent: Intent,
     weight: f64,
     cue: &'t str,
+    /// A refund phrase (billing, or returns when goods are sent back).
+    refund: bool,
 }
 
 impl Classifier {
@@ -269,6 +274,7 @@ impl Classifier {
                     intent: entry.intent,
                     weight: entry.weight * lang_weight * field_weight * threat_weight,
                     cue,
+                    refund: entry.refund,
                 });
             }
         }
@@ -276,6 +282,15 @@ impl Classifier {
         let mut scores = [0.0f64; 10];
         for c in &contributions {
             scores[c.intent.index()] += c.weight;
+        }
+        // A refund is billing, unless the message is about sending the goods
+        // back: then it is part of the return.
+        if scores[Intent::Returns.index()] >= RETURNS_FOR_REFUND {
+            for c in contributions.iter_mut().filter(|c| c.refund && c.intent == Intent::Billing) {
+                scores[Intent::Billing.index()] -= c.weight;
+                scores[Intent::Returns.index()] += c.weight;
+                c.intent = Intent::Returns;
+            }
         }
         let mut channel_cue = None;
         if matches!(input.channel, "review" | "survey") {
