@@ -101,6 +101,9 @@ pub const URGENT: &[(Cue, &[&str])] = &[
             "prélevé deux fois", "débité deux fois", "facturé deux fois", "double prélèvement",
             "addebitato due volte", "addebitati due volte", "doppio addebito", "pagato due volte",
             "cobrado duas vezes", "cobraram duas vezes", "cobrança duplicada", "cobrança em dobro",
+            "charged me twice", "billed twice", "paid twice", "zweimal abgezogen", "doppelt abgezogen",
+            "zweimal bezahlt", "pagado dos veces", "cargado dos veces", "payé deux fois", "preso due volte",
+            "prelevato due volte", "cobrou duas vezes", "paguei duas vezes",
         ],
     ),
     (
