@@ -2,9 +2,9 @@
 //!
 //! Every message of `tests/parity/messages.tsv` (65 messages, each in en, de,
 //! es, fr, it and pt) goes through the real reference pipeline. For each
-//! language and each criterion (priority level, queue), the test counts the
-//! messages whose decision differs from the English decision of the same
-//! message, and fails when that is more than 10% of the messages. It runs
+//! language and each criterion (priority level, queue, sentiment label), the
+//! test counts the messages whose decision differs from the English decision
+//! of the same message, and fails when that is more than 10% of the messages. It runs
 //! twice: with the language given in the interaction, and with no language
 //! (the plugins detect it).
 //!
@@ -98,9 +98,10 @@ struct Criterion {
 }
 
 /// The criteria this test asserts.
-const CRITERIA: [Criterion; 2] = [
+const CRITERIA: [Criterion; 3] = [
     Criterion { name: "level", value: |d| d.priority.as_ref().map_or("-".into(), |p| p.level.to_string()) },
     Criterion { name: "queue", value: |d| d.route.as_ref().map_or("-".into(), |r| r.queue.clone()) },
+    Criterion { name: "sentiment", value: |d| d.sentiment.as_ref().map_or("-".into(), |s| s.label.as_str().to_string()) },
 ];
 
 /// Decides the whole set; checks the English decisions are not degenerate
