@@ -44,7 +44,9 @@ fn a_plugin_builds_from_the_packaged_kit_outside_the_repository() {
     std::fs::create_dir_all(&unpacked).unwrap();
     run(Command::new("tar").arg("xzf").arg(&crate_file).arg("-C").arg(&unpacked), "unpacking the .crate");
     let kit = unpacked.join(format!("cxr-guest-{version}"));
-    assert!(kit.join("wit/types.wit").exists(), "the packaged kit carries its WIT");
+    assert!(kit.join("wit/worlds.wit").exists(), "the packaged kit carries its worlds");
+    let contract = cxr_host::ContractVersion::CURRENT;
+    assert!(kit.join(format!("wit/deps/cxr-plugin-{contract}/types.wit")).exists(), "the packaged kit carries the contract");
 
     // 3. A plugin crate of its own, exporting two hooks, against the unpacked kit.
     let plugin = work.join("two-hooks");
