@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::keywords::{Keywords, Phrase};
 use crate::sla::Sla;
-use crate::urgency::{self, Cue};
+use crate::cues::{self, CuePhrases, cues};
 
 /// Default first-response SLA per channel, in minutes, in `Channel::ALL` order.
 pub const DEFAULT_SLA_MINUTES: [(Channel, f64); 9] = [
@@ -90,7 +90,7 @@ pub struct Tier {
 pub struct Config {
     sla_minutes: [f64; 9],
     tiers: Vec<Tier>,
-    /// Urgency keyword phrases (built in: six languages, see `urgency`).
+    /// Urgency keyword phrases (built in: six languages, `cues.json`).
     pub urgent: Keywords,
     /// Churn keyword phrases.
     pub churn: Keywords,
@@ -114,8 +114,8 @@ impl Default for Config {
                     weight,
                 })
                 .collect(),
-            urgent: built_in(urgency::URGENT),
-            churn: built_in(urgency::CHURN),
+            urgent: built_in(&cues().urgent),
+            churn: built_in(&cues().churn),
             thresholds: DEFAULT_LEVEL_THRESHOLDS,
             high_value_ltv: DEFAULT_HIGH_VALUE_LTV,
             sla: Sla::default(),
@@ -302,8 +302,8 @@ fn field<T: DeserializeOwned>(name: &str, value: Option<Value>) -> Result<Option
 }
 
 /// A built-in phrase table, each phrase with its cue.
-fn built_in(table: &'static [(Cue, &'static [&'static str])]) -> Keywords {
-    Keywords::new(urgency::phrases(table).filter_map(|(cue, w)| Phrase::new(w).map(|p| p.with_cue(cue))))
+fn built_in(table: &'static [CuePhrases]) -> Keywords {
+    Keywords::new(cues::phrases(table).filter_map(|(cue, w)| Phrase::new(w).map(|p| p.with_cue(cue))))
 }
 
 /// An operator's keyword list: each keyword counts on its own.
@@ -355,7 +355,7 @@ mod tests {
             assert_eq!(Config::parse(json).expect(json), defaults);
         }
         assert_eq!(defaults.sla_minutes(Channel::WebForm), 480.0);
-        assert_eq!(defaults.urgent.len(), urgency::phrases(urgency::URGENT).count());
+        assert_eq!(defaults.urgent.len(), cues::phrases(&cues().urgent).count());
         assert!(defaults.urgent.phrases().iter().all(|p| p.cue.is_some()));
     }
 

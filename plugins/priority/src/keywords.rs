@@ -15,13 +15,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use crate::cues::cues;
 use crate::urgency::Cue;
-
-/// Words that cancel a keyword when they come right before it ("not urgent",
-/// "nicht dringend", "pas urgent"), in matching form.
-const NEGATIONS: &[&str] = &[
-    "not", "no", "never", "isnt", "wasnt", "arent", "non", "nicht", "kein", "keine", "pas", "nao", "nessun",
-];
 
 /// Appends `text` to `out` in matching form (see the module docs).
 pub fn normalize_into(text: &str, out: &mut String) {
@@ -167,7 +162,9 @@ impl Phrase {
     }
 }
 
-/// Whether the word right before a match (separated by one space) is a negation.
+/// Whether the word right before a match (separated by one space) is a
+/// negation ("not urgent", "nicht dringend", "pas urgent": the `negations`
+/// of `cues.json`).
 fn negated(before: &str) -> bool {
     let Some(head) = before.strip_suffix(' ') else {
         return false;
@@ -178,7 +175,8 @@ fn negated(before: &str) -> bool {
         .take_while(|(_, c)| c.is_alphanumeric())
         .last()
         .map_or(head.len(), |(i, _)| i);
-    NEGATIONS.contains(&&head[start..])
+    let word = &head[start..];
+    cues().negations.iter().any(|n| n == word)
 }
 
 /// A list of phrases and the automaton that finds them all in one pass.

@@ -23,6 +23,7 @@ use cxr_guest::{Context, Interaction, Plugin, PluginError, Priority, PriorityHoo
 pub mod business_time;
 pub mod calendar;
 pub mod config;
+pub mod cues;
 pub mod keywords;
 pub mod scoring;
 pub mod signals;

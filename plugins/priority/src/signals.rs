@@ -1,6 +1,8 @@
 //! Urgency and churn from the classifiers' signals (contract 0.2.0,
 //! `ctx.signals`): the meaning of the message, the same in every language.
 //!
+//! The signals that count are the `signals` table of `cues.json`:
+//!
 //! | signal | at least | cue |
 //! |---|---|---|
 //! | `intent=outage` | 0.5 | outage |
@@ -15,31 +17,11 @@
 
 use cxr_guest::{Context, Signal};
 
+use crate::cues::{SignalRule, cues};
 use crate::urgency::Cue;
 
-/// The signal names read here.
+/// The signal whose presence means the pipeline has a classifier.
 pub const INTENT: &str = "intent";
-pub const RISK: &str = "risk";
-pub const CHURN_RISK: &str = "churn-risk";
-
-/// Least confidence of an intent signal that counts.
-pub const MIN_INTENT_CONFIDENCE: f64 = 0.5;
-/// Least confidence of a risk or churn-risk signal that counts.
-pub const MIN_RISK_CONFIDENCE: f64 = 0.6;
-
-/// The signals that stand for urgency cues: (signal name, value, least confidence, cue).
-const URGENT: [(&str, &str, f64, Cue); 4] = [
-    (INTENT, "outage", MIN_INTENT_CONFIDENCE, Cue::Outage),
-    (RISK, "account-takeover", MIN_RISK_CONFIDENCE, Cue::AccountTakeover),
-    (RISK, "fraud", MIN_RISK_CONFIDENCE, Cue::Fraud),
-    (RISK, "legal-threat", MIN_RISK_CONFIDENCE, Cue::LegalThreat),
-];
-
-/// The signals that stand for churn cues.
-const CHURN: [(&str, &str, f64, Cue); 2] = [
-    (INTENT, "cancellation", MIN_INTENT_CONFIDENCE, Cue::Cancellation),
-    (CHURN_RISK, "high", MIN_RISK_CONFIDENCE, Cue::Cancellation),
-];
 
 /// A signal that counted, and how the reason names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,21 +39,24 @@ pub fn classifier_present(ctx: &Context) -> bool {
 
 /// The urgency cues the signals show, each once, in the order of the table.
 pub fn urgent(ctx: &Context) -> Vec<SignalCue> {
-    read(ctx, &URGENT)
+    read(ctx, &cues().signals.urgent)
 }
 
 /// The churn cues the signals show.
 pub fn churn(ctx: &Context) -> Vec<SignalCue> {
-    read(ctx, &CHURN)
+    read(ctx, &cues().signals.churn)
 }
 
-fn read(ctx: &Context, table: &[(&str, &str, f64, Cue)]) -> Vec<SignalCue> {
+fn read(ctx: &Context, table: &[SignalRule]) -> Vec<SignalCue> {
     table
         .iter()
-        .filter_map(|&(name, value, min, cue)| {
-            best(&ctx.signals, name, value)
-                .filter(|s| s.confidence >= min)
-                .map(|s| SignalCue { cue, name: format!("{name}={value} {:.2}", s.confidence) })
+        .filter_map(|rule| {
+            best(&ctx.signals, &rule.name, &rule.value)
+                .filter(|s| s.confidence >= rule.min_confidence)
+                .map(|s| SignalCue {
+                    cue: rule.cue,
+                    name: format!("{}={} {:.2}", rule.name, rule.value, s.confidence),
+                })
         })
         .collect()
 }

@@ -1,5 +1,5 @@
 //! The built-in urgency and churn cues, in English, German, Spanish, French,
-//! Italian and Portuguese.
+//! Italian and Portuguese. The phrases are data, in `cues.json` (see `cues`).
 //!
 //! Each phrase is evidence of a [`Cue`]. A message scores by the number of
 //! different cues it shows, not by the number of phrases: "outage" and "down"
@@ -14,8 +14,14 @@
 //! office" is an outage), and its signals are the same in every language.
 //! The phrases of those cues then only serve pipelines without a classifier.
 
-/// What a phrase or a signal is evidence of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use serde::Deserialize;
+
+use crate::cues::cues;
+
+/// What a phrase or a signal is evidence of (in `cues.json`: kebab-case,
+/// `account-takeover`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Cue {
     /// The service is down for the customer, or for many.
     Outage,
@@ -39,119 +45,30 @@ pub enum Cue {
 }
 
 impl Cue {
-    /// Whether a classifier signal stands for this cue, so that its phrases
-    /// are not counted when the pipeline has a classifier.
+    /// Whether a classifier signal stands for this cue (the signal table of
+    /// `cues.json` names it), so that its phrases are not counted when the
+    /// pipeline has a classifier.
     pub fn from_classifier(self) -> bool {
-        matches!(
-            self,
-            Cue::Outage | Cue::AccountTakeover | Cue::Fraud | Cue::LegalThreat | Cue::Cancellation
-        )
+        let rules = &cues().signals;
+        rules.urgent.iter().chain(&rules.churn).any(|r| r.cue == self)
     }
-}
-
-/// Built-in urgency phrases by cue (all six languages in one list each;
-/// accents optional in messages, see `keywords`).
-pub const URGENT: &[(Cue, &[&str])] = &[
-    (
-        Cue::Outage,
-        &[
-            "outage", "down", "no internet", "ausfall", "netzausfall", "totalausfall", "störung", "caída",
-            "caído", "avería", "sin servicio", "sin internet", "panne", "hors service", "coupure",
-            "disservizio", "guasto", "fuori servizio", "senza internet", "fora do ar", "queda",
-            "sem internet", "sem serviço",
-        ],
-    ),
-    (
-        Cue::AccountTakeover,
-        &[
-            "hacked", "compromised", "gehackt", "hackeado", "hackeada", "hackearon", "piraté", "piratée",
-            "piratage", "hackerato", "hackerata", "invadida", "invadido",
-        ],
-    ),
-    (
-        Cue::Fraud,
-        &[
-            "fraud", "unauthorized", "unauthorised", "scam", "betrug", "betrüger", "nicht autorisiert",
-            "fraude", "estafa", "no autorizado", "no autorizada", "arnaque", "escroquerie",
-            "non autorisé", "non autorisée", "frode", "truffa", "non autorizzato", "non autorizzata",
-            "golpe", "não autorizado", "não autorizada",
-        ],
-    ),
-    (
-        Cue::LegalThreat,
-        &[
-            "legal", "lawyer", "lawsuit", "anwalt", "rechtsanwalt", "rechtliche schritte", "klage",
-            "abogado", "acciones legales", "demanda", "avocat", "poursuites", "mise en demeure",
-            "avvocato", "vie legali", "azioni legali", "advogado", "ação judicial", "processo judicial",
-        ],
-    ),
-    (
-        Cue::DataBreach,
-        &[
-            "data breach", "security", "datenleck", "datenpanne", "sicherheitslücke", "filtración de datos",
-            "brecha de seguridad", "fuite de données", "faille de sécurité", "violazione dei dati",
-            "fuga di dati", "vazamento de dados",
-        ],
-    ),
-    (
-        Cue::ChargedTwice,
-        &[
-            "charged twice", "double charged", "doppelt abgebucht", "doppelt berechnet", "zweimal abgebucht",
-            "doppelte abbuchung", "cobrado dos veces", "cobraron dos veces", "cobro duplicado", "doble cobro",
-            "prélevé deux fois", "débité deux fois", "facturé deux fois", "double prélèvement",
-            "addebitato due volte", "addebitati due volte", "doppio addebito", "pagato due volte",
-            "cobrado duas vezes", "cobraram duas vezes", "cobrança duplicada", "cobrança em dobro",
-            "charged me twice", "billed twice", "paid twice", "zweimal abgezogen", "doppelt abgezogen",
-            "zweimal bezahlt", "pagado dos veces", "cargado dos veces", "payé deux fois", "preso due volte",
-            "prelevato due volte", "cobrou duas vezes", "paguei duas vezes",
-        ],
-    ),
-    (
-        Cue::LockedOut,
-        &[
-            "can't log in", "cannot log in", "can't get in", "cannot get in", "locked out", "account is locked", "account locked",
-            "kann mich nicht anmelden", "kann mich nicht mehr anmelden", "komme nicht mehr rein", "ausgesperrt",
-            "konto gesperrt", "konto ist gesperrt", "no puedo iniciar sesión", "no puedo entrar",
-            "no puedo acceder", "cuenta bloqueada", "bloqueado la cuenta", "je ne peux plus me connecter",
-            "je n'arrive plus à me connecter", "impossible de me connecter", "compte bloqué",
-            "compte est bloqué", "non riesco ad accedere", "non riesco più ad accedere",
-            "non riesco più a entrare", "account bloccato", "account è bloccato", "não consigo entrar",
-            "não consigo acessar", "não consigo fazer login", "conta bloqueada", "conta foi bloqueada",
-        ],
-    ),
-    (
-        Cue::SaysUrgent,
-        &[
-            "emergency", "urgent", "asap", "dringend", "notfall", "urgente", "urgencia", "emergencia",
-            "urgence", "urgenza", "emergenza", "urgência", "emergência",
-        ],
-    ),
-];
-
-/// Built-in churn phrases by cue.
-pub const CHURN: &[(Cue, &[&str])] = &[(
-    Cue::Cancellation,
-    &[
-        "cancel", "cancelling", "canceling", "switch to", "switching to", "close my account", "leave",
-        "competitor", "kündigen", "kündige", "kündigung", "anbieter wechseln", "wechsle den anbieter",
-        "zur konkurrenz", "dar de baja", "darme de baja", "me doy de baja", "cambiarme de compañía",
-        "la competencia", "résilier", "résiliation", "changer d'opérateur", "la concurrence",
-        "disdire", "disdetta", "recedere", "cambiare operatore", "cambio operatore", "la concorrenza",
-        "cancelar", "mudar de operadora", "portabilidade", "a concorrência",
-    ],
-)];
-
-/// Every phrase of `table`, in order, with its cue.
-pub fn phrases(table: &'static [(Cue, &'static [&'static str])]) -> impl Iterator<Item = (Cue, &'static str)> {
-    table.iter().flat_map(|(cue, words)| words.iter().map(move |w| (*cue, *w)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cues::{CuePhrases, phrases};
     use crate::keywords::{Keywords, Phrase, normalize_into};
 
-    fn cues(table: &'static [(Cue, &'static [&'static str])], text: &str) -> Vec<Cue> {
+    fn urgent() -> &'static [CuePhrases] {
+        &cues().urgent
+    }
+
+    fn churn() -> &'static [CuePhrases] {
+        &cues().churn
+    }
+
+    fn found(table: &'static [CuePhrases], text: &str) -> Vec<Cue> {
         let list = Keywords::new(phrases(table).filter_map(|(c, w)| Phrase::new(w).map(|p| p.with_cue(c))));
         let mut norm = String::new();
         normalize_into(text, &mut norm);
@@ -162,7 +79,7 @@ mod tests {
 
     #[test]
     fn every_phrase_has_something_to_match() {
-        for (_, w) in phrases(URGENT).chain(phrases(CHURN)) {
+        for (_, w) in phrases(urgent()).chain(phrases(churn())) {
             assert!(Phrase::new(w).is_some(), "{w:?}");
         }
     }
@@ -177,7 +94,7 @@ mod tests {
             "Mi avete addebitato due volte",
             "Fui cobrado duas vezes",
         ] {
-            assert_eq!(cues(URGENT, text), [Cue::ChargedTwice], "{text}");
+            assert_eq!(found(urgent(), text), [Cue::ChargedTwice], "{text}");
         }
         for text in [
             "I can't log in since Monday",
@@ -187,16 +104,16 @@ mod tests {
             "Non riesco più ad accedere",
             "Não consigo entrar na conta",
         ] {
-            assert_eq!(cues(URGENT, text), [Cue::LockedOut], "{text}");
+            assert_eq!(found(urgent(), text), [Cue::LockedOut], "{text}");
         }
         for text in ["Kündigen Sie bitte", "Quiero darme de baja", "Je veux résilier", "Vorrei disdire"] {
-            assert_eq!(cues(CHURN, text), [Cue::Cancellation], "{text}");
+            assert_eq!(found(churn(), text), [Cue::Cancellation], "{text}");
         }
     }
 
     #[test]
     fn synonyms_are_one_cue() {
-        assert_eq!(cues(URGENT, "Outage: the site is down"), [Cue::Outage]);
-        assert_eq!(cues(URGENT, "URGENT: account hacked"), [Cue::AccountTakeover, Cue::SaysUrgent]);
+        assert_eq!(found(urgent(), "Outage: the site is down"), [Cue::Outage]);
+        assert_eq!(found(urgent(), "URGENT: account hacked"), [Cue::AccountTakeover, Cue::SaysUrgent]);
     }
 }
