@@ -35,6 +35,13 @@ const MAX_SLA_MINUTES = 525_600;
 const MAX_SLA_FACTOR = 100;
 const MAX_TIER_WEIGHT = 100;
 const FIELDS = ['sla_minutes', 'tier_sla_factor', 'tier_weight', 'urgent_keywords', 'churn_keywords', 'level_thresholds', 'high_value_ltv'];
+/**
+ * Keys of the Rust plugin's config that this port does not implement:
+ * business-hours SLAs need a time-zone database (plugins/priority bundles one).
+ * Refused by name, so a pipeline that names them fails at configure() instead
+ * of counting SLAs in calendar hours without a word.
+ */
+const NOT_PORTED = ['calendars', 'sla_policies'];
 
 /** A customer tier known to the configuration. */
 export interface Tier {
@@ -102,6 +109,13 @@ export class Config {
     }
     if (raw === null) return config;
     if (!isObject(raw)) throw invalid(`invalid type: ${kind(raw)}, expected struct RawConfig`);
+    const notPorted = Object.keys(raw).find((k) => NOT_PORTED.includes(k));
+    if (notPorted !== undefined) {
+      throw invalid(
+        `\`${notPorted}\`: business-hours SLAs (\`calendars\`, \`sla_policies\`) are not implemented in this port; ` +
+          'use the Rust plugin (builtin:priority) for them, or remove the key to count SLAs in calendar hours',
+      );
+    }
     const unknown = Object.keys(raw).find((k) => !FIELDS.includes(k));
     if (unknown !== undefined) throw invalid(`unknown field \`${unknown}\`, expected one of ${FIELDS.map((f) => `\`${f}\``).join(', ')}`);
     const field = (name: string) => (raw[name] === null ? undefined : raw[name]);

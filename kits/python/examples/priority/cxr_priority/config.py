@@ -62,6 +62,15 @@ MAX_SLA_FACTOR = 100.0
 MAX_TIER_WEIGHT = 100
 
 KEYS = ("sla_minutes", "tier_sla_factor", "tier_weight", "urgent_keywords", "churn_keywords", "level_thresholds", "high_value_ltv")
+#: Keys of the Rust plugin's config that this port does not implement:
+#: business-hours SLAs need a time-zone database (plugins/priority bundles
+#: one). Refused by name, so a pipeline that names them fails at configure()
+#: instead of counting SLAs in calendar hours without a word.
+NOT_PORTED = ("calendars", "sla_policies")
+NOT_PORTED_MESSAGE = (
+    "`{key}`: business-hours SLAs (`calendars`, `sla_policies`) are not implemented in this port; "
+    "use the Rust plugin (builtin:priority) for them, or remove the key to count SLAs in calendar hours"
+)
 
 
 @dataclass
@@ -116,6 +125,8 @@ class Config:
         if not isinstance(raw, dict):
             raise invalid(f"expected an object with the keys {', '.join(KEYS)}, got {_json_type(raw)}")
         for key in raw:
+            if key in NOT_PORTED:
+                raise invalid(NOT_PORTED_MESSAGE.format(key=key))
             if key not in KEYS:
                 raise invalid(f"unknown field `{key}`, expected one of {', '.join(f'`{k}`' for k in KEYS)}")
 

@@ -71,6 +71,12 @@ def test_bad_configs_name_the_field(text: str, names: str) -> None:
     assert message.startswith("priority config: ")
 
 
+def test_business_hours_calendars_are_refused_by_name_not_ignored() -> None:
+    for key in ("calendars", "sla_policies"):
+        message = err(f'{{"{key}": {{}}}}')
+        assert f"`{key}`" in message and "not implemented in this port" in message, message
+
+
 def test_thresholds_must_be_strictly_descending_within_range() -> None:
     c = Config.parse('{"level_thresholds": [90, 60, 30]}')
     assert c.thresholds == (90, 60, 30)
