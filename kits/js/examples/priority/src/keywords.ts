@@ -145,9 +145,20 @@ export class Phrase {
     readonly cue: string | undefined,
     /** The phrase in matching form. */
     readonly norm: string,
-    private readonly wordStart: boolean,
+    /** Whether the phrase starts with a letter or digit (then it needs a word boundary before). */
+    readonly wordStart: boolean,
     private readonly wordEnd: boolean,
   ) {}
+
+  /** The phrase's first word: its longest prefix of letters and digits ('' when it starts with neither). */
+  get firstWord(): string {
+    return this.norm.slice(0, wordEnd(this.norm, 0));
+  }
+
+  /** Whether the match at `at` of `text` (in matching form) counts: whole words, not negated. */
+  countsAt(text: string, at: number): boolean {
+    return text.startsWith(this.norm, at) && this.boundaryBefore(text, at) && this.boundaryAfter(text, at + this.norm.length) && !negated(text, at);
+  }
 
   /** Prepares a phrase (evidence of `cue`, for a built-in one); undefined when nothing of it is left to match. */
   static make(keyword: string, cue?: string): Phrase | undefined {
@@ -193,9 +204,42 @@ function negated(text: string, at: number): boolean {
   return NEGATIONS.has(text.slice(start, end));
 }
 
-/** A list of phrases, each label once (the first phrase of a label is kept). */
+/** Where the run of letters and digits starting at `from` ends. */
+function wordEnd(s: string, from: number): number {
+  let j = from;
+  while (j < s.length) {
+    const c = s.charCodeAt(j);
+    if (c < 0x80) {
+      if (!((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a))) break;
+      j++;
+      continue;
+    }
+    const ch = charAt(s, j)!;
+    if (!isAlphanumeric(ch)) break;
+    j += ch.length;
+  }
+  return j;
+}
+
+/**
+ * A list of phrases, each label once (the first phrase of a label is kept).
+ *
+ * The Rust plugin finds all phrases in one pass of an Aho-Corasick
+ * automaton; here one pass over the text's words finds the candidates. A
+ * phrase that starts with a letter or digit can only count where a word
+ * starts (it needs a word boundary before), and there the text's word is
+ * the phrase's first word, or the whole phrase plus a plural "s" for a
+ * one-word phrase; each candidate is then checked as `foundIn` checks a
+ * match. Phrases that start otherwise are searched for one by one.
+ */
 export class Keywords {
   readonly phrases: readonly Phrase[];
+  /** Indexes of the phrases by their first word. */
+  private readonly byFirstWord = new Map<string, number[]>();
+  /** Indexes of the one-word phrases, by that word (for the plural "s"). */
+  private readonly oneWord = new Map<string, number[]>();
+  /** Indexes of the phrases that do not start with a letter or digit. */
+  private readonly others: number[] = [];
 
   constructor(phrases: Iterable<Phrase | undefined>) {
     const unique: Phrase[] = [];
@@ -203,10 +247,43 @@ export class Keywords {
       if (phrase && !unique.some((p) => p.label === phrase.label)) unique.push(phrase);
     }
     this.phrases = unique;
+    const add = (map: Map<string, number[]>, key: string, i: number) => {
+      const list = map.get(key);
+      if (list) list.push(i);
+      else map.set(key, [i]);
+    };
+    unique.forEach((p, i) => {
+      if (!p.wordStart) {
+        this.others.push(i);
+        return;
+      }
+      const first = p.firstWord;
+      add(this.byFirstWord, first, i);
+      if (first === p.norm) add(this.oneWord, first, i);
+    });
   }
 
   /** The phrases found in `text` (in matching form), each once, in configured order. */
   found(text: string): Phrase[] {
-    return this.phrases.filter((p) => p.foundIn(text));
+    const hit = new Uint8Array(this.phrases.length);
+    for (const i of this.others) if (this.phrases[i]!.foundIn(text)) hit[i] = 1;
+    const check = (candidates: number[] | undefined, at: number) => {
+      if (candidates === undefined) return;
+      for (const i of candidates) if (!hit[i] && this.phrases[i]!.countsAt(text, at)) hit[i] = 1;
+    };
+    let i = 0;
+    while (i < text.length) {
+      const end = wordEnd(text, i);
+      if (end === i) {
+        i += charAt(text, i)!.length;
+        continue;
+      }
+      // A word starts at i (what came before was not a letter or digit).
+      const word = text.slice(i, end);
+      check(this.byFirstWord.get(word), i);
+      if (word.length > 1 && word.endsWith('s')) check(this.oneWord.get(word.slice(0, -1)), i);
+      i = end;
+    }
+    return this.phrases.filter((_, k) => hit[k] === 1);
   }
 }

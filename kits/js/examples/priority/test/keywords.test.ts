@@ -1,6 +1,7 @@
 // The keyword rules, as the Rust plugin's tests (plugins/priority/src/keywords.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Config } from '../src/config.ts';
 import { Keywords, Phrase, normalizeInto } from '../src/keywords.ts';
 
 const norm = (text: string) => normalizeInto(text, '');
@@ -61,4 +62,30 @@ test('a list finds every phrase once, in list order; a repeated label is dropped
 test('overlapping occurrences are all tried', () => {
   // The first "aa a" is followed by a letter; the overlapping one is a whole word.
   assert.ok(found('aa a', 'aa aa a'));
+});
+
+test('the one pass over words finds exactly what searching each phrase finds', () => {
+  const keywords = new Config().urgent;
+  const operator = new Keywords(['urgent!', '#refund', 'e-mail', 'outage', "can't log in", '€'].map((k) => Phrase.make(k)));
+  const pieces = [
+    ...keywords.phrases.map((p) => p.label),
+    'not', 'nicht', 'pas', 's', 'x', 'the', '!', ',', ' ', '-', 'urgent!', '#refund', 'e-mail', '€', 'ünd', 'İ',
+  ];
+  let seed = 42;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (let round = 0; round < 2000; round++) {
+    const parts: string[] = [];
+    for (let k = 1 + next(8); k > 0; k--) parts.push(pieces[next(pieces.length)]!, [' ', '', 's ', ', ', 'x'][next(5)]!);
+    const text = norm(parts.join(''));
+    for (const list of [keywords, operator]) {
+      assert.deepEqual(
+        list.found(text).map((p) => p.label),
+        list.phrases.filter((p) => p.foundIn(text)).map((p) => p.label),
+        text,
+      );
+    }
+  }
 });
