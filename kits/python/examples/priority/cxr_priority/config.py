@@ -12,7 +12,8 @@ from typing import Any, Optional
 
 from cxr_plugin import CHANNELS, Channel, InvalidConfig, channel_name, parse_channel
 
-from .keywords import Phrase, strip_white_space
+from .cues import CUES
+from .keywords import Keywords, Phrase, strip_white_space
 
 #: Default first-response SLA per channel, in minutes.
 DEFAULT_SLA_MINUTES: dict[Channel, float] = {
@@ -35,18 +36,6 @@ DEFAULT_TIERS: list[tuple[str, float, int]] = [
     ("silver", 0.85, 7),
     ("standard", 1.0, 0),
     ("free", 1.5, -5),
-]
-
-#: Default urgency keywords.
-DEFAULT_URGENT_KEYWORDS = [
-    "outage", "down", "charged twice", "double charged", "fraud", "unauthorized", "unauthorised",
-    "hacked", "legal", "lawyer", "lawsuit", "data breach", "security", "emergency", "urgent", "asap",
-    "can't log in", "cannot log in", "locked out",
-]
-
-#: Default churn keywords.
-DEFAULT_CHURN_KEYWORDS = [
-    "cancel", "cancelling", "canceling", "switch to", "switching to", "close my account", "leave", "competitor",
 ]
 
 #: Default score thresholds for levels 1, 2 and 3.
@@ -85,13 +74,9 @@ class Tier:
     weight: int
 
 
-def _phrases(keywords: list[str]) -> list[Phrase]:
-    out: list[Phrase] = []
-    for keyword in keywords:
-        phrase = Phrase.new(keyword)
-        if phrase is not None and all(p.label != phrase.label for p in out):
-            out.append(phrase)
-    return out
+def _built_in(table: tuple[tuple[str, str], ...]) -> Keywords:
+    """The built-in phrases of a cues.json table, each with its cue."""
+    return Keywords(Phrase.new(phrase, cue) for cue, phrase in table)
 
 
 @dataclass
@@ -100,10 +85,10 @@ class Config:
 
     sla: dict[Channel, float] = field(default_factory=lambda: dict(DEFAULT_SLA_MINUTES))
     tiers: list[Tier] = field(default_factory=lambda: [Tier(n, f, w) for n, f, w in DEFAULT_TIERS])
-    #: Urgency keyword phrases.
-    urgent: list[Phrase] = field(default_factory=lambda: _phrases(DEFAULT_URGENT_KEYWORDS))
+    #: Urgency keyword phrases (built in: six languages, plugins/priority/cues.json).
+    urgent: Keywords = field(default_factory=lambda: _built_in(CUES.urgent))
     #: Churn keyword phrases.
-    churn: list[Phrase] = field(default_factory=lambda: _phrases(DEFAULT_CHURN_KEYWORDS))
+    churn: Keywords = field(default_factory=lambda: _built_in(CUES.churn))
     #: Minimum scores for levels 1, 2 and 3, strictly descending.
     thresholds: tuple[int, int, int] = DEFAULT_LEVEL_THRESHOLDS
     #: Lifetime value from which a customer counts as high-value.
@@ -164,10 +149,11 @@ class Config:
                 bad = next((k for k in keywords if Phrase.new(k) is None), None)
                 if bad is not None:
                     raise invalid(f"{name}: keyword {json.dumps(bad, ensure_ascii=False)} has nothing to match")
+                # An operator's keywords: each counts on its own (no cue).
                 if name == "urgent_keywords":
-                    config.urgent = _phrases(keywords)
+                    config.urgent = Keywords(Phrase.new(k) for k in keywords)
                 else:
-                    config.churn = _phrases(keywords)
+                    config.churn = Keywords(Phrase.new(k) for k in keywords)
 
         levels = raw.get("level_thresholds")
         if levels is not None:
