@@ -7,7 +7,7 @@
 /// Bindings of `cxr:plugin@0.1.0` (frozen: `wit/v0.1.0`).
 pub mod v0_1_0 {
     wasmtime::component::bindgen!({
-        path: "../wit/v0.1.0",
+        path: "wit/v0.1.0",
         world: "full-plugin",
     });
 }
@@ -15,7 +15,7 @@ pub mod v0_1_0 {
 /// Bindings of `cxr:plugin@0.2.0` (frozen: `wit/v0.2.0`), the current version.
 pub mod v0_2_0 {
     wasmtime::component::bindgen!({
-        path: "../wit/v0.2.0",
+        path: "wit/v0.2.0",
         world: "full-plugin",
     });
 }

@@ -33,8 +33,9 @@ pub const TENANT_RESPONSE_HEADER: &str = "x-cxr-tenant";
 /// Response header: the version of the pipeline that decided.
 pub const VERSION_RESPONSE_HEADER: &str = "x-cxr-pipeline-version";
 
-/// The OpenAPI document of this API (kept in `docs/openapi.json`).
-pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
+/// The OpenAPI document of this API (kept in `docs/openapi.json`;
+/// `openapi.json` beside this crate's manifest links to it, so the packaged crate carries it).
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// One route: method, path and handler.
 pub struct Route {
