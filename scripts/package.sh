@@ -3,8 +3,11 @@
 # each (cargo builds every packaged crate on its own, against the packages
 # made before it, as if they came from crates.io).
 #
-# Usage: scripts/package.sh [--no-verify]
-# Output: target/package/*.crate (cargo's place for them), listed at the end.
+# Usage: scripts/package.sh [--no-verify | --components-only] [--offline]
+#   --components-only  only put the prebuilt components in host/reference-plugins/
+#                      (what the Python sdist needs too)
+# Output: the .crate files, listed at the end (cargo writes them to
+# TARGET/package/, TARGET being the verification's target dir).
 # Environment: CXR_PACKAGE_TARGET_DIR, the target dir of the verification
 #              builds (default target/package-verify; they use cargo's dev
 #              profile, a build of their own).
@@ -19,7 +22,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 verify=1
-[ "${1:-}" = "--no-verify" ] && verify=0
+components_only=0
+offline=()
+for arg in "$@"; do
+    case "$arg" in
+        --no-verify) verify=0 ;;
+        --components-only) components_only=1 ;;
+        --offline) offline=(--offline) ;;
+        *) echo "usage: scripts/package.sh [--no-verify | --components-only] [--offline]" >&2; exit 2 ;;
+    esac
+done
 
 # The crates a user depends on, and the ones they need (cargo packages them
 # in dependency order). Test-only crates and the Python bindings (PyPI) are
@@ -30,7 +42,7 @@ packages=(cxr-guest cxr-model cxr-wasm-build cxr-workspace-hack cxr-host cxr-ops
 # 1. The reference components, from source.
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 echo "building the reference plugins from source (cargo build --release -p cxr-host)" >&2
-cargo build --release --quiet -p cxr-host
+cargo build --release --quiet "${offline[@]}" -p cxr-host
 built="$target_dir/wasm-plugins/wasm32-wasip2/release"
 dest=host/reference-plugins
 for p in sentiment classify priority router; do
@@ -39,10 +51,11 @@ done
 (cd "$dest" && sha256sum cxr_*.wasm > SHA256SUMS)
 echo "host/reference-plugins/:" >&2
 sed 's/^/  /' "$dest/SHA256SUMS" >&2
+[ "$components_only" = 1 ] && exit 0
 
 # 2. Package (and verify) in dependency order. --allow-dirty: the prebuilt
 # components are not tracked by git (they are build outputs).
-args=(package --allow-dirty)
+args=(package --allow-dirty "${offline[@]}")
 for p in "${packages[@]}"; do args+=(-p "$p"); done
 if [ "$verify" = 1 ]; then
     # Verification builds use the dev profile; without debug info they are

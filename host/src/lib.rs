@@ -1,6 +1,6 @@
 //! # cxr-host — run cxr plugins safely and fast
 //!
-//! Load a pipeline (sentiment → priority → routers → fallback) of wasm
+//! Load a pipeline (sentiment → classifiers → priority → routers → fallback) of wasm
 //! component plugins and turn interactions into explained decisions:
 //!
 //! ```no_run
@@ -20,6 +20,7 @@
 pub mod batch;
 pub mod bindings;
 pub mod builtin;
+pub mod cache;
 pub mod contract;
 pub mod convert;
 pub mod inspect;

@@ -9,6 +9,7 @@
 //! one when a hook call comes from another process (one `getpid` per call).
 
 use crate::bindings::{v0_1_0, v0_2_0};
+use crate::cache;
 use crate::config::Limits;
 use crate::sandbox::PluginState;
 use anyhow::{Result, anyhow};
@@ -34,11 +35,15 @@ pub struct Runtime {
     ticker: Option<Ticking>,
 }
 
-/// Compiled components on disk, one file per component and engine setting.
+/// Compiled components on disk, one file per component and engine setting
+/// (the layout and the pruning are in [`crate::cache`]).
 struct CompileCache {
     dir: PathBuf,
     /// Distinguishes engines whose compiled code is not interchangeable.
     engine_tag: String,
+    /// After each write, least recently used entries go until this many
+    /// bytes remain (`None`: no cap).
+    max_bytes: Option<u64>,
 }
 
 impl CompileCache {
@@ -55,6 +60,19 @@ impl CompileCache {
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &path)?;
+        if let Some(max_bytes) = self.max_bytes {
+            let keep = cache::Keep { max_bytes: Some(max_bytes), max_age: None };
+            let name = path.file_name().and_then(|n| n.to_str());
+            let pruned = cache::CacheDir::new(&self.dir).prune(keep, name, std::time::SystemTime::now())?;
+            if !pruned.removed.is_empty() {
+                tracing::debug!(
+                    dir = %self.dir.display(),
+                    "compile cache over {max_bytes} bytes: removed {} least recently used entries ({} bytes)",
+                    pruned.removed.len(),
+                    pruned.removed_bytes
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -67,9 +85,22 @@ impl Runtime {
 
     /// Like [`Runtime::new`], keeping compiled components in `cache_dir` so
     /// that the next process loading the same component skips compilation
-    /// (it maps the compiled code straight from the file).
+    /// (it maps the compiled code straight from the file). The directory is
+    /// kept under `CXR_CACHE_MAX_MB` mebibytes, by default
+    /// [`cache::DEFAULT_MAX_BYTES`] (see [`crate::cache`]).
     pub fn with_cache(limits: &Limits, cache_dir: Option<&Path>) -> Result<Self> {
-        Self::build(limits, cache_dir, true)
+        let max_bytes = cache::max_bytes_from_env().map_err(|e| anyhow!(e))?;
+        Self::with_cache_capped(limits, cache_dir, max_bytes)
+    }
+
+    /// Like [`Runtime::with_cache`] with an explicit cap on the cache's size
+    /// in bytes (`None`: no cap), whatever the environment says.
+    pub fn with_cache_capped(limits: &Limits, cache_dir: Option<&Path>, max_bytes: Option<u64>) -> Result<Self> {
+        let mut runtime = Self::build(limits, cache_dir, true)?;
+        if let Some(cache) = &mut runtime.cache {
+            cache.max_bytes = max_bytes;
+        }
+        Ok(runtime)
     }
 
     /// For benchmarks only: a runtime whose calls have no deadline, to
@@ -125,6 +156,7 @@ impl Runtime {
             CompileCache {
                 dir: dir.to_path_buf(),
                 engine_tag: format!("{:016x}", h.finish()),
+                max_bytes: None,
             }
         });
         Ok(Runtime {
@@ -179,7 +211,11 @@ impl Runtime {
         // directory this process was told to trust; wasmtime still checks its
         // header, version and settings before mapping it.
         match unsafe { Component::deserialize_file(&self.engine, &path) } {
-            Ok(component) => Some(component),
+            Ok(component) => {
+                // Recently used entries are the last to be pruned.
+                cache::touch(&path);
+                Some(component)
+            }
             Err(e) => {
                 tracing::debug!(path = %path.display(), "compile cache entry not usable: {e:#}");
                 None
@@ -198,19 +234,18 @@ impl Runtime {
 }
 
 /// Where the CLI keeps compiled components: `$CXR_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/cxr`, else `~/.cache/cxr`; `None` when `CXR_CACHE=off`
-/// or no home is known.
+/// `$XDG_CACHE_HOME/cxr`, else `~/.cache/cxr` ([`cache::default_dir`]);
+/// `None` when `CXR_CACHE=off` or no home is known.
 pub fn default_cache_dir() -> Option<PathBuf> {
-    if std::env::var("CXR_CACHE").is_ok_and(|v| v == "off" || v == "0") {
+    if caching_off() {
         return None;
     }
-    if let Some(dir) = std::env::var_os("CXR_CACHE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return Some(PathBuf::from(dir).join("cxr"));
-    }
-    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("cxr"))
+    cache::default_dir()
+}
+
+/// `CXR_CACHE=off` (or `0`): compile on every run, keep nothing on disk.
+pub fn caching_off() -> bool {
+    std::env::var("CXR_CACHE").is_ok_and(|v| v == "off" || v == "0")
 }
 
 /// The process that first compiled with rayon's thread pool, which wasmtime's

@@ -13,6 +13,7 @@
 //!   (`cxr route --report`, `cxr diff --report`);
 //! - [`signal_eval`]: a classifier signal against gold labels: per-class
 //!   precision, recall, F1, macro-F1, confusion matrix (`cxr eval --signal`);
+//! - [`cache`]: sizes, ages and reports of the compile cache (`cxr cache`);
 //! - [`scaffold`]: a new plugin crate for one hook (`cxr new`);
 //! - [`decide`], [`progress`], [`style`]: deciding JSON Lines in order on
 //!   several threads, the stderr progress bar, and `NO_COLOR`-aware colour.
@@ -21,6 +22,7 @@
 //! crate runs plugin code any other way.
 
 pub mod bench;
+pub mod cache;
 pub mod cases;
 pub mod decide;
 pub mod diff;

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A loaded cxr pipeline (sentiment -> priority -> routers -> fallback) of
+/// A loaded cxr pipeline (sentiment -> classifiers -> priority -> routers -> fallback) of
 /// sandboxed WebAssembly plugins.
 ///
 /// Load it once and share it: every method may be called from many threads
