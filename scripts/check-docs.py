@@ -173,7 +173,7 @@ expect = { queue = "billing", discipline = "service" }
 
 class Scratch:
     def __init__(self, keep):
-        self.tmp = Path(tempfile.mkdtemp(prefix="cxr-docs-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="cxr-docs-")).resolve()
         self.keep = keep
         self.root = self.tmp / "cxr"
         self.bin = self.tmp / "bin"

@@ -139,8 +139,8 @@ fn the_documented_embedding_program_builds_against_the_packaged_host() {
     // docs/embedding.md's program, depending on cxr-host by version as from
     // a registry; the registry is the packaged crates (patch.crates-io).
     let doc = std::fs::read_to_string(root().join("docs/embedding.md")).unwrap();
-    let manifest = doc_block(&doc, "my-platform/Cargo.toml");
-    let main = doc_block(&doc, "my-platform/src/main.rs");
+    let manifest = doc_block(&doc, "../my-platform/Cargo.toml");
+    let main = doc_block(&doc, "../my-platform/src/main.rs");
     let by_version: String = manifest
         .lines()
         .map(|l| if l.starts_with("cxr-host = ") { "cxr-host = \"0.2\"" } else { l })
