@@ -2,11 +2,14 @@
 //! the `cxr` binary to embed (the pipeline used when no `--pipeline` is
 //! given).
 //!
-//! In the cxr repository, where the plugin crates sit beside this one in
-//! `../plugins`, they are compiled from source. A packaged cxr-host (a
-//! `.crate` from a registry, or the Python sdist) has no plugin sources: it
-//! carries the components prebuilt in `reference-plugins/`, which
-//! `scripts/package.sh` fills from the same sources just before packaging.
+//! In a checkout of the cxr repository (a `.git` beside the workspace, the
+//! plugin crates in `../plugins`) they are compiled from source. A packaged
+//! cxr-host (a `.crate` from a registry, or the Python sdist) carries them
+//! prebuilt in `reference-plugins/`, which `scripts/package.sh` fills from
+//! the same sources just before packaging, and uses those: it needs no
+//! wasm target then (the sdist holds the plugin sources too, as the host's
+//! dev-dependencies, but builds nothing from them). Without either, the
+//! sources are compiled if present.
 
 use cxr_wasm_build::{PluginCrate, build_plugins};
 use std::path::{Path, PathBuf};
@@ -17,8 +20,10 @@ const PLUGINS: [&str; 4] = ["sentiment", "classify", "priority", "router"];
 fn main() {
     let host = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = host.parent().unwrap().to_path_buf();
-    let from_source = root.join("Cargo.toml").is_file() && PLUGINS.iter().all(|p| root.join("plugins").join(p).join("Cargo.toml").is_file());
-    let built = if from_source { build_from_source(&root) } else { prebuilt(&host) };
+    let sources = root.join("Cargo.toml").is_file() && PLUGINS.iter().all(|p| root.join("plugins").join(p).join("Cargo.toml").is_file());
+    let checkout = root.join(".git").exists();
+    let shipped = PLUGINS.iter().all(|p| host.join("reference-plugins").join(format!("cxr_{p}.wasm")).is_file());
+    let built = if sources && (checkout || !shipped) { build_from_source(&root) } else { prebuilt(&host) };
     for (package, wasm) in built {
         let var = format!("CXR_WASM_{}", package.trim_start_matches("cxr-").to_uppercase());
         println!("cargo:rustc-env={var}={}", wasm.display());

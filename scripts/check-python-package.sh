@@ -66,13 +66,15 @@ check() {  # check NAME ARTIFACT: install, decide, run the documentation's Pytho
     local name=$1 artifact=$2 venv="$work/venv-$1"
     "$python" -m venv "$venv"
     echo "pip install -v $(basename "$artifact") into a fresh virtualenv ..."
-    local started=$SECONDS
-    if ! (cd "$work" && "$venv/bin/pip" install --disable-pip-version-check -v "$artifact") >"$work/$name-install.log" 2>&1; then
+    # Wall and CPU time (the CPU time is what an idle machine would spend,
+    # divided among its cores).
+    if ! (cd "$work" && TIMEFORMAT="  installed in %0R s (CPU: %0U s user, %0S s system; load average before: $(cut -d' ' -f1 /proc/loadavg))" \
+            && time "$venv/bin/pip" install --disable-pip-version-check -v "$artifact" >"$work/$name-install.log" 2>&1) 2>"$work/$name-time"; then
         tail -60 "$work/$name-install.log" >&2
         echo "installing the $name failed" >&2
         return 1
     fi
-    echo "  installed in $((SECONDS - started)) s"
+    cat "$work/$name-time"
     (cd "$work" && "$venv/bin/python" - "$venv" <<'PY')
 import os, sys
 import cxr
@@ -93,4 +95,14 @@ else
     (export CARGO_TARGET_DIR="$target_dir"; check sdist "$sdist")
 fi
 grep -E "Compiling (wasmtime|cxr-host|cxr-python) " "$work/sdist-install.log" | sed 's/^ */  sdist build: /' || true
+if [ "${CXR_SDIST_COLD:-0}" != 1 ]; then
+    # The sdist's cxr-host embedded the components it carries (no wasm
+    # build): its build script's output names them (in the shared target dir).
+    unpacked=$(sed -n 's/.*Compiling cxr-host v[^ ]* (\(.*\)\/host)$/\1/p' "$work/sdist-install.log" | head -1)
+    if [ -z "$unpacked" ] || ! grep -lF "CXR_WASM_SENTIMENT=$unpacked/host/reference-plugins/cxr_sentiment.wasm" \
+            "$target_dir"/release/build/cxr-host-*/output >/dev/null 2>&1; then
+        echo "the sdist's cxr-host did not use its prebuilt reference plugins" >&2
+        exit 1
+    fi
+fi
 echo "the wheel and the sdist install and run outside the checkout"
