@@ -394,7 +394,10 @@ def check_verbs(ctx):
 
 # File types that are code, build files or documentation; every other
 # tracked file is data and must be named in NOTICE.
-NOT_DATA = re.compile(r"(\.(rs|toml|lock|md|wit|sh|py|pyi|yml|yaml)$|(^|/)(\.gitignore|py\.typed|LICENSE|NOTICE)$|^\.ci/)")
+NOT_DATA = re.compile(
+    r"(\.(rs|toml|lock|md|wit|sh|py|pyi|yml|yaml|js|mjs|ts|tpl)$"
+    r"|(^|/)(\.gitignore|\.npmrc|py\.typed|LICENSE|NOTICE|package\.json|package-lock\.json|tsconfig\.json)$|^\.ci/)"
+)
 
 
 def check_notice(ctx):
@@ -416,7 +419,13 @@ def check_notice(ctx):
     for f in files:
         if not any(Path(f).match(g) and f.count("/") == g.count("/") for g in globs):
             problems.append(f"NOTICE: the data file {f} is named by no block (third-party data with its licence, or the authors' own)")
-    print(f"notice: {len(files)} data files, {len(globs)} patterns")
+    # A package folder links to the root's LICENSE and NOTICE, or (where its
+    # build tool would ship a link as a link) holds a copy, which must be current.
+    copies = [f for f in tracked() if Path(f).name in ("LICENSE", "NOTICE") and "/" in f and not os.path.islink(CHECKOUT / f)]
+    for f in copies:
+        if (CHECKOUT / f).read_bytes() != (CHECKOUT / Path(f).name).read_bytes():
+            problems.append(f"{f} differs from the root's {Path(f).name} (copy it again)")
+    print(f"notice: {len(files)} data files, {len(globs)} patterns, {len(copies)} copies of LICENSE/NOTICE")
     return problems
 
 

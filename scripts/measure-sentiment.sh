@@ -8,10 +8,14 @@
 #     positive, <= -0.05 negative): Pearson r, macro-F1, accuracy;
 #   - the help-desk messages written for the plugin's tests,
 #     plugins/sentiment/tests/social_support_*.tsv (label, text);
-#   - the language check on ../shared/data/language/tweets_by_language.tsv:
-#     per language, the share of tweets our plugin labels neutral with
-#     confidence <= 0.3 (it should not guess outside English), and what VADER
-#     does with them.
+#   - the English rows of ../shared/data/language/tweets_by_language.tsv;
+#   - per language of that file, ours and VADER's macro-F1 (and the share
+#     labelled neutral with low confidence), then the six-language table of
+#     scripts/measure-sentiment-languages.sh (dev and held-out halves, the
+#     crate's own set; language detected and given).
+#
+# The data is read from $CXR_DATA when set, else ../shared/data beside the
+# repository.
 #
 #   scripts/measure-sentiment.sh [-- EXTRA CXR EVAL OPTIONS, e.g. --plugin my.wasm]
 #
@@ -20,14 +24,14 @@
 set -euo pipefail
 root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null || (cd "$(dirname "$0")/.." && pwd))"
 cd "$root"
-data="$root/../shared/data"
+data="${CXR_DATA:-$root/../shared/data}"
 if [ "${1:-}" = "--" ]; then shift; fi
 extra=("$@")
 
 shopt -s nullglob
 sets=("$data"/sentiment/*_GroundTruth.txt)
 if [ ${#sets[@]} -eq 0 ]; then
-    echo "measure-sentiment: no ../shared/data/sentiment/*_GroundTruth.txt beside the repository; nothing to measure."
+    echo "measure-sentiment: no $data/sentiment/*_GroundTruth.txt; nothing to measure."
     exit 0
 fi
 
@@ -63,15 +67,21 @@ done
 for file in plugins/sentiment/tests/social_support_*.tsv; do
     eval_set "$(basename "$file" .tsv)" "$file" --text-column text --gold-column label
 done
-echo "(µs per message: ours the median in wasm, from the decision trace; VADER in Python, for scale only)"
-
 tweets="$data/language/tweets_by_language.tsv"
 if [ -f "$tweets" ]; then
+    awk -F'\t' 'NR==1 || $1=="en"' "$tweets" > "$work/tweets-en.tsv"
+    eval_set tweets-en "$work/tweets-en.tsv" --text-column text --gold-column sentiment
+fi
+echo "(µs per message: ours the median in wasm, from the decision trace; VADER in Python, for scale only)"
+
+if [ -f "$tweets" ]; then
     echo
-    echo "language check: $(basename "$tweets"), no language code given"
+    echo "languages: $(basename "$tweets"), no language code given"
     "$cxr" eval "$tweets" --text-column text --gold-column sentiment --threshold 0.05 --json \
         --predictions "$work/languages.jsonl" "${extra[@]}" >/dev/null
     "$py" scripts/vader_scores.py languages "$work/languages.jsonl" "$tweets"
 else
-    echo "measure-sentiment: no ../shared/data/language/tweets_by_language.tsv; language check skipped."
+    echo "measure-sentiment: no $tweets; the tweets are skipped."
 fi
+echo
+CXR_DATA="$data" scripts/measure-sentiment-languages.sh -- "${extra[@]}"

@@ -31,6 +31,7 @@ pub struct Inspection {
 /// (not wasm, a core module, no `cxr:plugin` export).
 pub fn inspect(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Inspection> {
     check_header(bytes).map_err(|e| anyhow!("{origin} cannot be loaded: {e}"))?;
+    crate::precheck::check(bytes, origin)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let component = runtime
         .compile(bytes, &sha256)

@@ -25,15 +25,17 @@ pub mod contract;
 pub mod convert;
 pub mod inspect;
 mod gate;
+pub mod guest_error;
 pub mod pipeline;
 pub mod plugin;
+pub mod precheck;
 pub mod privacy;
 pub mod runtime;
 pub mod sandbox;
 mod snapshot;
 pub mod versions;
 
-pub use cxr_model::{config, input, model, text};
+pub use cxr_model::{config, input, language, model, text};
 
 pub use config::{InstanceMode, Limits, PipelineConfig};
 pub use model::{Decision, Interaction};

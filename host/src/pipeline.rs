@@ -23,6 +23,9 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The reason given when an interaction's `language` is not a language tag.
+pub const LANGUAGE_DROPPED: &str = "language dropped: not a language tag such as en or pt-BR";
+
 /// A loaded pipeline, ready to decide interactions from many threads at once.
 pub struct Pipeline {
     name: String,
@@ -254,11 +257,36 @@ impl Pipeline {
     /// Decides one interaction. Never fails: a plugin failure yields the
     /// fallback decision with `error` set. With `[privacy]`, the plugins see
     /// (and the decision can only carry) the interaction masked.
+    ///
+    /// A `language` that is not a language tag (`crate::language`) is
+    /// dropped before any plugin sees it, with a reason that does not quote it.
     pub fn decide(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
-        match &self.privacy {
+        let checked;
+        let (ix, dropped) = match ix.language.as_deref().map(|l| (l, crate::language::language_tag(l))) {
+            Some((given, Some(tag))) if tag != given => {
+                checked = Interaction {
+                    language: Some(tag),
+                    ..ix.clone()
+                };
+                (&checked, false)
+            }
+            Some((_, None)) => {
+                checked = Interaction {
+                    language: None,
+                    ..ix.clone()
+                };
+                (&checked, true)
+            }
+            _ => (ix, false),
+        };
+        let mut d = match &self.privacy {
             None => self.decide_as_given(ix, now),
             Some(masker) => masker.decide(ix, |masked| self.decide_as_given(masked, now)),
+        };
+        if dropped {
+            d.reasons.insert(0, LANGUAGE_DROPPED.to_string());
         }
+        d
     }
 
     fn decide_as_given(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {

@@ -147,6 +147,8 @@ impl PluginComponent {
             );
         }
         check_header(bytes).with_context(|| format!("{origin} cannot be loaded"))?;
+        // Imports and ABI first: a refusal in milliseconds, with the fix, not after a compile.
+        crate::precheck::check(bytes, origin)?;
         let mut plugin = Self::compile(runtime, bytes, origin)?;
         plugin.bytes = Some(Arc::from(bytes));
         // Ask the plugin who it is (under the limits, like any call).
@@ -264,11 +266,14 @@ impl PluginComponent {
     /// taken after `configure`, as `isolate` mode uses).
     pub fn instantiate(&self, runtime: &Runtime, now_ms: i64) -> Result<Instance, CallError> {
         let limits = &runtime.limits;
-        let state = PluginState::new(
+        let mut state = PluginState::new(
             Arc::from(self.meta.name.as_str()),
             (limits.memory_mb as usize) << 20,
             (limits.log_kb as usize) << 10,
         );
+        // What a trapped plugin said joins the error text since contract 0.2.0;
+        // a 0.1.0 plugin's decisions stay exactly as that host recorded them.
+        state.log.report_guest_messages = self.meta.wit_version != ContractVersion::V0_1_0.as_str();
         let mut store = Store::new(&runtime.engine, state);
         store.limiter(|s| &mut s.limiter);
         arm(&mut store, runtime, now_ms, Budget::Setup);
@@ -340,9 +345,19 @@ fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, runtime: &Runt
         Some(Trap::MemoryOutOfBounds) => {
             format!("{what}: trapped: out-of-bounds memory access (a stack overflow or a bad pointer)")
         }
-        Some(Trap::UnreachableCodeReached) => format!("{what}: trapped (the plugin panicked or aborted)"),
-        Some(trap) => format!("{what}: trapped: {trap}"),
-        None => format!("{what}: {}", crate::text::Shown(&e.root_cause().to_string())),
+        Some(Trap::UnreachableCodeReached) => with_guest_message(format!("{what}: trapped (the plugin panicked or aborted)"), state),
+        Some(trap) => with_guest_message(format!("{what}: trapped: {trap}"), state),
+        None => with_guest_message(format!("{what}: {}", crate::text::Shown(&e.root_cause().to_string())), state),
+    }
+}
+
+/// A trap's description followed by what the plugin reported on stderr
+/// before it (a panic message, an uncaught exception), neutralised and
+/// bounded ([`crate::guest_error`]).
+fn with_guest_message(description: String, state: &PluginState) -> String {
+    match state.log.guest_message() {
+        Some(said) => format!("{description}; the plugin reported: {said}"),
+        None => description,
     }
 }
 

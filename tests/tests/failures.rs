@@ -84,7 +84,7 @@ fn malformed_lines_get_error_records_and_the_rest_is_decided() {
     assert!(d[1].error.as_deref().unwrap().starts_with("line 2: invalid JSON"));
     assert!(d[2].error.as_deref().unwrap().starts_with("line 3: invalid JSON"));
     assert_eq!(d[3].id, "C", "the id is kept when it could be read");
-    assert!(d[3].error.as_deref().unwrap().contains("unknown channel \"carrier-pigeon\""));
+    assert!(d[3].error.as_deref().unwrap().contains("field `channel`: unknown channel"));
     assert!(d[4].error.as_deref().unwrap().contains("empty line"));
     assert!(d[5].error.as_deref().unwrap().contains("field `id`: is required"));
     assert!(d[6].error.is_none());

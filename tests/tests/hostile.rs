@@ -51,7 +51,9 @@ fn out_of_contract_values_are_rejected_with_the_field() {
 
 #[test]
 fn a_panic_is_contained() {
-    check_batch(Role::Priority, "panic", "the plugin panicked or aborted");
+    check_batch(Role::Priority, "panic", "the plugin panicked or aborted); the plugin reported: panicked at");
+    // What the plugin said (its panic message) reaches the error text.
+    check_batch(Role::Priority, "panic", "hostile plugin panics on purpose");
 }
 
 /// The error text a probe mode reports from inside the sandbox.
@@ -137,9 +139,16 @@ fn memory_comes_back_after_ten_thousand_traps() {
 
 #[test]
 fn failing_closed_gives_an_error_record_without_a_route() {
-    let p = cxr_e2e::reference_with(|t| t.replace("[priority]\nplugin = \"builtin:priority\"", &format!(
-        "[priority]\nplugin = {:?}\nconfig = {{ mode = \"panic\" }}\non_failure = \"error\"", cxr_e2e::HOSTILE_WASM
-    )));
+    // The reference priority stage, with its config (business calendars), swapped for the hostile plugin.
+    let p = cxr_e2e::reference_with(|t| {
+        let (start, end) = (t.find("[priority]\n").unwrap(), t.find("[[routers]]").unwrap());
+        format!(
+            "{}[priority]\nplugin = {:?}\nconfig = {{ mode = \"panic\" }}\non_failure = \"error\"\n\n{}",
+            &t[..start],
+            cxr_e2e::HOSTILE_WASM,
+            &t[end..]
+        )
+    });
     let d = p.decide(&ix(r#"{"id":"FC","body":"hello"}"#), now());
     assert!(d.route.is_none() && d.discipline.is_none(), "{d:#?}");
     assert!(d.error.as_deref().unwrap().contains("panicked"));

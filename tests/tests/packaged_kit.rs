@@ -69,7 +69,10 @@ fn unpacked() -> &'static Unpacked {
                 .iter()
                 .find(|f| Path::new(f).file_name().unwrap().to_str().unwrap() == format!("{name}-{}.crate", env!("CARGO_PKG_VERSION")))
                 .unwrap_or_else(|| panic!("scripts/package.sh made no {name} package: {files:?}"));
-            run(Command::new("tar").arg("xzf").arg(file).arg("-C").arg(&dir), "unpacking a .crate");
+            // -m: the files get the time of unpacking, not the one stored
+            // in the .crate, so that cargo rebuilds what changed since the
+            // last run (its freshness check of path crates is by mtime).
+            run(Command::new("tar").arg("xzmf").arg(file).arg("-C").arg(&dir), "unpacking a .crate");
         }
         Unpacked { dir }
     })
@@ -79,7 +82,9 @@ fn unpacked() -> &'static Unpacked {
 fn a_plugin_builds_from_the_packaged_kit_outside_the_repository() {
     let packages = unpacked();
     let kit = packages.krate("cxr-guest");
-    assert!(kit.join("wit/types.wit").exists(), "the packaged kit carries its WIT");
+    assert!(kit.join("wit/worlds.wit").exists(), "the packaged kit carries its worlds");
+    let contract = cxr_host::ContractVersion::CURRENT;
+    assert!(kit.join(format!("wit/deps/cxr-plugin-{contract}/types.wit")).exists(), "the packaged kit carries the contract");
     assert!(kit.join("LICENSE").exists() && kit.join("NOTICE").exists(), "and the licence files");
 
     // A plugin crate of its own, exporting two hooks, against the unpacked kit.

@@ -237,7 +237,7 @@ fn route_report_is_self_contained_and_escapes_input() {
     let input = dir.join("in.jsonl");
     std::fs::write(
         &input,
-        "{\"id\":\"<script>alert(1)</script>\",\"channel\":\"chat\",\"body\":\"I was charged twice <b>again</b>\"}\n{\"id\":\"X-2\",\"channel\":\"<img src=x onerror=alert(2)>\",\"body\":\"hi\"}\nnot json\n",
+        "{\"id\":\"<script>alert(1)</script>\",\"channel\":\"chat\",\"body\":\"I was charged twice <b>again</b>\"}\n{\"id\":\"<img src=x onerror=alert(2)>\",\"channel\":\"pigeon\",\"body\":\"hi\"}\nnot json\n",
     )
     .unwrap();
     let report = dir.join("report.html");
@@ -267,7 +267,7 @@ fn route_report_is_self_contained_and_escapes_input() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>again"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the slowest calls name the interaction");
-    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "the input error is listed, escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "the input error is listed with its id, escaped");
     for section in ["Queues", "Disciplines", "Priority", "Sentiment", "Fallbacks and errors", "Slowest plugins"] {
         assert!(html.contains(section), "missing {section}");
     }

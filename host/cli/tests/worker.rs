@@ -415,3 +415,65 @@ async fn a_small_in_flight_limit_makes_work_wait_in_the_stream_not_fail() {
     assert!(by_id.values().all(|m| m.subject.starts_with("cxr.out.")), "every one decided, none refused");
     assert!(w.terminate(Duration::from_secs(40)).success());
 }
+
+/// With `[privacy]` on, personal data in fields that fail validation,
+/// attribute keys, `language` or the customer's id reaches no decision, no
+/// dead-letter header (`Cxr-Error` above all) and no log line of the worker.
+/// (A dead letter's payload is the original message, for replay.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn privacy_nothing_leaks_into_dead_letter_headers_decisions_or_logs() {
+    let _one = serial();
+    let Some(bin) = nats::nats_server() else { return };
+    let broker = Nats::start(&bin);
+    let tenants = nats::scratch("privacy-tenants");
+    let stage = format!("plugin = {:?}\nconfig = {{ mode = \"echo\" }}\n", cxr_e2e::HOSTILE_WASM);
+    std::fs::write(
+        tenants.join("default.toml"),
+        format!(
+            "name = \"private\"\n[fallback]\nqueue = \"general\"\n[sentiment]\n{stage}[priority]\n{stage}[[routers]]\n{stage}\
+             [privacy]\nmask = [\"card\", \"iban\", \"email\", \"phone\"]\n"
+        ),
+    )
+    .unwrap();
+    let w = Worker::start(&broker.url(), &["--config-dir", tenants.to_str().unwrap()]);
+    let (_client, js) = nats::client(&broker.url()).await;
+    let root = nats::workspace();
+    let input = std::fs::read_to_string(root.join("tests/privacy/leaks.jsonl")).unwrap();
+    let values: Vec<String> = std::fs::read_to_string(root.join("tests/privacy/leaks-values.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let lines: Vec<&str> = input.lines().collect();
+    let messages = lines.iter().enumerate().map(|(i, l)| Out::new("cxr.in.chat", &format!("leak-{i}"), l.to_string())).collect();
+    nats::publish_all(&js, messages).await;
+    nats::wait_for(&js, "CXR_OUT", lines.len() as u64, Duration::from_secs(60), "privacy").await;
+    let stored = nats::read_all(&js, "CXR_OUT").await;
+    assert_eq!(stored.len(), lines.len());
+    let mut dead = 0;
+    for m in &stored {
+        let mut seen = m.subject.clone();
+        for (name, vs) in m.headers.iter() {
+            for v in vs {
+                seen.push_str(&format!("\n{}: {}", AsRef::<str>::as_ref(name), v.as_str()));
+            }
+        }
+        if m.subject.starts_with("cxr.dlq.") {
+            dead += 1;
+            assert_eq!(m.header("Cxr-Reason"), Some("bad_input"), "{seen}");
+        } else {
+            seen.push_str(&String::from_utf8_lossy(&m.payload));
+        }
+        for v in &values {
+            assert!(!seen.contains(v.as_str()), "{v:?} leaked:\n{seen}");
+        }
+    }
+    assert_eq!(dead, 11, "ten fields that fail validation and one message that is not JSON");
+    let logs = w.stderr();
+    assert!(logs.contains("dead letter"), "{logs}");
+    for v in &values {
+        assert!(!logs.contains(v.as_str()), "{v:?} leaked into the worker's log:\n{logs}");
+    }
+    let _ = std::fs::remove_dir_all(&tenants);
+}

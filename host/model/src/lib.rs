@@ -8,5 +8,6 @@
 
 pub mod config;
 pub mod input;
+pub mod language;
 pub mod model;
 pub mod text;

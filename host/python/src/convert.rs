@@ -163,10 +163,10 @@ pub fn now(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> 
     if v.is_instance_of::<PyInt>() {
         let ms: i64 = v
             .extract()
-            .map_err(|_| bad(format!("`now` {v} is out of range for epoch milliseconds")))?;
+            .map_err(|_| bad("`now` is out of range for epoch milliseconds".to_string()))?;
         return DateTime::from_timestamp_millis(ms)
             .map(Some)
-            .ok_or_else(|| bad(format!("`now` {ms} is out of range for epoch milliseconds")));
+            .ok_or_else(|| bad("`now` is out of range for epoch milliseconds".to_string()));
     }
     if v.is_instance_of::<PyString>() {
         let s: String = v.extract()?;
@@ -176,9 +176,9 @@ pub fn now(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> 
     let datetime = DATETIME.get_or_try_init(py, || -> PyResult<_> { Ok(py.import("datetime")?.getattr("datetime")?.unbind()) })?;
     if v.is_instance(datetime.bind(py))? {
         if v.call_method0("utcoffset")?.is_none() {
-            return Err(bad(format!(
-                "`now` {v} is a naive datetime (no timezone); give it one, e.g. datetime.now(timezone.utc)"
-            )));
+            return Err(bad(
+                "`now` is a naive datetime (no timezone); give it one, e.g. datetime.now(timezone.utc)".to_string(),
+            ));
         }
         let s: String = v.call_method0("isoformat")?.extract()?;
         return parse_rfc3339(&s).map(Some).map_err(bad);
@@ -192,7 +192,7 @@ pub fn now(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> 
 fn parse_rfc3339(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`now` {s:?} is not an RFC 3339 time like 2026-11-22T09:14:00Z ({e})"))
+        .map_err(|e| format!("`now` is not an RFC 3339 time like 2026-11-22T09:14:00Z ({e})"))
 }
 
 /// A path or a plugin name given as `str` or `os.PathLike`.

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::keywords::Phrase;
+use crate::sla::Sla;
 
 /// Default first-response SLA per channel, in minutes, in `Channel::ALL` order.
 pub const DEFAULT_SLA_MINUTES: [(Channel, f64); 9] = [
@@ -101,6 +102,10 @@ struct RawConfig {
     level_thresholds: Option<Value>,
     #[serde(default)]
     high_value_ltv: Option<Value>,
+    #[serde(default)]
+    calendars: Option<Value>,
+    #[serde(default)]
+    sla_policies: Option<Value>,
 }
 
 /// A customer tier known to the configuration.
@@ -127,6 +132,8 @@ pub struct Config {
     pub thresholds: [u32; 3],
     /// Lifetime value from which a customer counts as high-value.
     pub high_value_ltv: f64,
+    /// Business calendars and SLA policies (none by default: calendar hours).
+    pub sla: Sla,
 }
 
 impl Default for Config {
@@ -145,6 +152,7 @@ impl Default for Config {
             churn: phrases(DEFAULT_CHURN_KEYWORDS.iter().copied()),
             thresholds: DEFAULT_LEVEL_THRESHOLDS,
             high_value_ltv: DEFAULT_HIGH_VALUE_LTV,
+            sla: Sla::default(),
         }
     }
 }
@@ -163,27 +171,12 @@ impl Config {
         let mut config = Config::default();
 
         if let Some(map) = field::<BTreeMap<String, f64>>("sla_minutes", raw.sla_minutes)? {
-            let mut seen = [false; 9];
-            for (key, minutes) in map {
-                let channel = Channel::parse(&key).ok_or_else(|| {
-                    invalid(format_args!(
-                        "sla_minutes: unknown channel `{key}` (expected one of {})",
-                        channel_names()
-                    ))
-                })?;
-                let slot = channel_index(channel);
-                if std::mem::replace(&mut seen[slot], true) {
-                    return Err(invalid(format_args!(
-                        "sla_minutes: channel `{}` given twice",
-                        channel.as_str()
-                    )));
+            let minutes =
+                channel_minutes("sla_minutes", map).map_err(|e| invalid(format_args!("{e}")))?;
+            for (slot, m) in minutes.into_iter().enumerate() {
+                if let Some(m) = m {
+                    config.sla_minutes[slot] = m;
                 }
-                if !(minutes > 0.0 && minutes <= MAX_SLA_MINUTES) {
-                    return Err(invalid(format_args!(
-                        "sla_minutes.{key}: must be more than 0 and at most {MAX_SLA_MINUTES} minutes, got {minutes}"
-                    )));
-                }
-                config.sla_minutes[slot] = minutes;
             }
         }
 
@@ -228,6 +221,9 @@ impl Config {
             }
             config.high_value_ltv = ltv;
         }
+
+        config.sla = Sla::parse(raw.calendars, raw.sla_policies)
+            .map_err(|e| invalid(format_args!("{e}")))?;
 
         Ok(config)
     }
@@ -282,8 +278,39 @@ impl Config {
     }
 }
 
+/// Validated minutes per channel (in `Channel::ALL` order) from a map
+/// channel name → minutes; `field` names the map in errors.
+pub(crate) fn channel_minutes(
+    field: &str,
+    map: BTreeMap<String, f64>,
+) -> Result<[Option<f64>; 9], String> {
+    let mut out = [None; 9];
+    for (key, minutes) in map {
+        let channel = Channel::parse(&key).ok_or_else(|| {
+            format!(
+                "{field}: unknown channel `{key}` (expected one of {})",
+                channel_names()
+            )
+        })?;
+        let slot = channel_index(channel);
+        if out[slot].is_some() {
+            return Err(format!(
+                "{field}: channel `{}` given twice",
+                channel.as_str()
+            ));
+        }
+        if !(minutes > 0.0 && minutes <= MAX_SLA_MINUTES) {
+            return Err(format!(
+                "{field}.{key}: must be more than 0 and at most {MAX_SLA_MINUTES} minutes, got {minutes}"
+            ));
+        }
+        out[slot] = Some(minutes);
+    }
+    Ok(out)
+}
+
 /// Index of a channel in `Channel::ALL` order.
-fn channel_index(channel: Channel) -> usize {
+pub(crate) fn channel_index(channel: Channel) -> usize {
     Channel::ALL
         .iter()
         .position(|&c| c == channel)

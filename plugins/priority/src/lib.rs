@@ -9,16 +9,22 @@
 //! human-readable reason, strongest first.
 //!
 //! The first-response due time is `received_at` (or `ctx.now`) plus the
-//! channel SLA times the tier factor, halved again for level 1.
+//! channel SLA times the tier factor, halved again for level 1. SLA
+//! policies can count it in the business hours of a calendar (weekly hours
+//! in an IANA time zone, overnight windows, holidays, exceptions) instead of
+//! calendar hours; the time-zone rules are bundled ([`calendar::tzdb_version`]).
 //!
 //! Configuration is described in the crate's README; it is parsed once in
 //! [`Plugin::configure`].
 
 use cxr_guest::{Context, Interaction, Plugin, PluginError, Priority, PriorityHook, Sentiment};
 
+pub mod business_time;
+pub mod calendar;
 pub mod config;
 pub mod keywords;
 pub mod scoring;
+pub mod sla;
 
 pub use config::Config;
 
@@ -37,7 +43,8 @@ impl PriorityPlugin {
 
 impl Plugin for PriorityPlugin {
     const DESCRIPTION: &'static str = "explainable priority from channel, sentiment, keywords, \
-        repeat contact, customer value and time waited against the SLA";
+        repeat contact, customer value and time waited against the SLA, in calendar or business \
+        hours (time zones: bundled IANA tzdb 2026f)";
 
     fn configure(config: &str) -> Result<Self, PluginError> {
         Ok(PriorityPlugin {

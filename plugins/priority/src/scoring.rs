@@ -2,15 +2,13 @@
 //! moves the score by at least half a point, a reason; the score is the
 //! clamped sum, the reasons are sorted by how much they moved it.
 
-use cxr_guest::{Channel, Context, HOUR, Interaction, MINUTE, Priority, Sentiment, Timestamp};
+use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, Timestamp};
 
 use crate::config::Config;
-use crate::keywords;
+use crate::{keywords, sla};
 
 /// Reasons kept in the output, strongest first.
 pub const MAX_REASONS: usize = 8;
-/// Extra tightening of the first-response due time for level-1 interactions.
-pub const LEVEL1_DUE_FACTOR: f64 = 0.5;
 
 const DAY: Timestamp = 24 * HOUR;
 /// Window for counting repeat contacts.
@@ -50,12 +48,6 @@ const LONG_TENURE_DAYS: u32 = 730;
 /// Tenures above this (a century) are taken as bad data and ignored.
 const MAX_PLAUSIBLE_TENURE_DAYS: u32 = 36_500;
 
-/// Points once half the SLA has passed.
-const WAIT_HALF: f64 = 8.0;
-/// Points when the SLA is breached, growing to `WAIT_BREACH_MAX` at three times the SLA.
-const WAIT_BREACH: f64 = 20.0;
-const WAIT_BREACH_MAX: f64 = 30.0;
-
 /// Points for a message with neither subject nor body (negative).
 const EMPTY_MESSAGE: f64 = -10.0;
 
@@ -90,13 +82,18 @@ impl Tally {
         }
     }
 
-    fn into_reasons(mut self) -> Vec<String> {
+    /// The reasons, strongest first, then `last` (the due-time reason of a
+    /// business calendar), at most `MAX_REASONS` in all.
+    fn into_reasons(mut self, last: Option<String>) -> Vec<String> {
         self.reasons.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
-        self.reasons.truncate(MAX_REASONS);
-        if self.reasons.is_empty() {
-            return vec!["no urgency signals".to_string()];
+        self.reasons
+            .truncate(MAX_REASONS - usize::from(last.is_some()));
+        let mut out: Vec<String> = self.reasons.into_iter().map(|(_, r)| r).collect();
+        if out.is_empty() {
+            out.push("no urgency signals".to_string());
         }
-        self.reasons.into_iter().map(|(_, r)| r).collect()
+        out.extend(last);
+        out
     }
 }
 
@@ -129,23 +126,19 @@ pub fn prioritize(
     }
     value_factors(cfg, input, &mut tally);
 
-    let sla_factor = tier.map_or(1.0, |t| t.sla_factor);
-    let sla_ms = cfg.sla_minutes(channel) * sla_factor * MINUTE as f64;
-    wait_factor(input, ctx, sla_ms, &mut tally);
+    let sla = sla::applied(cfg, input, ctx, tier);
+    if let Some(wait) = sla.wait(input.received_at, ctx.now) {
+        tally.add(wait.points, || wait.reason());
+    }
 
     let score = tally.points.round().clamp(0.0, 100.0) as u32;
     let level = cfg.level(score);
-    let due_in = if level == 1 {
-        sla_ms * LEVEL1_DUE_FACTOR
-    } else {
-        sla_ms
-    };
-    let base = input.received_at.unwrap_or(ctx.now);
+    let due = sla.due(input.received_at.unwrap_or(ctx.now), level);
     Priority {
         level,
         score,
-        first_response_due: Some(base.saturating_add(due_in.round() as Timestamp)),
-        reasons: tally.into_reasons(),
+        first_response_due: due.at,
+        reasons: tally.into_reasons(due.reason),
     }
 }
 
@@ -262,51 +255,6 @@ fn value_factors(cfg: &Config, input: &Interaction, tally: &mut Tally) {
     }
 }
 
-/// Time already waited against the (tier-adjusted) SLA.
-fn wait_factor(input: &Interaction, ctx: &Context, sla_ms: f64, tally: &mut Tally) {
-    let Some(received) = input.received_at else {
-        return;
-    };
-    let waited = ctx.now.saturating_sub(received).max(0) as f64;
-    let ratio = waited / sla_ms;
-    let points = if ratio >= 1.0 {
-        let over = ((ratio - 1.0) / 2.0).min(1.0);
-        WAIT_BREACH + over * (WAIT_BREACH_MAX - WAIT_BREACH)
-    } else if ratio >= 0.5 {
-        WAIT_HALF
-    } else {
-        0.0
-    };
-    tally.add(points, || {
-        let (waited, sla) = durations(waited, sla_ms);
-        let breached = if ratio >= 1.0 { " (breached)" } else { "" };
-        format!("waited {waited} against a {sla} SLA{breached}")
-    });
-}
-
-/// Formats a wait and an SLA (both in ms) in the unit that suits the SLA.
-fn durations(waited_ms: f64, sla_ms: f64) -> (String, String) {
-    let minute = MINUTE as f64;
-    let (unit, name) = if sla_ms < 120.0 * minute {
-        (minute, "min")
-    } else if sla_ms < 48.0 * HOUR as f64 {
-        (HOUR as f64, "h")
-    } else {
-        (DAY as f64, "d")
-    };
-    let show = |ms: f64| {
-        let v = ms / unit;
-        if v < 10.0 {
-            let text = format!("{v:.1}");
-            let text = text.strip_suffix(".0").unwrap_or(&text).to_string();
-            format!("{text} {name}")
-        } else {
-            format!("{v:.0} {name}")
-        }
-    };
-    (show(waited_ms), show(sla_ms))
-}
-
 fn finite_or(value: f64, fallback: f64) -> f64 {
     if value.is_finite() { value } else { fallback }
 }
@@ -314,27 +262,6 @@ fn finite_or(value: f64, fallback: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_pick_a_readable_unit() {
-        let m = MINUTE as f64;
-        assert_eq!(
-            durations(95.0 * m, 60.0 * m),
-            ("95 min".into(), "60 min".into())
-        );
-        assert_eq!(
-            durations(0.75 * m, 0.5 * m),
-            ("0.8 min".into(), "0.5 min".into())
-        );
-        assert_eq!(
-            durations(150.0 * m, 144.0 * m),
-            ("2.5 h".into(), "2.4 h".into())
-        );
-        assert_eq!(
-            durations(4320.0 * m, 2880.0 * m),
-            ("3 d".into(), "2 d".into())
-        );
-    }
 
     #[test]
     fn keyword_points_are_capped() {

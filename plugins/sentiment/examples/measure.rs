@@ -10,13 +10,21 @@
 //!
 //! - `sentiment/*_GroundTruth.txt`: VADER's rated sets (id, mean rating
 //!   -4..4, text; gold: mean > 0.5 positive, < -0.5 negative);
-//! - `language/tweets_by_language.tsv`: its English rows (`lang`,
-//!   `sentiment`, `text`), general tweets with a label only; r is against
-//!   the label as -1/0/1;
+//! - `language/tweets_by_language.tsv` (`lang`, `sentiment`, `text`),
+//!   general tweets with a label only (r is against the label as -1/0/1):
+//!   its English rows as one set (`tweets-en`, as measured before the
+//!   multilingual lexicons), and every language split in two halves by a
+//!   hash of the text (FNV-1a 64, even: `dev`, the half the lexicons were
+//!   tuned on; odd: `held`, only measured) — the same split as
+//!   `scripts/split-tweets.py`;
 //!
-//! and always the crate's own help-desk sets, `tests/social_support_*.tsv`
-//! and `tests/messages.tsv`. Per set: rows, Pearson r, macro-F1, accuracy,
-//! the share labelled neutral, and the native time per message. With
+//! and always the crate's own sets: the help-desk sets
+//! `tests/social_support_*.tsv` and `tests/messages.tsv`, and every
+//! language column of `tests/languages.tsv` (`own-de`, ...). Per set: rows,
+//! Pearson r, macro-F1, accuracy, the share labelled neutral, and the
+//! native time per message. No language tag is given to the plugin (it
+//! detects the language) unless `CXR_MEASURE_TAG=1`; `CXR_MEASURE_SETS=a,b`
+//! measures only the sets whose names contain one of the words. With
 //! `CXR_MEASURE_MISSES=N` it prints the N worst-scored rows of every set.
 
 use std::path::{Path, PathBuf};
@@ -25,11 +33,22 @@ use std::time::Instant;
 use cxr_guest::{Plugin, SentimentLabel};
 use cxr_sentiment::SentimentPlugin;
 
-/// One labelled row: text, numeric gold, gold label.
+/// One labelled row: text, numeric gold, gold label, language tag.
 struct Row {
     text: String,
     gold: f64,
     label: SentimentLabel,
+    tag: Option<String>,
+}
+
+/// The languages of the multilingual sets.
+const LANGUAGES: [&str; 6] = ["en", "de", "es", "fr", "it", "pt"];
+
+/// FNV-1a, 64 bits: the hash that splits the tweets into halves.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -73,7 +92,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let tweets = data.join("language/tweets_by_language.tsv");
     if tweets.is_file() {
-        sets.push(("tweets-en".to_string(), english_tweets(&tweets)?));
+        sets.push(("tweets-en".to_string(), tweet_rows(&tweets, "en", None)?));
+        for lang in LANGUAGES {
+            for (half, even) in [("dev", true), ("held", false)] {
+                sets.push((
+                    format!("tweets-{lang}-{half}"),
+                    tweet_rows(&tweets, lang, Some(even))?,
+                ));
+            }
+        }
     } else {
         eprintln!("measure: no {}; general tweets skipped", tweets.display());
     }
@@ -89,6 +116,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             labelled(&tests.join(format!("{name}.tsv")))?,
         ));
     }
+    for (lang, rows) in languages(&tests.join("languages.tsv"))? {
+        sets.push((format!("own-{lang}"), rows));
+    }
+    let tagged = std::env::var("CXR_MEASURE_TAG").is_ok_and(|v| v == "1");
+    if let Ok(only) = std::env::var("CXR_MEASURE_SETS") {
+        let words: Vec<&str> = only.split(',').filter(|w| !w.is_empty()).collect();
+        sets.retain(|(name, _)| words.iter().any(|w| name.contains(w)));
+    }
 
     println!(
         "{:<28} {:>6} {:>7} {:>7} {:>7} {:>8} {:>9}",
@@ -96,7 +131,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for (name, rows) in &sets {
         let start = Instant::now();
-        let scored: Vec<_> = rows.iter().map(|r| plugin.score_text(&r.text)).collect();
+        let scored: Vec<_> = rows
+            .iter()
+            .map(|r| plugin.score_text_in(&r.text, r.tag.as_deref().filter(|_| tagged)))
+            .collect();
         let micros = start.elapsed().as_secs_f64() * 1e6 / rows.len().max(1) as f64;
         let scores: Vec<f64> = scored.iter().map(|s| s.score).collect();
         let golds: Vec<f64> = rows.iter().map(|r| r.gold).collect();
@@ -167,13 +205,16 @@ fn ground_truth(path: &Path) -> Result<Vec<Row>, String> {
             text: body.to_string(),
             gold,
             label,
+            tag: None,
         });
     }
     Ok(rows)
 }
 
-/// The English rows of a `lang<TAB>sentiment<TAB>text` file with a header.
-fn english_tweets(path: &Path) -> Result<Vec<Row>, String> {
+/// The rows of one language of a `lang<TAB>sentiment<TAB>text` file with a
+/// header: all of them, or the half whose text hash is even (`Some(true)`)
+/// or odd (`Some(false)`).
+fn tweet_rows(path: &Path, want: &str, even: Option<bool>) -> Result<Vec<Row>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut rows = Vec::new();
     for (n, line) in text.lines().enumerate().skip(1) {
@@ -186,7 +227,7 @@ fn english_tweets(path: &Path) -> Result<Vec<Row>, String> {
                 n + 1
             ));
         };
-        if lang != "en" {
+        if lang != want || even.is_some_and(|e| (fnv1a(body) % 2 == 0) != e) {
             continue;
         }
         let label = parse_label(label)
@@ -195,9 +236,43 @@ fn english_tweets(path: &Path) -> Result<Vec<Row>, String> {
             text: body.to_string(),
             gold: label_value(label),
             label,
+            tag: Some(lang.to_string()),
         });
     }
     Ok(rows)
+}
+
+/// `tests/languages.tsv`: a `label` column and one column per language,
+/// the same message in each; the rows of every language.
+fn languages(path: &Path) -> Result<Vec<(String, Vec<Row>)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lines = text.lines().enumerate();
+    let header: Vec<&str> = lines
+        .next()
+        .map(|(_, h)| h.split('\t').collect())
+        .unwrap_or_default();
+    let mut sets: Vec<(String, Vec<Row>)> = header
+        .iter()
+        .skip(1)
+        .map(|l| (l.to_string(), Vec::new()))
+        .collect();
+    for (n, line) in lines {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != header.len() {
+            return Err(format!("{} line {}: expected {} columns", path.display(), n + 1, header.len()));
+        }
+        let label = parse_label(fields[0])
+            .ok_or_else(|| format!("{} line {}: bad label `{}`", path.display(), n + 1, fields[0]))?;
+        for (i, (lang, rows)) in sets.iter_mut().enumerate() {
+            rows.push(Row {
+                text: fields[i + 1].to_string(),
+                gold: label_value(label),
+                label,
+                tag: Some(lang.clone()),
+            });
+        }
+    }
+    Ok(sets)
 }
 
 /// `label<TAB>text` rows (a `label text` header and `#` comments skipped).
@@ -217,6 +292,7 @@ fn labelled(path: &Path) -> Result<Vec<Row>, String> {
             text: body.to_string(),
             gold: label_value(label),
             label,
+            tag: None,
         });
     }
     Ok(rows)

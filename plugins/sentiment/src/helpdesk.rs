@@ -71,9 +71,9 @@ impl Scene<'_> {
             if !u.entry.has(flag::FAILURE) || self.used[j] || self.question[j] || hedged(units, j) {
                 continue;
             }
-            let Some(v) = (j + 1..units.len().min(j + 4))
+            let Some(v) = (j + 1..units.len().min(j + 5))
                 .take_while(|&v| units[v].kind == Kind::Word)
-                .find(|&v| units[v].entry.booster == 0.0)
+                .find(|&v| units[v].entry.booster == 0.0 && !units[v].entry.has(flag::CLITIC))
             else {
                 continue;
             };

@@ -1,8 +1,97 @@
-//! Is the text English? Counted from function words seen by the tokenizer:
-//! the lexicon covers English only, so for German, French, Spanish,
-//! Portuguese, Italian or any non-Latin script the plugin does not guess.
+//! Which language is the text in? Counted from function words seen by the
+//! tokenizer (with the English lexicon, whose entries carry the function
+//! words of every covered language) and from letters only one covered
+//! language uses (`ñ`, `ã`, `ß`). The plugin covers English, German,
+//! Spanish, French, Italian and Portuguese; for any other language, or a
+//! non-Latin script, it does not guess.
 
 use crate::tokenize::Stats;
+
+/// A language the plugin has a lexicon for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    En,
+    De,
+    Es,
+    Fr,
+    It,
+    Pt,
+}
+
+impl Language {
+    /// Every covered language, English first.
+    pub const ALL: [Language; 6] = [
+        Language::En,
+        Language::De,
+        Language::Es,
+        Language::Fr,
+        Language::It,
+        Language::Pt,
+    ];
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::De => "de",
+            Language::Es => "es",
+            Language::Fr => "fr",
+            Language::It => "it",
+            Language::Pt => "pt",
+        }
+    }
+
+    /// Index in [`Language::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The language of a platform tag (`de`, `pt-BR`, ` FR `): `Some(Some)`
+    /// for a covered language, `Some(None)` for another one, `None` for no
+    /// (or an empty) tag.
+    pub fn from_tag(tag: Option<&str>) -> Option<Option<Language>> {
+        let tag = tag.map(str::trim).filter(|c| !c.is_empty())?;
+        let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+        Some(
+            Language::ALL
+                .into_iter()
+                .find(|l| primary.eq_ignore_ascii_case(l.code())),
+        )
+    }
+
+    /// The foreign language of a [`FOREIGN`] bit index.
+    fn foreign(bit: usize) -> Language {
+        FOREIGN_ORDER[bit]
+    }
+
+    /// The [`FOREIGN`] bit index of a foreign language.
+    pub(crate) fn bit(self) -> Option<usize> {
+        FOREIGN_ORDER.iter().position(|&l| l == self)
+    }
+}
+
+/// The [`FOREIGN`] bit index of a letter only one covered foreign language
+/// uses (lower or upper case): ß ä ö ü German, ñ Spanish, œ ë ï û French,
+/// ã õ Portuguese, ì ò Italian.
+pub(crate) fn letter_hint(c: char) -> Option<usize> {
+    match c {
+        'ß' | 'ä' | 'ö' | 'ü' | 'Ä' | 'Ö' | 'Ü' => Some(0),
+        'œ' | 'ë' | 'ï' | 'û' | 'Œ' => Some(1),
+        'ñ' | 'Ñ' => Some(2),
+        'ã' | 'õ' | 'Ã' | 'Õ' => Some(3),
+        'ì' | 'ò' | 'Ì' | 'Ò' => Some(4),
+        _ => None,
+    }
+}
+
+/// The languages of the [`FOREIGN`] bits, lowest bit first.
+const FOREIGN_ORDER: [Language; 5] = [
+    Language::De,
+    Language::Fr,
+    Language::Es,
+    Language::Pt,
+    Language::It,
+];
 
 /// Language bits of [`FOREIGN`].
 pub(crate) const DE: u8 = 1;
@@ -23,7 +112,7 @@ pub(crate) static ENGLISH: &str = "the and is are was were be been being am to o
      hey dear because again still only also very really or but an yes now today yesterday \
      order account refund email phone payment delivery card help issue problem app service \
      customer never nothing nobody anyone someone what's that's there's let know need want \
-     time week weeks days day month back call";
+     time week weeks days day month back call information important";
 
 /// Function words (and greetings) of the covered foreign languages,
 /// separated by whitespace.
@@ -37,7 +126,7 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          vor zum zur wieder geehrte damen herren bin uns euch gibt war wäre aus mal doch macht \
          geht gegen unter viel sieht eigentlich gerade einer alle alles ganz hier dann kommt wird \
          werden muss soll zeit morgen gestern gut neue ja nein hab hast bist niemand etwas nichts \
-         weil denn ob nie",
+         weil denn ob nie waren hast",
     ),
     (
         FR,
@@ -45,7 +134,7 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          votre vos avec sur nous ne plus c'est j'ai n'est il elle ils au aux mais ou très bien \
          bonjour merci depuis été suis sont fait chez toujours jamais rien aussi encore déjà s'il \
          plaît madame monsieur ai moi leur lui tout tous n'ai m'a qu'il d'un d'une l'on ça être \
-         avoir",
+         avoir était étaient c'était avons avez",
     ),
     (
         ES,
@@ -53,14 +142,14 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          este ya su sus le les hola gracias nos ha han hay cuando como porque también todo nada \
          nunca sin sobre tengo tiene estoy desde hasta vez favor usted ustedes buenos días qué \
          cómo dónde la de sigo llevo quiero q tu te mucho muchas muchos hoy algo solo ahora aquí \
-         así soy eres estás tan bueno mejor siempre otra otro",
+         así soy eres estás tan bueno mejor siempre otra otro estaba estaban fue fueron hemos sido nada",
     ),
     (
         PT,
         "não você o os que é um uma para com meu minha do da dos das em por mas muito já obrigado \
          obrigada olá bom dia isso esse essa ainda foi está estou tenho mais na nos ao seu sua \
          vocês pelo pela quando porque também nada nunca sem até há fazer favor podem pode de e \
-         se eu ele ela tá hoje aqui esse ser ter quem pra né mesmo agora tudo bem obrigada vou",
+         se eu ele ela tá hoje aqui esse ser ter quem pra né mesmo agora tudo bem obrigada vou estava foi ficou eles elas",
     ),
     (
         IT,
@@ -68,9 +157,58 @@ pub(crate) static FOREIGN: &[(u8, &str)] = &[
          questo questa nel nella al alla più sempre mai niente ancora grazie buongiorno ciao ti \
          ci si se da cosa perché quando già tutto dopo prima stato fatto essere avere vostro \
          vostra mio mia e sto oggi sei tutti bene ora poi qui io tu noi voi loro sta fa proprio \
-         quello",
+         quello era erano stato stata siamo hanno hai",
     ),
 ];
+
+/// The language to score the text in, or `None` when it is not one the
+/// plugin covers (the result is then neutral).
+///
+/// A platform tag of a covered language is trusted unless the text is
+/// overwhelmingly English ([`english_overrides`]; the plugin counts that
+/// in the one pass with the given language's lexicon); another tag means
+/// not covered.
+/// Without a tag: English unless [`is_foreign`]; then the foreign language
+/// with the most evidence, if any.
+pub(crate) fn choose(stats: &Stats, tag: Option<&str>) -> Option<Language> {
+    match Language::from_tag(tag) {
+        Some(None) => None,
+        Some(Some(Language::En)) => {
+            if is_foreign(stats, Some("en")) {
+                detect_foreign(stats)
+            } else {
+                Some(Language::En)
+            }
+        }
+        Some(Some(given)) => {
+            if english_overrides(stats) {
+                Some(Language::En)
+            } else {
+                Some(given)
+            }
+        }
+        None if is_foreign(stats, None) => detect_foreign(stats),
+        None => Some(Language::En),
+    }
+}
+
+/// The covered foreign language with the most evidence (function words,
+/// then letters of its own), or `None` when there is none or the text is
+/// mostly in a non-Latin script.
+fn detect_foreign(stats: &Stats) -> Option<Language> {
+    if stats.words > 0 && stats.non_latin * 2 > stats.words {
+        return None;
+    }
+    let score = |b: usize| 2 * u32::from(stats.function[b]) + u32::from(stats.letters[b]);
+    let best = (0..FOREIGN.len()).max_by_key(|&b| (score(b), std::cmp::Reverse(b)))?;
+    (score(best) > 0).then(|| Language::foreign(best))
+}
+
+/// Whether a text given as a foreign language is overwhelmingly English
+/// (an English reply from a customer whose profile says `de`).
+pub(crate) fn english_overrides(stats: &Stats) -> bool {
+    stats.english >= 4 && stats.english > 3 * stats.foreign
+}
 
 /// Whether the text should be treated as not English.
 ///

@@ -4,8 +4,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::lang::Language;
 use crate::vocab::Vocab;
-use crate::{lang, tables, tokenize};
+use crate::{inflect, lang, tables, tokenize};
 
 /// The word list shipped with the crate (term, tab, valence).
 const LEXICON_TSV: &str = include_str!("lexicon.tsv");
@@ -127,6 +128,12 @@ pub(crate) mod flag {
     /// crate's own list does not have: in a question it is taken to be
     /// the topic even more than a listed word ("my hand luggage?").
     pub const GENERAL: u64 = 1 << 42;
+    /// A negation that may also follow what it negates ("das gefällt mir
+    /// nicht", "j'aime pas"): German "nicht", French "pas".
+    pub const POST_NEG: u64 = 1 << 43;
+    /// An unstressed pronoun before the verb ("non lo uso", "no me llega"):
+    /// the failure rule looks past it for the verb.
+    pub const CLITIC: u64 = 1 << 44;
 }
 
 /// What the lexicon knows about one word or phrase.
@@ -172,12 +179,160 @@ pub(crate) enum BuildError {
     Extra(String),
 }
 
-/// Word ids, entries and the phrase index.
-#[derive(Clone, Debug, Default)]
+/// Word ids, entries and the phrase index, of one language.
+#[derive(Clone, Debug)]
 pub(crate) struct Lexicon {
     ids: Vocab,
     entries: Vec<Entry>,
     phrases: Vec<Phrase>,
+    language: Language,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon {
+            ids: Vocab::default(),
+            entries: Vec::new(),
+            phrases: Vec::new(),
+            language: Language::En,
+        }
+    }
+}
+
+/// The emoji and emoticons of the English lists, which every language
+/// shares: read once per `configure`, not once per language.
+pub(crate) struct Shared {
+    /// VADER's, with their valence (at least [`GENERAL_MIN`]).
+    general_symbols: Vec<(&'static str, f32)>,
+    /// The crate's own.
+    own_symbols: Vec<(&'static str, f32)>,
+    /// The single words of the crate's own English list (ASCII letters,
+    /// at least [`MIN_SHARED_WORD`] of them) with a valence of at least
+    /// [`GENERAL_MIN`].
+    english_words: Vec<(&'static str, f32)>,
+}
+
+/// Shortest English word lent to the other languages: shorter ones are too
+/// often words of those languages too.
+const MIN_SHARED_WORD: usize = 5;
+
+impl Shared {
+    /// Collects the symbols of the shipped English lists.
+    pub(crate) fn load() -> Shared {
+        let symbols = |tsv: &'static str| {
+            tsv.lines()
+                .filter_map(|line| tsv_line(line).ok().flatten())
+                .filter(|&(term, _)| tokenize::is_symbol_term(term))
+                .collect::<Vec<_>>()
+        };
+        let mut general_symbols = symbols(VADER_TSV);
+        general_symbols.retain(|&(_, v)| v.abs() >= GENERAL_MIN);
+        let english_words = LEXICON_TSV
+            .lines()
+            .filter_map(|line| tsv_line(line).ok().flatten())
+            .filter(|&(term, v)| {
+                term.len() >= MIN_SHARED_WORD
+                    && term.bytes().all(|b| b.is_ascii_lowercase())
+                    && v.abs() >= GENERAL_MIN
+            })
+            .collect();
+        Shared {
+            general_symbols,
+            own_symbols: symbols(LEXICON_TSV),
+            english_words,
+        }
+    }
+}
+
+/// A covered foreign language's own list: `@role: term, term` lines and
+/// `term<TAB>valence` lines (see `src/lexicons/README.md`).
+struct Foreign {
+    own: &'static str,
+    /// A third-party general vocabulary (`term<TAB>valence`) under the own
+    /// list, at [`GENERAL_SCALE`], and its file name for error messages.
+    general: Option<(&'static str, &'static str)>,
+}
+
+/// The shipped lists of a foreign language.
+fn foreign(language: Language) -> Foreign {
+    match language {
+        Language::En => Foreign {
+            own: "",
+            general: None,
+        },
+        Language::De => Foreign {
+            own: include_str!("lexicons/de.tsv"),
+            general: None,
+        },
+        Language::Es => Foreign {
+            own: include_str!("lexicons/es.tsv"),
+            general: None,
+        },
+        Language::Fr => Foreign {
+            own: include_str!("lexicons/fr.tsv"),
+            general: Some((
+                include_str!("../data/pattern_lexicon_fr.tsv"),
+                "pattern_lexicon_fr.tsv",
+            )),
+        },
+        Language::It => Foreign {
+            own: include_str!("lexicons/it.tsv"),
+            general: None,
+        },
+        Language::Pt => Foreign {
+            own: include_str!("lexicons/pt.tsv"),
+            general: Some((
+                include_str!("../data/leia_lexicon_pt.tsv"),
+                "leia_lexicon_pt.tsv",
+            )),
+        },
+    }
+}
+
+/// The flag of a role name in a foreign list (`@negator: ...`).
+fn role_flag(name: &str) -> Option<u64> {
+    Some(match name {
+        "negator" => flag::NEGATOR,
+        "post-negator" => flag::NEGATOR | flag::POST_NEG,
+        "but" => flag::BUT,
+        "however" => flag::HOWEVER,
+        "although" => flag::ALTHOUGH,
+        "sarcasm-prone" => flag::SARCASM_PRONE,
+        "sarcasm-marker" => flag::SARCASM_MARKER,
+        "sarcasm-phrase" => flag::SARCASM_PHRASE,
+        "repeat" => flag::REPEAT,
+        "polite" => flag::POLITE,
+        "request" => flag::REQUEST,
+        "agent" => flag::AGENT,
+        "customer" => flag::CUSTOMER,
+        "at-all" => flag::AT_ALL,
+        "never" => flag::NEVER,
+        "failure" => flag::FAILURE,
+        "neutral-verb" => flag::NEUTRAL_VERB,
+        "hedge" => flag::HEDGE,
+        "wait" => flag::WAIT,
+        "time-short" => flag::TIME_SHORT,
+        "time-long" => flag::TIME_LONG,
+        "number" => flag::NUMBER_WORD,
+        "yet" => flag::YET,
+        "absence" => flag::ABSENCE,
+        "expected" => flag::EXPECTED,
+        "filler" => flag::FILLER,
+        "why" => flag::WHY,
+        "wh" => flag::WH,
+        "aux" => flag::AUX,
+        "subject" => flag::SUBJECT,
+        "topic" => flag::TOPIC,
+        "since" => flag::SINCE,
+        "timepoint" => flag::TIMEPOINT,
+        "for" => flag::FOR,
+        "article" => flag::ARTICLE,
+        "keep-sign" => flag::NO_NEGATE,
+        "not-verb" => flag::NOT_VERB,
+        "nobody" => flag::NOBODY,
+        "clitic" => flag::CLITIC,
+        _ => return None,
+    })
 }
 
 impl Lexicon {
@@ -235,6 +390,125 @@ impl Lexicon {
                 .map_err(|msg| BuildError::Extra(format!("extra_lexicon[{term:?}]: {msg}")))?;
         }
         Ok(b.finish())
+    }
+
+    /// Builds the lexicon of a language: [`Lexicon::build`] for English;
+    /// for another covered language its function words, its own list
+    /// (roles and valences, `src/lexicons/CODE.tsv`) over a third-party
+    /// general vocabulary where there is one, the emoji and emoticons of
+    /// the English lists (shared by every language), then the operator's
+    /// `extra` terms.
+    pub(crate) fn build_language(
+        language: Language,
+        shared: &Shared,
+        extra: &[(&str, f32)],
+    ) -> Result<Lexicon, BuildError> {
+        if language == Language::En {
+            return Lexicon::build(extra);
+        }
+        let splitter = Lexicon::default();
+        let mut b = Builder::default();
+        b.lex.language = language;
+        let lists = foreign(language);
+        let file = format!("lexicons/{}.tsv", language.code());
+        if let Some(bit) = language.bit() {
+            let (mask, words) = lang::FOREIGN[bit];
+            for word in words.split_whitespace() {
+                b.term(&splitter, word, |e| e.lang |= mask)
+                    .map_err(BuildError::Shipped)?;
+            }
+        }
+        // English function words that are not this language's: a text given
+        // as this language that is in fact English is seen in one pass
+        for word in lang::ENGLISH.split_whitespace() {
+            if b.lex.ids.get(word).is_none_or(|id| b.lex.entries[id as usize].lang == 0) {
+                b.term(&splitter, word, |e| e.flags |= flag::EN_STOP)
+                    .map_err(BuildError::Shipped)?;
+            }
+        }
+        // roles first: a general word that has a role gets no valence
+        let mut valences = Vec::new();
+        for (n, line) in lists.own.lines().enumerate() {
+            let shipped = |msg: String| BuildError::Shipped(format!("{file} line {}: {msg}", n + 1));
+            let line = line.trim_end();
+            if let Some(role) = line.strip_prefix('@') {
+                let (head, terms) = role.split_once(':').ok_or_else(|| shipped("role without `:`".into()))?;
+                let mut head = head.split_whitespace();
+                let name = head.next().unwrap_or_default();
+                let scalar = head.next().map(str::parse::<f32>).transpose();
+                let scalar = scalar.map_err(|_| shipped(format!("bad booster scalar in `{name}`")))?;
+                let roles = if name == "booster" {
+                    0
+                } else {
+                    role_flag(name).ok_or_else(|| shipped(format!("unknown role `{name}`")))?
+                };
+                if (name == "booster") != scalar.is_some() {
+                    return Err(shipped("only `@booster SCALAR:` takes a number".into()));
+                }
+                for term in terms.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                    b.term(&splitter, term, |e| {
+                        e.flags |= roles;
+                        if let Some(s) = scalar {
+                            e.booster = s;
+                        }
+                    })
+                    .map_err(shipped)?;
+                }
+                continue;
+            }
+            if let Some(entry) = tsv_line(line).map_err(shipped)? {
+                valences.push(entry);
+            }
+        }
+        // the shared emoji and emoticons: VADER's, then the crate's own
+        for &(term, valence) in &shared.general_symbols {
+            b.general(&splitter, term, valence * GENERAL_SCALE);
+        }
+        for &(term, valence) in &shared.own_symbols {
+            b.valence(&splitter, term, valence).map_err(BuildError::Shipped)?;
+        }
+        // the crate's own English words, at half weight, where this
+        // language has no word of that spelling: an English sentence in a
+        // German message ("This is unacceptable!") still counts
+        for &(term, valence) in &shared.english_words {
+            if b.lex.ids.get(term).is_none() {
+                b.general(&splitter, term, valence * GENERAL_SCALE);
+            }
+        }
+        if let Some((general, name)) = lists.general {
+            for (n, line) in general.lines().enumerate() {
+                let Some((term, valence)) = tsv_line(line).map_err(|msg| {
+                    BuildError::Shipped(format!("{name} line {}: {msg}", n + 1))
+                })?
+                else {
+                    continue;
+                };
+                // two letters are too ambiguous across languages ("xp", "os")
+                if valence.abs() >= GENERAL_MIN && term.chars().count() > 2 {
+                    b.general(&splitter, term, valence * GENERAL_SCALE);
+                }
+            }
+        }
+        for (term, valence) in valences {
+            b.valence(&splitter, term, valence)
+                .map_err(|msg| BuildError::Shipped(format!("{file}: {msg}")))?;
+        }
+        for &(term, valence) in extra {
+            b.valence(&splitter, term, valence)
+                .map_err(|msg| BuildError::Extra(format!("extra_lexicon[{term:?}]: {msg}")))?;
+        }
+        Ok(b.finish())
+    }
+
+    /// Whether unknown words are looked up again as base forms.
+    pub(crate) fn inflects(&self) -> bool {
+        self.language != Language::En
+    }
+
+    /// The id of the base form of an inflected word (`schlechten`,
+    /// `buenísima`, `l'appli`), or [`NONE`].
+    pub(crate) fn lookup_inflected(&self, word: &str) -> u32 {
+        inflect::base_form(self.language, word, |w| self.ids.get(w)).unwrap_or(NONE)
     }
 
     /// The id of a word (lower case), or [`NONE`].
@@ -504,6 +778,53 @@ mod tests {
         assert!(licence.contains("MIT License") && licence.contains("C.J. Hutto"));
         let header: String = VADER_TSV.lines().take_while(|l| l.starts_with('#')).collect();
         assert!(header.contains("Hutto") && header.contains("LICENSE-VADER"), "{header}");
+    }
+
+    #[test]
+    fn every_language_builds_with_its_roles_and_the_shared_emoji() {
+        let shared = Shared::load();
+        for language in Language::ALL {
+            let lex = Lexicon::build_language(language, &shared, &[("meh meh", -1.0)]).unwrap();
+            let angry = lex.entry(lex.lookup("😡"));
+            assert!(angry.is_sentiment() && angry.valence < 0.0, "{language:?}");
+            assert!(lex.entry(lex.lookup(":(")).has(flag::EMOTICON), "{language:?}");
+            if language != Language::En {
+                // English function words are counted in every language
+                assert!(lex.entry(lex.lookup("the")).has(flag::EN_STOP), "{language:?}");
+            }
+        }
+        let de = Lexicon::build_language(Language::De, &shared, &[]).unwrap();
+        assert!(de.entry(de.lookup("nicht")).has(flag::POST_NEG | flag::NEGATOR));
+        assert!(de.entry(de.lookup("aber")).has(flag::BUT));
+        assert!(de.entry(de.lookup("sehr")).booster > 0.0);
+        assert_eq!(de.lookup_inflected("schlechten"), de.lookup("schlecht"));
+        let pt = Lexicon::build_language(Language::Pt, &shared, &[]).unwrap();
+        assert!(pt.entry(pt.lookup("mas")).has(flag::BUT));
+        let general = (0..pt.entries.len()).filter(|&i| pt.entries[i].has(flag::GENERAL)).count();
+        assert!(general > 3500, "{general} LeIA terms taken");
+        let es = Lexicon::build_language(Language::Es, &shared, &[]).unwrap();
+        // "mas" is "but" in Portuguese only
+        assert!(!es.entry(es.lookup("mas")).has(flag::BUT));
+        let fr = Lexicon::build_language(Language::Fr, &shared, &[]).unwrap();
+        assert_eq!(fr.lookup_inflected("l'appli"), fr.lookup("appli"));
+    }
+
+    #[test]
+    fn third_party_lexicons_ship_with_their_licence_and_attribution() {
+        let leia = include_str!("../data/LICENSE-LEIA");
+        assert!(leia.contains("MIT License") && leia.contains("C.J. Hutto"));
+        let header: String = include_str!("../data/leia_lexicon_pt.tsv")
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .collect();
+        assert!(header.contains("LeIA") && header.contains("LICENSE-LEIA"), "{header}");
+        let pattern = include_str!("../data/LICENSE-PATTERN-FR");
+        assert!(pattern.contains("PDDL") && pattern.contains("Tom De Smedt"));
+        let header: String = include_str!("../data/pattern_lexicon_fr.tsv")
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .collect();
+        assert!(header.contains("Pattern") && header.contains("LICENSE-PATTERN-FR"), "{header}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! # cxr-sentiment — rule-based sentiment for customer messages
 //!
-//! A VADER-style scorer (Hutto & Gilbert 2014) tuned to what customers
+//! In English, German, Spanish, French, Italian and Portuguese. A VADER-style scorer (Hutto & Gilbert 2014) tuned to what customers
 //! write to a help desk: a lexicon of about 2,300 words, emoji, emoticons
 //! and help-desk phrases ("charged twice", "still no reply", "works now"),
 //! over VADER's general vocabulary of about 7,500 terms (MIT licence, see
@@ -11,9 +11,12 @@
 //! a sentiment word ("no reply", "down since 6am", "why is my bill higher").
 //!
 //! The compound score is VADER's x / sqrt(x² + 15) in [-1, 1]; every cue
-//! carries its share of that score. Texts that are not English get a
-//! neutral result with low confidence: the plugin does not guess in
-//! languages it does not cover.
+//! carries its share of that score. The other five languages have lexicons
+//! of their own (`src/lexicons/`, LeIA's Portuguese and Pattern's French
+//! vocabulary beneath two of them) with the roles the same rules read; the
+//! language is the interaction's tag or is detected from function words.
+//! Texts in other languages get a neutral result with low confidence: the
+//! plugin does not guess in languages it does not cover.
 //!
 //! Everything is built once in [`Plugin::configure`]; a call tokenizes the
 //! subject and body once, in buffers reused from call to call, and
@@ -27,6 +30,7 @@ mod clauses;
 pub mod config;
 mod explain;
 mod helpdesk;
+mod inflect;
 mod lang;
 mod lexicon;
 mod rules;
@@ -36,6 +40,7 @@ mod units;
 mod vocab;
 
 pub use config::Config;
+pub use lang::Language;
 
 use lexicon::{BuildError, Lexicon};
 use tokenize::Doc;
@@ -51,13 +56,16 @@ const FOREIGN_CONFIDENCE: f64 = 0.15;
 /// the operator's `extra_lexicon`, and the label band.
 #[derive(Debug, Clone)]
 pub struct SentimentPlugin {
-    lexicon: Lexicon,
+    /// One lexicon per covered language, in [`Language::ALL`] order
+    /// (English first: the language check tokenizes with it).
+    lexicons: Vec<Lexicon>,
     neutral_band: f64,
 }
 
 impl Plugin for SentimentPlugin {
     const DESCRIPTION: &'static str = "rule-based (VADER-style) sentiment for customer messages: \
-        lexicon, help-desk phrases, negation, boosters, contrast, caps, sarcasm and emoji";
+        lexicon, help-desk phrases, negation, boosters, contrast, caps, sarcasm and emoji; \
+        en, de, es, fr, it, pt";
 
     fn configure(config: &str) -> Result<Self, PluginError> {
         let config = Config::parse(config)?;
@@ -66,12 +74,21 @@ impl Plugin for SentimentPlugin {
             .iter()
             .map(|(term, &valence)| (term.as_str(), valence as f32))
             .collect();
-        let lexicon = Lexicon::build(&extra).map_err(|e| match e {
-            BuildError::Extra(msg) => PluginError::config(format!("sentiment config: {msg}")),
-            BuildError::Shipped(msg) => PluginError::Internal(format!("sentiment lexicon: {msg}")),
-        })?;
+        let shared = lexicon::Shared::load();
+        let lexicons = Language::ALL
+            .into_iter()
+            .map(|language| {
+                Lexicon::build_language(language, &shared, &extra).map_err(|e| match e {
+                    BuildError::Extra(msg) => PluginError::config(format!("sentiment config: {msg}")),
+                    BuildError::Shipped(msg) => PluginError::Internal(format!(
+                        "sentiment lexicon ({}): {msg}",
+                        language.code()
+                    )),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let plugin = SentimentPlugin {
-            lexicon,
+            lexicons,
             neutral_band: config.neutral_band,
         };
         // Grow the scratch buffers now: an instance started from a snapshot
@@ -102,8 +119,13 @@ impl SentimentHook for SentimentPlugin {
 impl SentimentPlugin {
     /// Scores a bare text (no subject, history or language code).
     pub fn score_text(&self, text: &str) -> Sentiment {
+        self.score_text_in(text, None)
+    }
+
+    /// Scores a bare text with an optional platform language tag (`de`, `pt-BR`).
+    pub fn score_text_in(&self, text: &str, language: Option<&str>) -> Sentiment {
         with_scratch(|scratch| {
-            if !self.analyze(scratch, None, text, None) {
+            if !self.analyze(scratch, None, text, language) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
             explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band)
@@ -121,23 +143,94 @@ impl SentimentPlugin {
         (HISTORY_WEIGHT * scratch.analysis.total).clamp(-HISTORY_CAP, HISTORY_CAP)
     }
 
+    /// The language the text would be scored in (`None`: not covered, the
+    /// result is neutral), from the platform tag or the text.
+    pub fn language_of(&self, text: &str, language: Option<&str>) -> Option<Language> {
+        with_scratch(|scratch| {
+            let doc = &mut scratch.doc;
+            doc.clear();
+            if let Some(Some(given)) = Language::from_tag(language)
+                && given != Language::En
+            {
+                doc.push_text(text, &self.lexicons[given.index()], false);
+                return Some(if lang::english_overrides(&doc.stats) { Language::En } else { given });
+            }
+            doc.push_text(text, &self.lexicons[0], false);
+            lang::choose(&doc.stats, language)
+        })
+    }
+
     /// Tokenises subject and body into the scratch document and analyses it;
     /// false (nothing analysed) when the text is in a language not covered.
+    ///
+    /// The text is tokenized with the English lexicon first (whose counts
+    /// tell the language); a text in another covered language is tokenized
+    /// again with that language's lexicon.
     fn analyze(&self, scratch: &mut Scratch, subject: Option<&str>, body: &str, language: Option<&str>) -> bool {
         let Scratch {
             doc,
             buffers,
             analysis,
         } = scratch;
-        doc.clear();
-        if let Some(subject) = subject {
-            doc.push_text(subject, &self.lexicon, true);
+        let push = |doc: &mut Doc, lex: &Lexicon| {
+            doc.clear();
+            if let Some(subject) = subject {
+                doc.push_text(subject, lex, true);
+            }
+            doc.push_text(body, lex, false);
+        };
+        let tag = Language::from_tag(language);
+        match tag {
+            // a language the plugin does not cover: no guess
+            Some(None) => return false,
+            // a covered foreign language: one pass with its lexicon, unless
+            // the text turns out to be English
+            Some(Some(given)) if given != Language::En => {
+                push(doc, &self.lexicons[given.index()]);
+                let lex = if lang::english_overrides(&doc.stats) {
+                    push(doc, &self.lexicons[0]);
+                    &self.lexicons[0]
+                } else {
+                    &self.lexicons[given.index()]
+                };
+                rules::analyze(doc, lex, buffers, analysis);
+                return true;
+            }
+            _ => {}
         }
-        doc.push_text(body, &self.lexicon, false);
-        if lang::is_foreign(&doc.stats, language) {
+        push(doc, &self.lexicons[0]);
+        let st = doc.stats;
+        let untagged = tag.is_none();
+        // without a tag, a Latin-script text with no function word of any
+        // language and mostly unknown words ("Peinlich hoch 10.", "amo
+        // demais", "excellent ! Reconstruire l'écosystème"): the language
+        // whose lexicon knows the most words, if one knows at least two
+        // and more than the English lexicon
+        let unclear = untagged
+            && st.english == 0
+            && st.foreign == 0
+            && st.non_latin * 2 <= st.words
+            && st.known * 2 < st.words;
+        let Some(mut chosen) = lang::choose(&st, language).or(unclear.then_some(Language::En)) else {
             return false;
+        };
+        let mut tokenized = Language::En;
+        if unclear {
+            let mut best = st.known;
+            for l in &Language::ALL[1..] {
+                push(doc, &self.lexicons[l.index()]);
+                tokenized = *l;
+                if doc.stats.known > best.max(1) {
+                    best = doc.stats.known;
+                    chosen = *l;
+                }
+            }
         }
-        rules::analyze(doc, &self.lexicon, buffers, analysis);
+        let lex = &self.lexicons[chosen.index()];
+        if chosen != tokenized {
+            push(doc, lex);
+        }
+        rules::analyze(doc, lex, buffers, analysis);
         true
     }
 }

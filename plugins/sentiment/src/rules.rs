@@ -275,7 +275,17 @@ impl Scene<'_> {
         if v * sign < 0.1 * base.abs() {
             v = sign * 0.1 * base.abs();
         }
-        let negated = negated && !u.entry.has(flag::NO_NEGATE);
+        let mut last = u.last;
+        let mut negated = negated && !u.entry.has(flag::NO_NEGATE);
+        if !negated
+            && !u.entry.has(flag::NO_NEGATE)
+            && let Some(p) = post_negator(units, k)
+        {
+            // "das gefällt mir nicht", "j'aime pas"
+            negated = true;
+            used_negator[p] = true;
+            last = units[p].last;
+        }
         if negated {
             for i in j..k {
                 used_negator[i] |= units[i].negator;
@@ -327,7 +337,7 @@ impl Scene<'_> {
         }
         Some(Contribution {
             first,
-            last: u.last,
+            last,
             value: v,
             note,
         })
@@ -348,6 +358,28 @@ fn booster_of(units: &[Unit], k: usize) -> Option<f32> {
         }
     }
     Some(e.booster)
+}
+
+/// Units after a sentiment word within which a following negation
+/// ("nicht", "pas") negates it.
+const POST_NEG_REACH: usize = 3;
+
+/// A negation that follows the sentiment word at unit `k` in its clause
+/// and negates it ("gefällt mir nicht", "j'aime pas du tout"), unless it
+/// stands before a sentiment word of its own ("nicht schlecht").
+fn post_negator(units: &[Unit], k: usize) -> Option<usize> {
+    let p = (k + 1..units.len().min(k + 1 + POST_NEG_REACH))
+        .take_while(|&p| {
+            let u = &units[p];
+            !u.ends_clause() && !u.entry.has(flag::BUT | flag::HOWEVER | flag::ALTHOUGH)
+        })
+        .find(|&p| units[p].entry.has(flag::POST_NEG) || units[p].entry.is_sentiment())?;
+    let u = &units[p];
+    if !u.entry.has(flag::POST_NEG) {
+        return None;
+    }
+    let next_is_sentiment = units.get(p + 1).is_some_and(|n| n.entry.is_sentiment());
+    (!next_is_sentiment).then_some(p)
 }
 
 /// Whether "at all" follows unit `k` in the same sentence.

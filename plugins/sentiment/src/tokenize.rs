@@ -81,6 +81,11 @@ pub(crate) struct Stats {
     pub non_latin: u32,
     /// Words with accented Latin letters ("é", "ñ", "ü").
     pub accented: u32,
+    /// Function words of each covered foreign language (bit order of
+    /// [`crate::lang::FOREIGN`]: de, fr, es, pt, it).
+    pub function: [u16; 5],
+    /// Letters only one covered foreign language uses ("ß", "ñ", "ã", "œ", "ò"), same order.
+    pub letters: [u16; 5],
     /// Known emoji and emoticons.
     pub symbols: u32,
     /// `!` characters.
@@ -313,6 +318,9 @@ impl Doc {
                     let latin = u32::from(c) <= 0x24F;
                     w.non_latin |= c.is_alphabetic() && !latin;
                     w.accented |= c.is_alphabetic() && latin;
+                    if let Some(b) = crate::lang::letter_hint(c) {
+                        self.stats.letters[b] = self.stats.letters[b].saturating_add(1);
+                    }
                     self.lower.extend(c.to_lowercase());
                 }
             } else {
@@ -424,6 +432,9 @@ impl Doc {
         if id == NONE && text.ends_with("n't") {
             flags |= tf::NEG;
         }
+        if id == NONE && lex.inflects() {
+            id = lex.lookup_inflected(text);
+        }
         if id != NONE {
             st.known += 1;
             let e = lex.entry(id);
@@ -431,6 +442,11 @@ impl Doc {
                 st.english += 1;
             } else if e.lang != 0 {
                 st.foreign += 1;
+                for (b, n) in st.function.iter_mut().enumerate() {
+                    if e.lang & (1 << b) != 0 {
+                        *n = n.saturating_add(1);
+                    }
+                }
             }
         }
         self.push(Kind::Word, w.start, id, flags);

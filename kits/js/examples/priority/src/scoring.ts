@@ -1,0 +1,185 @@
+// The scoring rules, as plugins/priority/src/scoring.rs. Every factor adds
+// (or removes) points and, when it moves the score by at least half a
+// point, a reason; the score is the clamped sum, the reasons are sorted by
+// how much they moved it.
+import { type Context, type Interaction, type Priority, type Sentiment, HOUR, MINUTE, channelName, formatFixed, inboundHistory } from 'cxr-plugin';
+import type { Config, Tier } from './config.ts';
+import { isBlank, matches, normalizeInto } from './keywords.ts';
+
+export const MAX_REASONS = 8;
+export const LEVEL1_DUE_FACTOR = 0.5;
+const DAY = 24n * HOUR;
+const REPEAT_WINDOW = 30n * DAY;
+const NEGATIVE_SENTIMENT_MAX = 30;
+const POSITIVE_SENTIMENT_MAX = 6;
+const POSITIVE_SENTIMENT_FROM = 0.5;
+const URGENT = [22, 6, 34] as const;
+const CHURN = [12, 4, 18] as const;
+const KEYWORDS_NAMED = 4;
+const REPEAT_TWO = 10;
+const REPEAT_THREE = 18;
+const REPEAT_EACH_MORE = 4;
+const REPEAT_CAP = 26;
+const OPEN_ONE = 5;
+const OPEN_MANY = 8;
+const CSAT_1 = 8;
+const CSAT_2 = 6;
+const NPS_0_TO_3 = 7;
+const NPS_4_TO_6 = 5;
+const HIGH_VALUE = 8;
+const LONG_TENURE = 4;
+const LONG_TENURE_DAYS = 730;
+const MAX_PLAUSIBLE_TENURE_DAYS = 36_500;
+const WAIT_HALF = 8;
+const WAIT_BREACH = 20;
+const WAIT_BREACH_MAX = 30;
+const EMPTY_MESSAGE = -10;
+const I64_MAX = 2n ** 63n - 1n;
+const I64_MIN = -(2n ** 63n);
+
+/** Base urgency of a channel: live channels first, feedback channels last. */
+export const CHANNEL_BASE: Readonly<Record<string, number>> = {
+  phone: 20, chat: 16, social: 12, sms: 10, 'in-app': 10, email: 8, 'web-form': 6, review: 2, survey: 0,
+};
+
+/** Running total of points and the reasons behind them. */
+class Tally {
+  points = 0;
+  reasons: Array<[number, string]> = [];
+
+  /** Adds `points`; the reason is only written when they matter. */
+  add(points: number, reason: () => string): void {
+    this.points += points;
+    if (Math.abs(points) >= 0.5) this.reasons.push([points, reason()]);
+  }
+
+  intoReasons(): string[] {
+    // Stable, like Rust's sort_by: equal weights keep the order they were added in.
+    this.reasons.sort((a, b) => Math.abs(b[0]) - Math.abs(a[0]));
+    if (this.reasons.length === 0) return ['no urgency signals'];
+    return this.reasons.slice(0, MAX_REASONS).map(([, r]) => r);
+  }
+}
+
+const saturate = (v: bigint) => (v > I64_MAX ? I64_MAX : v < I64_MIN ? I64_MIN : v);
+
+/** Computes the priority of an interaction. */
+export function prioritize(cfg: Config, input: Interaction, ctx: Context, sentiment: Sentiment): Priority {
+  const tally = new Tally();
+  const channel = input.channel;
+  tally.add(CHANNEL_BASE[channel]!, () => `channel ${channelName(channel)}`);
+  textFactors(cfg, input, tally);
+  sentimentFactor(sentiment, tally);
+  contactFactors(input, ctx, tally);
+  const tier = input.customer.tier === undefined ? undefined : cfg.tier(input.customer.tier);
+  if (tier !== undefined) tally.add(tier.weight, () => `tier ${tier.name} (${tier.weight >= 0 ? '+' : ''}${tier.weight})`);
+  valueFactors(cfg, input, tally);
+  const slaFactor = tier?.slaFactor ?? 1;
+  const slaMs = cfg.slaMinutes(channel) * slaFactor * Number(MINUTE);
+  waitFactor(input, ctx, slaMs, tally);
+  const score = Math.min(100, Math.max(0, Math.round(tally.points)));
+  const level = cfg.level(score);
+  const dueIn = level === 1 ? slaMs * LEVEL1_DUE_FACTOR : slaMs;
+  const base = input.receivedAt ?? ctx.now;
+  return { level, score, firstResponseDue: saturate(base + BigInt(Math.round(dueIn))), reasons: tally.intoReasons() };
+}
+
+/** Empty message, urgency keywords and churn keywords. */
+function textFactors(cfg: Config, input: Interaction, tally: Tally): void {
+  const subject = input.subject ?? '';
+  if (isBlank(subject) && isBlank(input.body)) {
+    tally.add(EMPTY_MESSAGE, () => 'empty message (no subject or body)');
+    return;
+  }
+  // A line break keeps phrases from spanning subject and body.
+  const text = normalizeInto(input.body, normalizeInto(subject, '') + '\n');
+  const urgent = matches(cfg.urgent, text);
+  const label = urgent.length === 1 ? 'urgent keyword' : 'urgent keywords';
+  tally.add(keywordPoints(urgent.length, ...URGENT), () => `${label}: ${nameList(urgent)}`);
+  const churn = matches(cfg.churn, text);
+  tally.add(keywordPoints(churn.length, ...CHURN), () => `churn risk: ${nameList(churn)}`);
+}
+
+export function keywordPoints(found: number, first: number, eachMore: number, cap: number): number {
+  return found === 0 ? 0 : Math.min(first + eachMore * (found - 1), cap);
+}
+
+export function nameList(names: readonly string[]): string {
+  let out = names.slice(0, KEYWORDS_NAMED).join(', ');
+  if (names.length > KEYWORDS_NAMED) out += ` (+${names.length - KEYWORDS_NAMED} more)`;
+  return out;
+}
+
+const finiteOr = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/** Negative sentiment raises the score, strongly positive lowers it a little; both weighted by confidence. */
+function sentimentFactor(sentiment: Sentiment, tally: Tally): void {
+  const score = clamp(finiteOr(sentiment.score, 0), -1, 1);
+  const confidence = clamp(finiteOr(sentiment.confidence, 0.5), 0, 1);
+  const weight = 0.5 + 0.5 * confidence;
+  if (score < 0) {
+    tally.add(-score * weight * NEGATIVE_SENTIMENT_MAX, () => `negative sentiment (${formatFixed(score, 2)})`);
+  } else if (score > POSITIVE_SENTIMENT_FROM) {
+    const strength = (score - POSITIVE_SENTIMENT_FROM) / (1 - POSITIVE_SENTIMENT_FROM);
+    tally.add(-strength * weight * POSITIVE_SENTIMENT_MAX, () => `positive sentiment (${formatFixed(score, 2)})`);
+  }
+}
+
+/** Repeat contact, open interactions, last CSAT and last NPS. */
+function contactFactors(input: Interaction, ctx: Context, tally: Tally): void {
+  const customer = input.customer;
+  const windowStart = saturate(ctx.now - REPEAT_WINDOW);
+  const recentInbound = inboundHistory(input).filter((m) => m.at !== undefined && m.at >= windowStart && m.at <= ctx.now).length;
+  // History holds earlier messages; this interaction is one more contact.
+  const contacts = Math.max(customer.contactsLast30d ?? 0, recentInbound + 1);
+  const points = contacts <= 1 ? 0 : contacts === 2 ? REPEAT_TWO : Math.min(REPEAT_THREE + REPEAT_EACH_MORE * (contacts - 3), REPEAT_CAP);
+  tally.add(points, () => `repeat contact: ${contacts} in 30 days`);
+  const open = customer.openInteractions;
+  if (open !== undefined && open > 0) tally.add(open === 1 ? OPEN_ONE : OPEN_MANY, () => `open interactions: ${open}`);
+  const csat = customer.lastCsat;
+  if (csat !== undefined && csat >= 1 && csat <= 2) tally.add(csat === 1 ? CSAT_1 : CSAT_2, () => `low last CSAT ${csat}`);
+  const nps = customer.lastNps;
+  if (nps !== undefined && nps <= 6) tally.add(nps <= 3 ? NPS_0_TO_3 : NPS_4_TO_6, () => `detractor: last NPS ${nps}`);
+}
+
+/** High lifetime value and long tenure (implausible values are ignored). */
+function valueFactors(cfg: Config, input: Interaction, tally: Tally): void {
+  const { lifetimeValue: ltv, tenureDays: days } = input.customer;
+  if (ltv !== undefined && Number.isFinite(ltv) && ltv >= cfg.highValueLtv) {
+    tally.add(HIGH_VALUE, () => `high-value customer (LTV ${formatFixed(ltv, 0)})`);
+  }
+  if (days !== undefined && days >= LONG_TENURE_DAYS && days <= MAX_PLAUSIBLE_TENURE_DAYS) {
+    tally.add(LONG_TENURE, () => `long tenure (${days} days)`);
+  }
+}
+
+/** Time already waited against the (tier-adjusted) SLA. */
+function waitFactor(input: Interaction, ctx: Context, slaMs: number, tally: Tally): void {
+  if (input.receivedAt === undefined) return;
+  const diff = saturate(ctx.now - input.receivedAt);
+  const waited = Number(diff > 0n ? diff : 0n);
+  const ratio = waited / slaMs;
+  const points = ratio >= 1 ? WAIT_BREACH + Math.min((ratio - 1) / 2, 1) * (WAIT_BREACH_MAX - WAIT_BREACH) : ratio >= 0.5 ? WAIT_HALF : 0;
+  tally.add(points, () => {
+    const [w, sla] = durations(waited, slaMs);
+    return `waited ${w} against a ${sla} SLA${ratio >= 1 ? ' (breached)' : ''}`;
+  });
+}
+
+/** Formats a wait and an SLA (both in ms) in the unit that suits the SLA. */
+export function durations(waitedMs: number, slaMs: number): [string, string] {
+  const minute = Number(MINUTE);
+  const [unit, name] = slaMs < 120 * minute ? [minute, 'min'] : slaMs < 48 * Number(HOUR) ? [Number(HOUR), 'h'] : [Number(DAY), 'd'];
+  const show = (ms: number) => {
+    const v = ms / unit;
+    if (v < 10) {
+      const text = formatFixed(v, 1);
+      return `${text.endsWith('.0') ? text.slice(0, -2) : text} ${name}`;
+    }
+    return `${formatFixed(v, 0)} ${name}`;
+  };
+  return [show(waitedMs), show(slaMs)];
+}
+
+export type { Tier };

@@ -1,0 +1,275 @@
+"""The scoring rules. Every factor adds (or removes) points and, when it
+moves the score by at least half a point, a reason; the score is the
+clamped sum, the reasons are sorted by how much they moved it.
+
+A port of plugins/priority/src/scoring.rs, decision for decision: the same
+constants, the same float arithmetic in the same order, Rust's rounding
+(half away from zero) and its saturating 64-bit time arithmetic.
+"""
+
+import math
+from collections.abc import Callable
+from typing import Optional
+
+from cxr_plugin import (
+    HOUR,
+    MINUTE,
+    Channel,
+    Context,
+    Interaction,
+    Priority,
+    Sentiment,
+    Timestamp,
+    channel_name,
+    inbound_history,
+    new_priority,
+)
+
+from . import keywords
+from .config import Config, Tier
+
+#: Reasons kept in the output, strongest first.
+MAX_REASONS = 8
+#: Extra tightening of the first-response due time for level-1 interactions.
+LEVEL1_DUE_FACTOR = 0.5
+
+DAY: Timestamp = 24 * HOUR
+#: Window for counting repeat contacts.
+REPEAT_WINDOW: Timestamp = 30 * DAY
+
+NEGATIVE_SENTIMENT_MAX = 30.0
+POSITIVE_SENTIMENT_MAX = 6.0
+POSITIVE_SENTIMENT_FROM = 0.5
+
+URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP = 22.0, 6.0, 34.0
+CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP = 12.0, 4.0, 18.0
+#: Keywords named in one reason before "+N more".
+KEYWORDS_NAMED = 4
+
+REPEAT_TWO, REPEAT_THREE, REPEAT_EACH_MORE, REPEAT_CAP = 10.0, 18.0, 4.0, 26.0
+
+OPEN_ONE, OPEN_MANY = 5.0, 8.0
+CSAT_1, CSAT_2 = 8.0, 6.0
+NPS_0_TO_3, NPS_4_TO_6 = 7.0, 5.0
+HIGH_VALUE = 8.0
+LONG_TENURE = 4.0
+LONG_TENURE_DAYS = 730
+MAX_PLAUSIBLE_TENURE_DAYS = 36_500
+
+WAIT_HALF = 8.0
+WAIT_BREACH = 20.0
+WAIT_BREACH_MAX = 30.0
+
+EMPTY_MESSAGE = -10.0
+
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
+U32_MAX = 2**32 - 1
+
+CHANNEL_BASE: dict[Channel, float] = {
+    Channel.PHONE: 20.0,
+    Channel.CHAT: 16.0,
+    Channel.SOCIAL: 12.0,
+    Channel.SMS: 10.0,
+    Channel.IN_APP: 10.0,
+    Channel.EMAIL: 8.0,
+    Channel.WEB_FORM: 6.0,
+    Channel.REVIEW: 2.0,
+    Channel.SURVEY: 0.0,
+}
+
+
+def saturate(value: int) -> int:
+    """``value`` clamped to the 64-bit range (Rust's saturating i64 arithmetic)."""
+    return min(max(value, I64_MIN), I64_MAX)
+
+
+def round_half_away(value: float) -> float:
+    """Rust's ``f64::round``: halves go away from zero (Python's ``round`` goes to even)."""
+    magnitude = abs(value)
+    whole = math.floor(magnitude)
+    if magnitude - whole >= 0.5:
+        whole += 1
+    return math.copysign(whole, value)
+
+
+class Tally:
+    """Running total of points and the reasons behind them."""
+
+    def __init__(self) -> None:
+        self.points = 0.0
+        self.reasons: list[tuple[float, str]] = []
+
+    def add(self, points: float, reason: Callable[[], str]) -> None:
+        """Adds ``points``; the reason is only written when they matter."""
+        self.points += points
+        if abs(points) >= 0.5:
+            self.reasons.append((points, reason()))
+
+    def into_reasons(self) -> list[str]:
+        ranked = sorted(self.reasons, key=lambda r: -abs(r[0]))  # stable, as Rust's sort_by
+        if not ranked:
+            return ["no urgency signals"]
+        return [text for _, text in ranked[:MAX_REASONS]]
+
+
+def prioritize(cfg: Config, input: Interaction, ctx: Context, sentiment: Sentiment) -> Priority:
+    """Computes the priority of an interaction."""
+    tally = Tally()
+    channel = input.channel
+    tally.add(CHANNEL_BASE[channel], lambda: f"channel {channel_name(channel)}")
+
+    text_factors(cfg, input, tally)
+    sentiment_factor(sentiment, tally)
+    contact_factors(input, ctx, tally)
+
+    tier: Optional[Tier] = cfg.tier(input.customer.tier) if input.customer.tier is not None else None
+    if tier is not None:
+        found = tier
+        tally.add(float(found.weight), lambda: f"tier {found.name} ({found.weight:+d})")
+    value_factors(cfg, input, tally)
+
+    sla_factor = tier.sla_factor if tier is not None else 1.0
+    sla_ms = cfg.sla_minutes(channel) * sla_factor * float(MINUTE)
+    wait_factor(input, ctx, sla_ms, tally)
+
+    score = int(min(max(round_half_away(tally.points), 0.0), 100.0))
+    level = cfg.level(score)
+    due_in = sla_ms * LEVEL1_DUE_FACTOR if level == 1 else sla_ms
+    base = input.received_at if input.received_at is not None else ctx.now
+    return new_priority(
+        level,
+        score,
+        first_response_due=saturate(base + saturate(int(round_half_away(due_in)))),
+        reasons=tally.into_reasons(),
+    )
+
+
+def text_factors(cfg: Config, input: Interaction, tally: Tally) -> None:
+    """Empty message, urgency keywords and churn keywords."""
+    subject = input.subject or ""
+    if not keywords.strip_white_space(subject) and not keywords.strip_white_space(input.body):
+        tally.add(EMPTY_MESSAGE, lambda: "empty message (no subject or body)")
+        return
+    out = keywords.Normalizer()
+    out.add(subject)
+    # A line break keeps phrases from spanning subject and body.
+    out.push("\n")
+    out.add(input.body)
+    text = out.text()
+
+    urgent = keywords.matches(cfg.urgent, text)
+    label = "urgent keyword" if len(urgent) == 1 else "urgent keywords"
+    tally.add(keyword_points(len(urgent), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP), lambda: f"{label}: {name_list(urgent)}")
+
+    churn = keywords.matches(cfg.churn, text)
+    tally.add(keyword_points(len(churn), CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP), lambda: f"churn risk: {name_list(churn)}")
+
+
+def keyword_points(found: int, first: float, each_more: float, cap: float) -> float:
+    if found == 0:
+        return 0.0
+    return min(first + each_more * float(found - 1), cap)
+
+
+def name_list(names: list[str]) -> str:
+    out = ", ".join(names[:KEYWORDS_NAMED])
+    if len(names) > KEYWORDS_NAMED:
+        out += f" (+{len(names) - KEYWORDS_NAMED} more)"
+    return out
+
+
+def finite_or(value: float, fallback: float) -> float:
+    return value if math.isfinite(value) else fallback
+
+
+def sentiment_factor(sentiment: Sentiment, tally: Tally) -> None:
+    """Negative sentiment raises the score, strongly positive lowers it a little;
+    both weighted by confidence. Never increases as the score rises."""
+    score = min(max(finite_or(sentiment.score, 0.0), -1.0), 1.0)
+    confidence = min(max(finite_or(sentiment.confidence, 0.5), 0.0), 1.0)
+    weight = 0.5 + 0.5 * confidence
+    if score < 0.0:
+        tally.add(-score * weight * NEGATIVE_SENTIMENT_MAX, lambda: f"negative sentiment ({score:.2f})")
+    elif score > POSITIVE_SENTIMENT_FROM:
+        strength = (score - POSITIVE_SENTIMENT_FROM) / (1.0 - POSITIVE_SENTIMENT_FROM)
+        tally.add(-strength * weight * POSITIVE_SENTIMENT_MAX, lambda: f"positive sentiment ({score:.2f})")
+
+
+def contact_factors(input: Interaction, ctx: Context, tally: Tally) -> None:
+    """Repeat contact, open interactions, last CSAT and last NPS."""
+    customer = input.customer
+    window_start = saturate(ctx.now - REPEAT_WINDOW)
+    recent_inbound = sum(1 for m in inbound_history(input) if m.at is not None and window_start <= m.at <= ctx.now)
+    # History holds earlier messages; this interaction is one more contact.
+    from_history = min(min(recent_inbound, U32_MAX) + 1, U32_MAX)
+    contacts = max(customer.contacts_last_30d or 0, from_history)
+    if contacts <= 1:
+        points = 0.0
+    elif contacts == 2:
+        points = REPEAT_TWO
+    else:
+        points = min(REPEAT_THREE + REPEAT_EACH_MORE * float(contacts - 3), REPEAT_CAP)
+    tally.add(points, lambda: f"repeat contact: {contacts} in 30 days")
+
+    open_count = customer.open_interactions
+    if open_count is not None and open_count > 0:
+        tally.add(OPEN_ONE if open_count == 1 else OPEN_MANY, lambda: f"open interactions: {open_count}")
+    csat = customer.last_csat
+    if csat is not None and 1 <= csat <= 2:
+        tally.add(CSAT_1 if csat == 1 else CSAT_2, lambda: f"low last CSAT {csat}")
+    nps = customer.last_nps
+    if nps is not None and nps <= 6:
+        tally.add(NPS_0_TO_3 if nps <= 3 else NPS_4_TO_6, lambda: f"detractor: last NPS {nps}")
+
+
+def value_factors(cfg: Config, input: Interaction, tally: Tally) -> None:
+    """High lifetime value and long tenure (implausible values are ignored)."""
+    customer = input.customer
+    ltv = customer.lifetime_value
+    if ltv is not None and math.isfinite(ltv) and ltv >= cfg.high_value_ltv:
+        tally.add(HIGH_VALUE, lambda: f"high-value customer (LTV {ltv:.0f})")
+    days = customer.tenure_days
+    if days is not None and LONG_TENURE_DAYS <= days <= MAX_PLAUSIBLE_TENURE_DAYS:
+        tally.add(LONG_TENURE, lambda: f"long tenure ({days} days)")
+
+
+def wait_factor(input: Interaction, ctx: Context, sla_ms: float, tally: Tally) -> None:
+    """Time already waited against the (tier-adjusted) SLA."""
+    received = input.received_at
+    if received is None:
+        return
+    waited = float(max(saturate(ctx.now - received), 0))
+    ratio = waited / sla_ms
+    if ratio >= 1.0:
+        over = min((ratio - 1.0) / 2.0, 1.0)
+        points = WAIT_BREACH + over * (WAIT_BREACH_MAX - WAIT_BREACH)
+    elif ratio >= 0.5:
+        points = WAIT_HALF
+    else:
+        points = 0.0
+
+    def reason() -> str:
+        shown_wait, shown_sla = durations(waited, sla_ms)
+        breached = " (breached)" if ratio >= 1.0 else ""
+        return f"waited {shown_wait} against a {shown_sla} SLA{breached}"
+
+    tally.add(points, reason)
+
+
+def durations(waited_ms: float, sla_ms: float) -> tuple[str, str]:
+    """Formats a wait and an SLA (both in ms) in the unit that suits the SLA."""
+    minute = float(MINUTE)
+    if sla_ms < 120.0 * minute:
+        unit, name = minute, "min"
+    elif sla_ms < 48.0 * float(HOUR):
+        unit, name = float(HOUR), "h"
+    else:
+        unit, name = float(DAY), "d"
+
+    def show(ms: float) -> str:
+        v = ms / unit
+        if v < 10.0:
+            return f"{v:.1f}".removesuffix(".0") + f" {name}"
+        return f"{v:.0f} {name}"
+
+    return show(waited_ms), show(sla_ms)
