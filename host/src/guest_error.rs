@@ -85,6 +85,10 @@ fn python_traceback(s: &str) -> Option<String> {
     s[start..]
         .lines()
         .skip(1)
+        // componentize-py's glue panics after the traceback ("thread
+        // '<unnamed>' panicked at ...: Python function threw an unexpected
+        // exception"): the traceback ends where the panic begins.
+        .take_while(|l| !l.starts_with("thread '"))
         .filter(|l| !l.trim().is_empty() && !l.starts_with(' ') && !l.starts_with('\t'))
         .filter(|l| !is_remark(l))
         .last()
@@ -148,6 +152,12 @@ mod tests {
     #[test]
     fn python_tracebacks_give_their_last_line() {
         let s = "Traceback (most recent call last):\n  File \"app.py\", line 3, in route\n    x = d['tier']\n        ~^^^^^^^^\nKeyError: 'tier'\n";
+        assert_eq!(message(s).unwrap(), "KeyError: 'tier'");
+    }
+
+    #[test]
+    fn a_python_traceback_followed_by_the_glue_panic_gives_the_exception() {
+        let s = "Traceback (most recent call last):\n  File \"app.py\", line 3, in route\n    x = d['tier']\nKeyError: 'tier'\n\nthread '<unnamed>' panicked at src/lib.rs:1:1:\nPython function threw an unexpected exception\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
         assert_eq!(message(s).unwrap(), "KeyError: 'tier'");
     }
 

@@ -163,7 +163,12 @@ fn projects_depend_on_the_kit_by_version_unless_a_local_kit_is_named() {
         .unwrap();
     assert!(o.status.success(), "{}", show(&o));
     let pkg = std::fs::read_to_string(dir.join("env-kit/package.json")).unwrap();
-    assert!(pkg.contains(&format!("\"cxr-plugin\": \"file:{}\"", root().join("kits/js").display())), "{pkg}");
+    // Written relative to the project when they share a folder below the
+    // root (a checkout under /tmp), absolute otherwise: either way it must
+    // lead to this checkout's kit.
+    let named = pkg.split("\"cxr-plugin\": \"file:").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_else(|| panic!("{pkg}"));
+    let kit = dir.join("env-kit").join(named).canonicalize().unwrap_or_else(|e| panic!("{named}: {e}\n{pkg}"));
+    assert_eq!(kit, root().join("kits/js").canonicalize().unwrap(), "{pkg}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -65,12 +65,17 @@ pub fn scan(lex: &Lexicon, text: &str) -> Scan {
         }
     }
     // Longest first; a phrase inside a longer one (or the same phrase again)
-    // is dropped: "cancel my order" is not also "cancel".
+    // is dropped: "cancel my order" is not also "cancel". Risk phrases and
+    // intent phrases do not hide each other: they answer different questions.
     found.sort_by_key(|h| (std::cmp::Reverse(h.end - h.start), h.start));
+    let is_risk = |h: &Hit| lex.entries[h.entry as usize].risk.is_some();
     for h in found {
         let inside = out.hits.iter().any(|k| {
             k.entry == h.entry
-                || (k.start <= h.start && h.end <= k.end && (k.end - k.start) > (h.end - h.start))
+                || (k.start <= h.start
+                    && h.end <= k.end
+                    && (k.end - k.start) > (h.end - h.start)
+                    && is_risk(k) == is_risk(&h))
         });
         if !inside {
             out.hits.push(h);

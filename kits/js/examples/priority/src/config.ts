@@ -1,7 +1,8 @@
 // Configuration: JSON parsing, defaults, merging and validation, as
 // plugins/priority/src/config.rs. Parsed once in configure.
 import { type Channel, CHANNELS, InvalidConfig, channelName, parseChannel } from 'cxr-plugin';
-import { Phrase, trimWhitespace } from './keywords.ts';
+import { CUES, phrasesOf } from './cues.ts';
+import { Keywords, Phrase, trimWhitespace } from './keywords.ts';
 
 /** Default first-response SLA per channel, in minutes, in CHANNELS order. */
 export const DEFAULT_SLA_MINUTES: readonly number[] = [240, 5, 2, 60, 30, 480, 60, 1440, 2880];
@@ -16,17 +17,8 @@ export const DEFAULT_TIERS: ReadonlyArray<readonly [string, number, number]> = [
   ['free', 1.5, -5],
 ];
 
-/** Default urgency keywords. */
-export const DEFAULT_URGENT_KEYWORDS: readonly string[] = [
-  'outage', 'down', 'charged twice', 'double charged', 'fraud', 'unauthorized', 'unauthorised', 'hacked',
-  'legal', 'lawyer', 'lawsuit', 'data breach', 'security', 'emergency', 'urgent', 'asap',
-  "can't log in", 'cannot log in', 'locked out',
-];
-
-/** Default churn keywords. */
-export const DEFAULT_CHURN_KEYWORDS: readonly string[] = [
-  'cancel', 'cancelling', 'canceling', 'switch to', 'switching to', 'close my account', 'leave', 'competitor',
-];
+/** The built-in phrases of a cues.json table, each with its cue. */
+const builtIn = (table: typeof CUES.urgent): Keywords => new Keywords(phrasesOf(table).map(([cue, phrase]) => Phrase.make(phrase, cue)));
 
 export const DEFAULT_LEVEL_THRESHOLDS: readonly [number, number, number] = [75, 50, 25];
 export const DEFAULT_HIGH_VALUE_LTV = 5000;
@@ -35,6 +27,13 @@ const MAX_SLA_MINUTES = 525_600;
 const MAX_SLA_FACTOR = 100;
 const MAX_TIER_WEIGHT = 100;
 const FIELDS = ['sla_minutes', 'tier_sla_factor', 'tier_weight', 'urgent_keywords', 'churn_keywords', 'level_thresholds', 'high_value_ltv'];
+/**
+ * Keys of the Rust plugin's config that this port does not implement:
+ * business-hours SLAs need a time-zone database (plugins/priority bundles one).
+ * Refused by name, so a pipeline that names them fails at configure() instead
+ * of counting SLAs in calendar hours without a word.
+ */
+const NOT_PORTED = ['calendars', 'sla_policies'];
 
 /** A customer tier known to the configuration. */
 export interface Tier {
@@ -48,15 +47,6 @@ const invalid = (message: string) => new InvalidConfig(`priority config: ${messa
 /** Per-character lower case, as Rust's `flat_map(char::to_lowercase)`. */
 const lowerChars = (s: string) => Array.from(s, (c) => c.toLowerCase()).join('');
 const trimmed = trimWhitespace;
-
-function phrases(keywords: Iterable<string>): Phrase[] {
-  const out: Phrase[] = [];
-  for (const keyword of keywords) {
-    const phrase = Phrase.make(keyword);
-    if (phrase && !out.some((p) => p.label === phrase.label)) out.push(phrase);
-  }
-  return out;
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a sequence' : typeof v === 'object' ? 'a map' : typeof v);
@@ -84,8 +74,10 @@ function stringList(name: string, value: unknown): string[] {
 export class Config {
   slaMinutesByChannel: number[] = [...DEFAULT_SLA_MINUTES];
   tiers: Tier[] = DEFAULT_TIERS.map(([name, slaFactor, weight]) => ({ name, slaFactor, weight }));
-  urgent: Phrase[] = phrases(DEFAULT_URGENT_KEYWORDS);
-  churn: Phrase[] = phrases(DEFAULT_CHURN_KEYWORDS);
+  /** Urgency keyword phrases (built in: six languages, plugins/priority/cues.json). */
+  urgent: Keywords = builtIn(CUES.urgent);
+  /** Churn keyword phrases. */
+  churn: Keywords = builtIn(CUES.churn);
   thresholds: [number, number, number] = [...DEFAULT_LEVEL_THRESHOLDS];
   highValueLtv = DEFAULT_HIGH_VALUE_LTV;
 
@@ -102,6 +94,13 @@ export class Config {
     }
     if (raw === null) return config;
     if (!isObject(raw)) throw invalid(`invalid type: ${kind(raw)}, expected struct RawConfig`);
+    const notPorted = Object.keys(raw).find((k) => NOT_PORTED.includes(k));
+    if (notPorted !== undefined) {
+      throw invalid(
+        `\`${notPorted}\`: business-hours SLAs (\`calendars\`, \`sla_policies\`) are not implemented in this port; ` +
+          'use the Rust plugin (builtin:priority) for them, or remove the key to count SLAs in calendar hours',
+      );
+    }
     const unknown = Object.keys(raw).find((k) => !FIELDS.includes(k));
     if (unknown !== undefined) throw invalid(`unknown field \`${unknown}\`, expected one of ${FIELDS.map((f) => `\`${f}\``).join(', ')}`);
     const field = (name: string) => (raw[name] === null ? undefined : raw[name]);
@@ -141,7 +140,8 @@ export class Config {
       const list = stringList(name, field(name));
       const bad = list.find((k) => Phrase.make(k) === undefined);
       if (bad !== undefined) throw invalid(`${name}: keyword ${JSON.stringify(bad)} has nothing to match`);
-      config[target] = phrases(list);
+      // An operator's keywords: each counts on its own (no cue).
+      config[target] = new Keywords(list.map((k) => Phrase.make(k)));
     }
     if (field('level_thresholds') !== undefined) {
       const list = field('level_thresholds');

@@ -7,7 +7,7 @@ import { prioritize } from './scoring.ts';
 
 export default class PriorityPlugin implements PriorityHook {
   static readonly description =
-    'explainable priority from channel, sentiment, keywords, repeat contact, customer value and time waited against the SLA';
+    'explainable priority from channel, sentiment, classifier signals and keywords (en, de, es, fr, it, pt), repeat contact, customer value and time waited against the SLA';
 
   constructor(readonly config: Config) {}
 

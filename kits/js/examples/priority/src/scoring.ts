@@ -4,15 +4,18 @@
 // how much they moved it.
 import { type Context, type Interaction, type Priority, type Sentiment, HOUR, MINUTE, channelName, formatFixed, inboundHistory } from 'cxr-plugin';
 import type { Config, Tier } from './config.ts';
-import { isBlank, matches, normalizeInto } from './keywords.ts';
+import { CLASSIFIER_CUES } from './cues.ts';
+import { type Phrase, isBlank, normalizeInto } from './keywords.ts';
+import { type SignalCue, classifierPresent, churnSignals, urgentSignals } from './signals.ts';
 
 export const MAX_REASONS = 8;
 export const LEVEL1_DUE_FACTOR = 0.5;
 const DAY = 24n * HOUR;
 const REPEAT_WINDOW = 30n * DAY;
-const NEGATIVE_SENTIMENT_MAX = 30;
-const POSITIVE_SENTIMENT_MAX = 6;
-const POSITIVE_SENTIMENT_FROM = 0.5;
+/** Points for a message the sentiment hook labels negative. */
+const NEGATIVE_SENTIMENT = 15;
+/** Points for a message labelled positive (negative: less urgent). */
+const POSITIVE_SENTIMENT = -4;
 const URGENT = [22, 6, 34] as const;
 const CHURN = [12, 4, 18] as const;
 const KEYWORDS_NAMED = 4;
@@ -68,7 +71,7 @@ export function prioritize(cfg: Config, input: Interaction, ctx: Context, sentim
   const tally = new Tally();
   const channel = input.channel;
   tally.add(CHANNEL_BASE[channel]!, () => `channel ${channelName(channel)}`);
-  textFactors(cfg, input, tally);
+  textFactors(cfg, input, ctx, tally);
   sentimentFactor(sentiment, tally);
   contactFactors(input, ctx, tally);
   const tier = input.customer.tier === undefined ? undefined : cfg.tier(input.customer.tier);
@@ -84,8 +87,8 @@ export function prioritize(cfg: Config, input: Interaction, ctx: Context, sentim
   return { level, score, firstResponseDue: saturate(base + BigInt(Math.round(dueIn))), reasons: tally.intoReasons() };
 }
 
-/** Empty message, urgency keywords and churn keywords. */
-function textFactors(cfg: Config, input: Interaction, tally: Tally): void {
+/** Empty message, urgency and churn: from the classifiers' signals and from keywords. */
+function textFactors(cfg: Config, input: Interaction, ctx: Context, tally: Tally): void {
   const subject = input.subject ?? '';
   if (isBlank(subject) && isBlank(input.body)) {
     tally.add(EMPTY_MESSAGE, () => 'empty message (no subject or body)');
@@ -93,11 +96,49 @@ function textFactors(cfg: Config, input: Interaction, tally: Tally): void {
   }
   // A line break keeps phrases from spanning subject and body.
   const text = normalizeInto(input.body, normalizeInto(subject, '') + '\n');
-  const urgent = matches(cfg.urgent, text);
-  const label = urgent.length === 1 ? 'urgent keyword' : 'urgent keywords';
-  tally.add(keywordPoints(urgent.length, ...URGENT), () => `${label}: ${nameList(urgent)}`);
-  const churn = matches(cfg.churn, text);
-  tally.add(keywordPoints(churn.length, ...CHURN), () => `churn risk: ${nameList(churn)}`);
+  const classifier = classifierPresent(ctx);
+  const urgent = new Evidence(urgentSignals(ctx), cfg.urgent.found(text), classifier);
+  tally.add(keywordPoints(urgent.count(), ...URGENT), () => urgent.reason('urgent', 'urgent keyword', 'urgent keywords'));
+  const churn = new Evidence(churnSignals(ctx), cfg.churn.found(text), classifier);
+  tally.add(keywordPoints(churn.count(), ...CHURN), () => churn.reason('churn risk', 'churn risk', 'churn risk'));
+}
+
+/** What a factor found: signals and the keywords that still count beside them. */
+export class Evidence {
+  readonly keywords: readonly Phrase[];
+
+  /**
+   * Keeps the keywords that add to the signals: a built-in phrase of a cue a
+   * classifier covers counts only when no classifier ran.
+   */
+  constructor(readonly signals: readonly SignalCue[], found: readonly Phrase[], classifier: boolean) {
+    this.keywords = found.filter((p) => !(classifier && p.cue !== undefined && CLASSIFIER_CUES.has(p.cue)));
+  }
+
+  /** Distinct pieces of evidence: each signal's cue, each further cue of the built-in phrases, each operator keyword. */
+  count(): number {
+    const cues = new Set<string>();
+    let own = 0;
+    for (const cue of [...this.signals.map((s) => s.cue), ...this.keywords.map((p) => p.cue)]) {
+      if (cue === undefined) own++;
+      else cues.add(cue);
+    }
+    return cues.size + own;
+  }
+
+  /** `urgent: intent=outage 0.86 (classifier signal)`, `urgent keyword: charged twice`, or both joined with "; ". */
+  reason(signalLabel: string, oneKeyword: string, manyKeywords: string): string {
+    const parts: string[] = [];
+    if (this.signals.length > 0) {
+      const plural = this.signals.length === 1 ? 'signal' : 'signals';
+      parts.push(`${signalLabel}: ${this.signals.map((s) => s.name).join(', ')} (classifier ${plural})`);
+    }
+    if (this.keywords.length > 0) {
+      const labels = this.keywords.map((p) => p.label);
+      parts.push(`${labels.length === 1 ? oneKeyword : manyKeywords}: ${nameList(labels)}`);
+    }
+    return parts.join('; ');
+  }
 }
 
 export function keywordPoints(found: number, first: number, eachMore: number, cap: number): number {
@@ -113,16 +154,17 @@ export function nameList(names: readonly string[]): string {
 const finiteOr = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-/** Negative sentiment raises the score, strongly positive lowers it a little; both weighted by confidence. */
+/**
+ * A negative label raises the score, a positive one lowers it a little.
+ * The label, not the score, decides (the same message must get the same
+ * priority in every language).
+ */
 function sentimentFactor(sentiment: Sentiment, tally: Tally): void {
   const score = clamp(finiteOr(sentiment.score, 0), -1, 1);
-  const confidence = clamp(finiteOr(sentiment.confidence, 0.5), 0, 1);
-  const weight = 0.5 + 0.5 * confidence;
-  if (score < 0) {
-    tally.add(-score * weight * NEGATIVE_SENTIMENT_MAX, () => `negative sentiment (${formatFixed(score, 2)})`);
-  } else if (score > POSITIVE_SENTIMENT_FROM) {
-    const strength = (score - POSITIVE_SENTIMENT_FROM) / (1 - POSITIVE_SENTIMENT_FROM);
-    tally.add(-strength * weight * POSITIVE_SENTIMENT_MAX, () => `positive sentiment (${formatFixed(score, 2)})`);
+  if (sentiment.label === 'negative') {
+    tally.add(NEGATIVE_SENTIMENT, () => `negative sentiment (${formatFixed(score, 2)})`);
+  } else if (sentiment.label === 'positive') {
+    tally.add(POSITIVE_SENTIMENT, () => `positive sentiment (${formatFixed(score, 2)})`);
   }
 }
 

@@ -30,6 +30,17 @@ test('an angry VIP on the phone about an outage is most urgent', () => {
   assert.equal(p.firstResponseDue, 15_000n, 'phone SLA 2 min x vip 0.25, halved for level 1');
 });
 
+test('business-hours calendars are refused by name, not ignored', () => {
+  for (const key of ['calendars', 'sla_policies']) {
+    const json = `{"${key}": {}}`;
+    assert.throws(
+      () => Config.parse(json),
+      (e: unknown) => e instanceof InvalidConfig && e.message.includes(`\`${key}\``) && e.message.includes('not implemented in this port'),
+      json,
+    );
+  }
+});
+
 test('configs merge over the defaults, and bad ones name the field', () => {
   const c = Config.parse('{"sla_minutes": {"email": 60, "web-form": 120}, "tier_sla_factor": {"Gold": 0.5, "Enterprise": 0.3}, "tier_weight": {"enterprise": 22}}');
   assert.equal(c.slaMinutes('email'), 60);

@@ -2,7 +2,8 @@
 
 Scores how urgent an interaction is from 0 to 100 by adding up simple,
 named factors: the channel, the sentiment computed earlier, urgency and
-churn keywords, repeat contact, open issues, last CSAT / NPS, the
+churn (from the classifiers' signals, and from keywords in six languages),
+repeat contact, open issues, last CSAT / NPS, the
 customer's tier, lifetime value and tenure, and the time already waited
 against the SLA. The score maps to a level (1 most urgent .. 4), and every
 factor that moved the score leaves a reason, strongest first.
@@ -24,8 +25,8 @@ class PriorityPlugin(PriorityHook):
     """The priority plugin: a validated :class:`Config` applied by :func:`prioritize`."""
 
     DESCRIPTION = (
-        "explainable priority from channel, sentiment, keywords, repeat contact, "
-        "customer value and time waited against the SLA"
+        "explainable priority from channel, sentiment, classifier signals and keywords "
+        "(en, de, es, fr, it, pt), repeat contact, customer value and time waited against the SLA"
     )
 
     def __init__(self, config: Config) -> None:

@@ -12,7 +12,8 @@ from typing import Any, Optional
 
 from cxr_plugin import CHANNELS, Channel, InvalidConfig, channel_name, parse_channel
 
-from .keywords import Phrase, strip_white_space
+from .cues import CUES
+from .keywords import Keywords, Phrase, strip_white_space
 
 #: Default first-response SLA per channel, in minutes.
 DEFAULT_SLA_MINUTES: dict[Channel, float] = {
@@ -37,18 +38,6 @@ DEFAULT_TIERS: list[tuple[str, float, int]] = [
     ("free", 1.5, -5),
 ]
 
-#: Default urgency keywords.
-DEFAULT_URGENT_KEYWORDS = [
-    "outage", "down", "charged twice", "double charged", "fraud", "unauthorized", "unauthorised",
-    "hacked", "legal", "lawyer", "lawsuit", "data breach", "security", "emergency", "urgent", "asap",
-    "can't log in", "cannot log in", "locked out",
-]
-
-#: Default churn keywords.
-DEFAULT_CHURN_KEYWORDS = [
-    "cancel", "cancelling", "canceling", "switch to", "switching to", "close my account", "leave", "competitor",
-]
-
 #: Default score thresholds for levels 1, 2 and 3.
 DEFAULT_LEVEL_THRESHOLDS = (75, 50, 25)
 #: Default lifetime value from which a customer counts as high-value.
@@ -62,6 +51,15 @@ MAX_SLA_FACTOR = 100.0
 MAX_TIER_WEIGHT = 100
 
 KEYS = ("sla_minutes", "tier_sla_factor", "tier_weight", "urgent_keywords", "churn_keywords", "level_thresholds", "high_value_ltv")
+#: Keys of the Rust plugin's config that this port does not implement:
+#: business-hours SLAs need a time-zone database (plugins/priority bundles
+#: one). Refused by name, so a pipeline that names them fails at configure()
+#: instead of counting SLAs in calendar hours without a word.
+NOT_PORTED = ("calendars", "sla_policies")
+NOT_PORTED_MESSAGE = (
+    "`{key}`: business-hours SLAs (`calendars`, `sla_policies`) are not implemented in this port; "
+    "use the Rust plugin (builtin:priority) for them, or remove the key to count SLAs in calendar hours"
+)
 
 
 @dataclass
@@ -76,13 +74,9 @@ class Tier:
     weight: int
 
 
-def _phrases(keywords: list[str]) -> list[Phrase]:
-    out: list[Phrase] = []
-    for keyword in keywords:
-        phrase = Phrase.new(keyword)
-        if phrase is not None and all(p.label != phrase.label for p in out):
-            out.append(phrase)
-    return out
+def _built_in(table: tuple[tuple[str, str], ...]) -> Keywords:
+    """The built-in phrases of a cues.json table, each with its cue."""
+    return Keywords(Phrase.new(phrase, cue) for cue, phrase in table)
 
 
 @dataclass
@@ -91,10 +85,10 @@ class Config:
 
     sla: dict[Channel, float] = field(default_factory=lambda: dict(DEFAULT_SLA_MINUTES))
     tiers: list[Tier] = field(default_factory=lambda: [Tier(n, f, w) for n, f, w in DEFAULT_TIERS])
-    #: Urgency keyword phrases.
-    urgent: list[Phrase] = field(default_factory=lambda: _phrases(DEFAULT_URGENT_KEYWORDS))
+    #: Urgency keyword phrases (built in: six languages, plugins/priority/cues.json).
+    urgent: Keywords = field(default_factory=lambda: _built_in(CUES.urgent))
     #: Churn keyword phrases.
-    churn: list[Phrase] = field(default_factory=lambda: _phrases(DEFAULT_CHURN_KEYWORDS))
+    churn: Keywords = field(default_factory=lambda: _built_in(CUES.churn))
     #: Minimum scores for levels 1, 2 and 3, strictly descending.
     thresholds: tuple[int, int, int] = DEFAULT_LEVEL_THRESHOLDS
     #: Lifetime value from which a customer counts as high-value.
@@ -116,6 +110,8 @@ class Config:
         if not isinstance(raw, dict):
             raise invalid(f"expected an object with the keys {', '.join(KEYS)}, got {_json_type(raw)}")
         for key in raw:
+            if key in NOT_PORTED:
+                raise invalid(NOT_PORTED_MESSAGE.format(key=key))
             if key not in KEYS:
                 raise invalid(f"unknown field `{key}`, expected one of {', '.join(f'`{k}`' for k in KEYS)}")
 
@@ -153,10 +149,11 @@ class Config:
                 bad = next((k for k in keywords if Phrase.new(k) is None), None)
                 if bad is not None:
                     raise invalid(f"{name}: keyword {json.dumps(bad, ensure_ascii=False)} has nothing to match")
+                # An operator's keywords: each counts on its own (no cue).
                 if name == "urgent_keywords":
-                    config.urgent = _phrases(keywords)
+                    config.urgent = Keywords(Phrase.new(k) for k in keywords)
                 else:
-                    config.churn = _phrases(keywords)
+                    config.churn = Keywords(Phrase.new(k) for k in keywords)
 
         levels = raw.get("level_thresholds")
         if levels is not None:

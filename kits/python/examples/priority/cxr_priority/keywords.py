@@ -1,8 +1,9 @@
 """Keyword phrases: text normalisation and whole-word-ish phrase matching.
 
 Text and phrases are brought to the same form once (phrases at configure
-time, the message once per call): lower case, apostrophes dropped (so
-"can't", "can’t" and "cant" are one word), and runs of whitespace,
+time, the message once per call): lower case, common Latin accents dropped
+(``kündigen`` = ``kundigen``, ``piraté`` = ``pirate``, ``ß`` = ``ss``),
+apostrophes dropped (so "can't", "can’t" and "cant" are one word), and runs of whitespace,
 hyphens, underscores and slashes folded into one space ("double-charged"
 reads as "double charged", "log-in" as "log in"). Other punctuation stays,
 so a phrase never matches across a comma or a sentence end.
@@ -13,11 +14,24 @@ White_Space property, as Rust's ``char::is_whitespace`` (Python's
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Optional
 
-#: Words that cancel a keyword when they come right before it ("not urgent").
-NEGATIONS = frozenset({"not", "no", "never", "isnt", "wasnt", "arent", "non"})
+from .cues import CUES
+
+#: Words that cancel a keyword when they come right before it ("not urgent", "nicht dringend"): cues.json.
+NEGATIONS = CUES.negations
+
+#: The ASCII a lower-case accented Latin letter is written as without its accent (keywords.rs ``fold``).
+FOLD: dict[str, str] = {
+    letter: plain
+    for letters, plain in [
+        ("àáâãäåāăą", "a"), ("çćč", "c"), ("èéêëēėęě", "e"), ("ìíîïīį", "i"), ("ñńň", "n"), ("òóôõöøōő", "o"),
+        ("ùúûüūůű", "u"), ("ýÿ", "y"), ("ß", "ss"), ("œ", "oe"), ("æ", "ae"), ("šś", "s"), ("žźż", "z"), ("ł", "l"),
+    ]
+    for letter in letters
+}
 
 #: Unicode White_Space (what Rust's char::is_whitespace tests).
 WHITE_SPACE = frozenset(
@@ -78,7 +92,8 @@ class Normalizer:
             if pending_space:
                 self._space()
                 pending_space = False
-            self._write(ch.lower())
+            # Lower case one character at a time (as Rust's char::to_lowercase), then without accents.
+            self._write("".join(FOLD.get(c, c) for c in ch.lower()))
 
     def _space(self) -> None:
         # The single space a run of separators stands for: none at the
@@ -121,20 +136,24 @@ class Phrase:
     label: str
     #: The phrase in matching form.
     norm: str
+    #: What the phrase is evidence of, for the built-in lists (``None`` for an
+    #: operator's keyword: it counts on its own).
+    cue: Optional[str] = field(default=None, compare=False)
     #: Whether the phrase starts with a letter or digit (then it needs a word boundary before).
-    word_start: bool = field(compare=False)
+    word_start: bool = field(default=False, compare=False)
     #: Whether the phrase ends with a letter or digit (then it needs a word boundary after).
-    word_end: bool = field(compare=False)
+    word_end: bool = field(default=False, compare=False)
 
     @staticmethod
-    def new(keyword: str) -> Optional["Phrase"]:
-        """Prepares a phrase; ``None`` when nothing of it is left to match."""
+    def new(keyword: str, cue: Optional[str] = None) -> Optional["Phrase"]:
+        """Prepares a phrase (evidence of ``cue``, for a built-in one); ``None`` when nothing of it is left to match."""
         norm = normalize(keyword)
         if not norm:
             return None
         return Phrase(
             label=strip_white_space(keyword).lower(),
             norm=norm,
+            cue=cue,
             word_start=is_alphanumeric(norm[0]),
             word_end=is_alphanumeric(norm[-1]),
         )
@@ -148,8 +167,8 @@ class Phrase:
             before = text[:at]
             if self._boundary_before(before) and self._boundary_after(text, end) and not negated(before):
                 return True
-            # Non-overlapping occurrences, as Rust's memmem find_iter.
-            at = text.find(self.norm, end)
+            # Every occurrence, overlapping ones too, as the Rust plugin's Aho-Corasick search.
+            at = text.find(self.norm, at + 1)
         return False
 
     def _boundary_before(self, before: str) -> bool:
@@ -175,6 +194,22 @@ def negated(before: str) -> bool:
     return head[start:] in NEGATIONS
 
 
-def matches(phrases: list[Phrase], text: str) -> list[str]:
-    """Labels of the phrases found in ``text`` (in matching form), in configured order."""
-    return [p.label for p in phrases if p.found_in(text)]
+class Keywords:
+    """A list of phrases, each label once (the first phrase of a label is kept)."""
+
+    def __init__(self, phrases: Iterable[Optional[Phrase]]) -> None:
+        unique: list[Phrase] = []
+        for phrase in phrases:
+            if phrase is not None and all(p.label != phrase.label for p in unique):
+                unique.append(phrase)
+        self.phrases: list[Phrase] = unique
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Keywords) and self.phrases == other.phrases
+
+    def found(self, text: str) -> list[Phrase]:
+        """The phrases found in ``text`` (in matching form), each once, in configured order."""
+        return [p for p in self.phrases if p.found_in(text)]

@@ -19,14 +19,16 @@ from cxr_plugin import (
     Interaction,
     Priority,
     Sentiment,
+    SentimentLabel,
     Timestamp,
     channel_name,
     inbound_history,
     new_priority,
 )
 
-from . import keywords
+from . import keywords, signals
 from .config import Config, Tier
+from .cues import CLASSIFIER_CUES
 
 #: Reasons kept in the output, strongest first.
 MAX_REASONS = 8
@@ -37,9 +39,10 @@ DAY: Timestamp = 24 * HOUR
 #: Window for counting repeat contacts.
 REPEAT_WINDOW: Timestamp = 30 * DAY
 
-NEGATIVE_SENTIMENT_MAX = 30.0
-POSITIVE_SENTIMENT_MAX = 6.0
-POSITIVE_SENTIMENT_FROM = 0.5
+#: Points for a message the sentiment hook labels negative.
+NEGATIVE_SENTIMENT = 15.0
+#: Points for a message labelled positive (negative: less urgent).
+POSITIVE_SENTIMENT = -4.0
 
 URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP = 22.0, 6.0, 34.0
 CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP = 12.0, 4.0, 18.0
@@ -118,7 +121,7 @@ def prioritize(cfg: Config, input: Interaction, ctx: Context, sentiment: Sentime
     channel = input.channel
     tally.add(CHANNEL_BASE[channel], lambda: f"channel {channel_name(channel)}")
 
-    text_factors(cfg, input, tally)
+    text_factors(cfg, input, ctx, tally)
     sentiment_factor(sentiment, tally)
     contact_factors(input, ctx, tally)
 
@@ -144,8 +147,8 @@ def prioritize(cfg: Config, input: Interaction, ctx: Context, sentiment: Sentime
     )
 
 
-def text_factors(cfg: Config, input: Interaction, tally: Tally) -> None:
-    """Empty message, urgency keywords and churn keywords."""
+def text_factors(cfg: Config, input: Interaction, ctx: Context, tally: Tally) -> None:
+    """Empty message, urgency and churn: from the classifiers' signals and from keywords."""
     subject = input.subject or ""
     if not keywords.strip_white_space(subject) and not keywords.strip_white_space(input.body):
         tally.add(EMPTY_MESSAGE, lambda: "empty message (no subject or body)")
@@ -157,12 +160,48 @@ def text_factors(cfg: Config, input: Interaction, tally: Tally) -> None:
     out.add(input.body)
     text = out.text()
 
-    urgent = keywords.matches(cfg.urgent, text)
-    label = "urgent keyword" if len(urgent) == 1 else "urgent keywords"
-    tally.add(keyword_points(len(urgent), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP), lambda: f"{label}: {name_list(urgent)}")
+    classifier = signals.classifier_present(ctx)
+    urgent = Evidence(signals.urgent(ctx), cfg.urgent.found(text), classifier)
+    tally.add(
+        keyword_points(urgent.count(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP),
+        lambda: urgent.reason("urgent", "urgent keyword", "urgent keywords"),
+    )
+    churn = Evidence(signals.churn(ctx), cfg.churn.found(text), classifier)
+    tally.add(
+        keyword_points(churn.count(), CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP),
+        lambda: churn.reason("churn risk", "churn risk", "churn risk"),
+    )
 
-    churn = keywords.matches(cfg.churn, text)
-    tally.add(keyword_points(len(churn), CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP), lambda: f"churn risk: {name_list(churn)}")
+
+class Evidence:
+    """What a factor found: signals and the keywords that still count beside them."""
+
+    def __init__(self, found_signals: list[signals.SignalCue], found: list[keywords.Phrase], classifier: bool) -> None:
+        self.signals = found_signals
+        # A built-in phrase of a cue a classifier covers counts only when no classifier ran.
+        self.keywords = [p for p in found if not (classifier and p.cue is not None and p.cue in CLASSIFIER_CUES)]
+
+    def count(self) -> int:
+        """Distinct pieces of evidence: each signal's cue, each further cue of the built-in phrases, each operator keyword."""
+        cues: set[str] = set()
+        own = 0
+        for cue in [*(s.cue for s in self.signals), *(p.cue for p in self.keywords)]:
+            if cue is None:
+                own += 1
+            else:
+                cues.add(cue)
+        return len(cues) + own
+
+    def reason(self, signal_label: str, one_keyword: str, many_keywords: str) -> str:
+        """``urgent: intent=outage 0.86 (classifier signal)``, ``urgent keyword: charged twice``, or both joined with "; "."""
+        parts = []
+        if self.signals:
+            plural = "signal" if len(self.signals) == 1 else "signals"
+            parts.append(f"{signal_label}: {', '.join(s.name for s in self.signals)} (classifier {plural})")
+        if self.keywords:
+            labels = [p.label for p in self.keywords]
+            parts.append(f"{one_keyword if len(labels) == 1 else many_keywords}: {name_list(labels)}")
+        return "; ".join(parts)
 
 
 def keyword_points(found: int, first: float, each_more: float, cap: float) -> float:
@@ -183,16 +222,14 @@ def finite_or(value: float, fallback: float) -> float:
 
 
 def sentiment_factor(sentiment: Sentiment, tally: Tally) -> None:
-    """Negative sentiment raises the score, strongly positive lowers it a little;
-    both weighted by confidence. Never increases as the score rises."""
+    """A negative label raises the score, a positive one lowers it a little.
+    The label, not the score, decides (the same message must get the same
+    priority in every language)."""
     score = min(max(finite_or(sentiment.score, 0.0), -1.0), 1.0)
-    confidence = min(max(finite_or(sentiment.confidence, 0.5), 0.0), 1.0)
-    weight = 0.5 + 0.5 * confidence
-    if score < 0.0:
-        tally.add(-score * weight * NEGATIVE_SENTIMENT_MAX, lambda: f"negative sentiment ({score:.2f})")
-    elif score > POSITIVE_SENTIMENT_FROM:
-        strength = (score - POSITIVE_SENTIMENT_FROM) / (1.0 - POSITIVE_SENTIMENT_FROM)
-        tally.add(-strength * weight * POSITIVE_SENTIMENT_MAX, lambda: f"positive sentiment ({score:.2f})")
+    if sentiment.label == SentimentLabel.NEGATIVE:
+        tally.add(NEGATIVE_SENTIMENT, lambda: f"negative sentiment ({score:.2f})")
+    elif sentiment.label == SentimentLabel.POSITIVE:
+        tally.add(POSITIVE_SENTIMENT, lambda: f"positive sentiment ({score:.2f})")
 
 
 def contact_factors(input: Interaction, ctx: Context, tally: Tally) -> None:

@@ -3,7 +3,8 @@
 import pytest
 
 from cxr_plugin import Channel, InvalidConfig
-from cxr_priority.config import DEFAULT_URGENT_KEYWORDS, Config
+from cxr_priority.config import Config
+from cxr_priority.cues import CUES
 
 
 def err(text: str) -> str:
@@ -17,7 +18,8 @@ def test_empty_and_null_configs_mean_defaults() -> None:
     for text in ["", "  ", "{}", "null"]:
         assert Config.parse(text) == defaults, text
     assert defaults.sla_minutes(Channel.WEB_FORM) == 480.0
-    assert len(defaults.urgent) == len(DEFAULT_URGENT_KEYWORDS)
+    assert len(defaults.urgent) == len(CUES.urgent)
+    assert all(p.cue is not None for p in defaults.urgent.phrases)
 
 
 def test_maps_merge_over_defaults_key_by_key() -> None:
@@ -40,8 +42,8 @@ def test_maps_merge_over_defaults_key_by_key() -> None:
 
 def test_keyword_lists_replace_defaults() -> None:
     c = Config.parse('{"urgent_keywords": ["Panne", "Störung"], "churn_keywords": []}')
-    assert [p.label for p in c.urgent] == ["panne", "störung"]
-    assert c.churn == []
+    assert [p.label for p in c.urgent.phrases] == ["panne", "störung"]
+    assert len(c.churn) == 0
 
 
 @pytest.mark.parametrize(
@@ -69,6 +71,12 @@ def test_bad_configs_name_the_field(text: str, names: str) -> None:
     message = err(text)
     assert names in message
     assert message.startswith("priority config: ")
+
+
+def test_business_hours_calendars_are_refused_by_name_not_ignored() -> None:
+    for key in ("calendars", "sla_policies"):
+        message = err(f'{{"{key}": {{}}}}')
+        assert f"`{key}`" in message and "not implemented in this port" in message, message
 
 
 def test_thresholds_must_be_strictly_descending_within_range() -> None:

@@ -1,6 +1,6 @@
 """Keyword normalisation and matching (as plugins/priority/src/keywords.rs's tests)."""
 
-from cxr_priority.keywords import Phrase, normalize
+from cxr_priority.keywords import Keywords, Phrase, normalize
 
 
 def found(keyword: str, text: str) -> bool:
@@ -12,8 +12,9 @@ def found(keyword: str, text: str) -> bool:
 def test_normalisation_folds_case_apostrophes_and_separators() -> None:
     assert normalize("  I CAN’T   log-in!\n\nHelp ") == "i cant log in! help"
     assert normalize("Double-charged, twice") == "double charged, twice"
-    assert normalize("ÉCHEC de paiement – URGENT\tSVP") == "échec de paiement urgent svp"
-    assert normalize("Straße/İstanbul `quoted`") == "straße i\u0307stanbul quoted"
+    assert normalize("ÉCHEC de paiement – URGENT\tSVP") == "echec de paiement urgent svp"
+    assert normalize("Straße/İstanbul `quoted`") == "strasse i\u0307stanbul quoted"
+    assert normalize("Kündigung, não, piraté") == "kundigung, nao, pirate"
     assert normalize("--a__b//") == "a b"
     assert normalize("\u2019") == ""
     # U+001C..U+001F are not Unicode White_Space (Python's isspace says they are): kept, as in Rust.
@@ -48,3 +49,24 @@ def test_empty_keywords_are_rejected() -> None:
     assert Phrase.new("''") is None
     phrase = Phrase.new(" Charged Twice ")
     assert phrase is not None and phrase.label == "charged twice"
+
+
+def test_accents_and_negations_in_other_languages() -> None:
+    assert found("kündigen", "ich will KÜNDIGEN")
+    assert found("kündigen", "Ich will kundigen")
+    assert found("piraté", "Mon compte a été PIRATE")
+    assert not found("dringend", "Es ist nicht dringend")
+    assert not found("urgent", "ce n'est pas urgent")
+    assert found("urgente", "é urgente, não demorem")
+
+
+def test_a_list_finds_every_phrase_once_in_list_order() -> None:
+    keywords = Keywords(Phrase.new(k) for k in ["outage", "down", "is down", "outage"])
+    assert len(keywords) == 3, "the repeated label is dropped"
+    assert [p.label for p in keywords.found(normalize("Outage! The site is down, down, DOWN."))] == ["outage", "down", "is down"]
+    assert keywords.found(normalize("downloads work")) == []
+
+
+def test_overlapping_occurrences_are_all_tried() -> None:
+    # The first "aa a" is followed by a letter; the overlapping one is a whole word.
+    assert found("aa a", "aa aa a")
