@@ -74,7 +74,7 @@ fn main() {
             hook_loop(&config, &inputs, hook, native, secs(s));
         }
         ["instantiate", s] => {
-            let runtime = Runtime::new(RuntimeSettings { pool_instances: 64 }).expect("runtime");
+            let runtime = Runtime::new(RuntimeSettings { pool_instances: 64, ..Default::default() }).expect("runtime");
             let plugin = Component::load(&runtime, builtin::ROUTER, true, &config.limits).expect("router");
             let per_call = run_for(secs(s), || {
                 black_box(plugin.instantiate().expect("instance"));

@@ -110,6 +110,13 @@ impl Instance {
         self.0.classify(&i.0, &c.0, &s.0).0.map(|l| l.len()).map_err(|e| anyhow!("{e}"))
     }
 
+    /// One classify call; the context `c` with the signals it returned (what
+    /// priority and routing see in the pipeline).
+    pub fn classified(&mut self, i: &Input, c: &Ctx, s: &Sentiment) -> Result<Ctx> {
+        let signals = self.0.classify(&i.0, &c.0, &s.0).0.map_err(|e| anyhow!("{e}"))?;
+        Ok(Ctx(wit::Context { signals, ..c.0.clone() }))
+    }
+
     /// One priority call.
     pub fn priority(&mut self, i: &Input, c: &Ctx, s: &Sentiment) -> Result<Priority> {
         self.0.priority(&i.0, &c.0, &s.0).0.map(Priority).map_err(|e| anyhow!("{e}"))

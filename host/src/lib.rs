@@ -28,6 +28,7 @@
 //! | [`policy`] | the input policy of every front end: size cap, blank input, repeated ids, `now`, request ids |
 //! | [`privacy`] | the `[privacy]` masker (what a pipeline masks before plugins see a text; `cxr eval --privacy`) |
 //! | [`runtime`] | the process's wasmtime runtime, its settings and the compile cache |
+//! | [`cache`] | the compile cache on disk: its entries, size cap and pruning (`cxr cache`) |
 //! | [`inspect`] | describing a component (`cxr inspect`) |
 //! | [`versions`] | the contract versions this host runs |
 //! | [`builtin`] | the reference plugins and pipeline compiled into the build |
@@ -48,6 +49,7 @@ mod sandbox;
 mod snapshot;
 
 pub mod builtin;
+pub mod cache;
 pub mod inspect;
 pub mod io;
 pub mod policy;

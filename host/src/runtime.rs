@@ -19,6 +19,7 @@
 //! The runtime remembers the process that runs its ticker and starts a new
 //! one when a hook call comes from another process (one `getpid` per call).
 
+use crate::cache;
 use crate::gate::Gate;
 use crate::plugin::PluginComponent;
 use crate::sandbox::PluginState;
@@ -37,7 +38,8 @@ use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, Po
 /// Milliseconds per epoch tick: hook deadlines are measured in ticks.
 pub const EPOCH_TICK_MS: u64 = 1;
 
-/// What wasmtime fixes per engine, hence per process.
+/// What wasmtime fixes per engine, and the compile cache's cap: settings of
+/// the process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeSettings {
     /// Instance slots of the pooling allocator that `isolate` pipelines
@@ -47,6 +49,11 @@ pub struct RuntimeSettings {
     /// [`RuntimeSettings::POOL_PER_CORE`] per core; `CXR_POOL_INSTANCES`
     /// sets it for the shared runtime.
     pub pool_instances: u32,
+    /// After each write to a compile cache, least recently used entries go
+    /// until this many bytes remain (`None`: no cap). Default
+    /// [`cache::DEFAULT_MAX_BYTES`]; `CXR_CACHE_MAX_MB` sets it for the
+    /// shared runtime (see [`crate::cache`]).
+    pub cache_max_bytes: Option<u64>,
 }
 
 impl RuntimeSettings {
@@ -55,9 +62,11 @@ impl RuntimeSettings {
     /// Largest `pool_instances` accepted.
     pub const MAX_POOL_INSTANCES: u32 = 10_000;
 
-    /// The defaults, with `CXR_POOL_INSTANCES` applied when it is set.
+    /// The defaults, with `CXR_POOL_INSTANCES` and `CXR_CACHE_MAX_MB`
+    /// applied when they are set.
     pub fn from_env() -> Result<Self> {
         let mut settings = RuntimeSettings::default();
+        settings.cache_max_bytes = cache::max_bytes_from_env().map_err(|e| anyhow!(e))?;
         if let Ok(v) = std::env::var("CXR_POOL_INSTANCES") {
             settings.pool_instances = v
                 .trim()
@@ -81,6 +90,7 @@ impl Default for RuntimeSettings {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
         RuntimeSettings {
             pool_instances: (Self::POOL_PER_CORE * cores).min(Self::MAX_POOL_INSTANCES),
+            cache_max_bytes: Some(cache::DEFAULT_MAX_BYTES),
         }
     }
 }
@@ -141,6 +151,8 @@ pub(crate) struct EngineSlot {
     pub(crate) kind: EngineKind,
     /// Distinguishes engines whose compiled code is not interchangeable, in cache file names.
     engine_tag: String,
+    /// The compile cache's cap ([`RuntimeSettings::cache_max_bytes`]).
+    cache_max_bytes: Option<u64>,
     /// One place per pool slot.
     pub(crate) gate: Option<Arc<Gate>>,
 }
@@ -194,7 +206,7 @@ impl Runtime {
 
     fn build(settings: RuntimeSettings, deadlines: bool) -> Result<Runtime> {
         settings.check()?;
-        let on_demand = Arc::new(EngineSlot::new(EngineKind::OnDemand, 0, deadlines)?);
+        let on_demand = Arc::new(EngineSlot::new(EngineKind::OnDemand, 0, settings.cache_max_bytes, deadlines)?);
         let ticker = deadlines.then(|| Ticking::start(on_demand.engine.clone()));
         Ok(Runtime(Arc::new(Inner {
             settings,
@@ -217,7 +229,7 @@ impl Runtime {
             return Ok(self.0.on_demand.clone());
         }
         let pooled = self.0.pooled.get_or_init(|| {
-            let slot = EngineSlot::new(EngineKind::Pooled, self.0.settings.pool_instances, self.0.deadlines).map_err(|e| format!("{e:#}"))?;
+            let slot = EngineSlot::new(EngineKind::Pooled, self.0.settings.pool_instances, self.0.settings.cache_max_bytes, self.0.deadlines).map_err(|e| format!("{e:#}"))?;
             if let Some(t) = &self.0.ticker {
                 t.add(slot.engine.clone());
             }
@@ -262,7 +274,7 @@ impl Runtime {
 }
 
 impl EngineSlot {
-    fn new(kind: EngineKind, pool_instances: u32, deadlines: bool) -> Result<Self> {
+    fn new(kind: EngineKind, pool_instances: u32, cache_max_bytes: Option<u64>, deadlines: bool) -> Result<Self> {
         let mut config = Config::new();
         if kind == EngineKind::Pooled {
             let n = pool_instances;
@@ -305,6 +317,7 @@ impl EngineSlot {
             linker,
             kind,
             engine_tag: format!("{:016x}", h.finish()),
+            cache_max_bytes,
             gate: (kind == EngineKind::Pooled).then(|| Gate::new(pool_instances)),
         })
     }
@@ -336,7 +349,11 @@ impl EngineSlot {
         // directory this process was told to trust; wasmtime still checks its
         // header, version and settings before mapping it.
         match unsafe { Component::deserialize_file(&self.engine, &path) } {
-            Ok(component) => Some(component),
+            Ok(component) => {
+                // Recently used entries are the last to be pruned.
+                cache::touch(&path);
+                Some(component)
+            }
             Err(e) => {
                 tracing::debug!(path = %path.display(), "compile cache entry not usable: {e:#}");
                 None
@@ -349,6 +366,7 @@ impl EngineSlot {
     /// reader never sees half a file.
     pub(crate) fn remember(&self, key: &str, component: &Component, cache: Option<&Path>) {
         let Some(dir) = cache else { return };
+        let max_bytes = self.cache_max_bytes;
         let store = || -> Result<()> {
             std::fs::create_dir_all(dir)?;
             let path = self.cache_path(dir, key);
@@ -356,6 +374,19 @@ impl EngineSlot {
             let tmp = path.with_extension(format!("tmp{}", std::process::id()));
             std::fs::write(&tmp, bytes)?;
             std::fs::rename(&tmp, &path)?;
+            if let Some(max_bytes) = max_bytes {
+                let keep = cache::Keep { max_bytes: Some(max_bytes), max_age: None };
+                let name = path.file_name().and_then(|n| n.to_str());
+                let pruned = cache::CacheDir::new(dir).prune(keep, name, std::time::SystemTime::now())?;
+                if !pruned.removed.is_empty() {
+                    tracing::debug!(
+                        dir = %dir.display(),
+                        "compile cache over {max_bytes} bytes: removed {} least recently used entries ({} bytes)",
+                        pruned.removed.len(),
+                        pruned.removed_bytes
+                    );
+                }
+            }
             Ok(())
         };
         if let Err(e) = store() {
@@ -365,19 +396,18 @@ impl EngineSlot {
 }
 
 /// Where compiled components are kept by default: `$CXR_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/cxr`, else `~/.cache/cxr`; `None` when `CXR_CACHE=off`
-/// or no home is known.
+/// `$XDG_CACHE_HOME/cxr`, else `~/.cache/cxr` ([`cache::default_dir`]);
+/// `None` when `CXR_CACHE=off` or no home is known.
 pub fn default_cache_dir() -> Option<PathBuf> {
-    if std::env::var("CXR_CACHE").is_ok_and(|v| v == "off" || v == "0") {
+    if caching_off() {
         return None;
     }
-    if let Some(dir) = std::env::var_os("CXR_CACHE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return Some(PathBuf::from(dir).join("cxr"));
-    }
-    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("cxr"))
+    cache::default_dir()
+}
+
+/// `CXR_CACHE=off` (or `0`): compile on every run, keep nothing on disk.
+pub fn caching_off() -> bool {
+    std::env::var("CXR_CACHE").is_ok_and(|v| v == "off" || v == "0")
 }
 
 /// The process that first compiled with rayon's thread pool, which wasmtime's
@@ -490,13 +520,13 @@ mod tests {
         let a = Runtime::shared().unwrap();
         let b = Runtime::shared().unwrap();
         assert!(Arc::ptr_eq(&a.0, &b.0));
-        let own = Runtime::new(RuntimeSettings { pool_instances: 0 }).unwrap();
+        let own = Runtime::new(RuntimeSettings { pool_instances: 0, ..RuntimeSettings::default() }).unwrap();
         assert!(!Arc::ptr_eq(&a.0, &own.0));
         // Without a pool, isolate pipelines share the one engine.
         assert!(Arc::ptr_eq(&own.engine_for(true).unwrap(), &own.engine_for(false).unwrap()));
         // The shared settings are fixed once the shared runtime exists.
         assert!(Runtime::configure_shared(a.settings().clone()).is_ok());
-        let other = RuntimeSettings { pool_instances: a.settings().pool_instances + 1 };
+        let other = RuntimeSettings { pool_instances: a.settings().pool_instances + 1, ..RuntimeSettings::default() };
         assert!(Runtime::configure_shared(other).is_err());
     }
 }

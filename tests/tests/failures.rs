@@ -111,7 +111,7 @@ fn a_full_instance_pool_makes_decisions_wait_not_fail() {
     // A process pool of two slots, eight threads: an `isolate` decision
     // holds one instance at a time, so the decisions that find no free slot
     // wait for one instead of failing; `reuse` pipelines do not use the pool.
-    let runtime = cxr_host::Runtime::new(cxr_host::RuntimeSettings { pool_instances: 2 }).unwrap();
+    let runtime = cxr_host::Runtime::new(cxr_host::RuntimeSettings { pool_instances: 2, ..Default::default() }).unwrap();
     for mode in ["isolate", "reuse"] {
         let toml = cxr_host::builtin::REFERENCE_PIPELINE.replace("instance_mode = \"reuse\"", &format!("instance_mode = \"{mode}\""));
         let p = cxr_e2e::loader()

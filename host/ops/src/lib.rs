@@ -15,7 +15,9 @@
 //!   TSV/CSV file: one table reader, one set of metrics (precision, recall,
 //!   F1, macro-F1, confusion matrix, Pearson r, medians), reports rendered
 //!   and escaped alike (`cxr eval`);
-//! - [`scaffold`]: a new plugin crate for one hook (`cxr new`);
+//! - [`cache`]: sizes, ages and reports of the compile cache (`cxr cache`);
+//! - [`scaffold`]: a new plugin project in Rust, TypeScript, JavaScript or
+//!   Python for any set of hooks (`cxr new`);
 //! - [`decide`], [`progress`], [`style`]: deciding JSON Lines in order on
 //!   several threads, the stderr progress bar, and `NO_COLOR`-aware colour.
 //!
@@ -23,6 +25,7 @@
 //! crate runs plugin code any other way.
 
 pub mod bench;
+pub mod cache;
 pub mod cases;
 pub mod decide;
 pub mod diff;

@@ -12,7 +12,7 @@ use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A loaded cxr pipeline (sentiment -> priority -> routers -> fallback) of
+/// A loaded cxr pipeline (sentiment -> classifiers -> priority -> routers -> fallback) of
 /// sandboxed WebAssembly plugins.
 ///
 /// Load it once and share it: every method may be called from many threads

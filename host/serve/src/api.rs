@@ -37,8 +37,9 @@ pub const VERSION_RESPONSE_HEADER: &str = "x-cxr-pipeline-version";
 /// or `X-Request-Id`).
 pub const REQUEST_ID_RESPONSE_HEADER: &str = "cxr-request-id";
 
-/// The OpenAPI document of this API (kept in `docs/openapi.json`).
-pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
+/// The OpenAPI document of this API (kept in `docs/openapi.json`;
+/// `openapi.json` beside this crate's manifest links to it, so the packaged crate carries it).
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// One route: method, path and handler.
 pub struct Route {

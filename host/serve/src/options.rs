@@ -46,7 +46,13 @@ Status codes:
   413  body over --max-body-bytes
   503  with Retry-After: 1: every --max-concurrency slot busy and the --max-queue
        queue of requests waiting for one full, or --deadline-ms passed (waiting included);
-       without Retry-After: the tenant's pipeline failed to load (see /readyz)")]
+       without Retry-After: the tenant's pipeline failed to load (see /readyz)
+
+Exit status:
+  0  stopped by SIGTERM or Ctrl-C, after draining (or --drain-secs passed)
+  1  did not start: no tenant loads (with --strict: any tenant file fails to
+     load), the address is taken, an option is out of range
+  2  invalid command-line usage")]
 pub struct ServeArgs {
     /// Address to listen on. The default accepts loopback connections only.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]

@@ -14,7 +14,7 @@ use wasmtime::{Result, Store};
 /// The bindings of `cxr:plugin@0.1.0`, from its frozen WIT (`wit/v0.1.0`).
 mod bindings {
     wasmtime::component::bindgen!({
-        path: "../wit/v0.1.0",
+        path: "wit/v0.1.0",
         world: "full-plugin",
     });
 }

@@ -11,7 +11,7 @@ use wasmtime::{Result, Store};
 /// The bindings of `cxr:plugin@0.2.0`, from its frozen WIT (`wit/v0.2.0`).
 mod bindings {
     wasmtime::component::bindgen!({
-        path: "../wit/v0.2.0",
+        path: "wit/v0.2.0",
         world: "full-plugin",
     });
 }

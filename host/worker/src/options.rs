@@ -54,7 +54,14 @@ Dead-letter reasons (DLQ_PREFIX.<reason>):
   duplicate_id     another message with the same id (same tenant) was already decided
                    within the output stream's duplicate window
   decision_failed  the decision could not be made at all
-  max_deliver      delivered --max-deliver times without its decision being stored")]
+  max_deliver      delivered --max-deliver times without its decision being stored
+
+Exit status:
+  0  stopped by SIGTERM or Ctrl-C, after finishing and acknowledging what was in flight
+  1  did not start: no tenant loads (with --strict: any tenant file fails to
+     load), no connection within --connect-timeout-secs, a stream or consumer
+     missing with --no-create, an option out of range
+  2  invalid command-line usage")]
 pub struct WorkerArgs {
     /// The NATS server(s): nats://HOST:PORT, comma-separated for a cluster;
     /// tls:// for TLS; nats://USER:PASS@HOST for credentials.

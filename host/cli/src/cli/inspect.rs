@@ -15,7 +15,7 @@ use std::process::ExitCode;
 /// and the exit status is 1. Anything that is not a cxr plugin at all is
 /// refused with the reason.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr inspect target/wasm32-wasip2/release/my_plugin.wasm\n  cxr inspect builtin:router --json")]
+#[command(after_help = "Examples:\n  cxr inspect target/wasm32-wasip2/release/my_plugin.wasm\n  cxr inspect builtin:router --json\n\nExit status:\n  0  a cxr plugin of a contract version this cxr supports\n  1  a plugin of a contract version this cxr does not support (described, with\n     the reason), not a cxr plugin, or not readable\n  2  invalid command-line usage")]
 pub struct InspectArgs {
     /// A `.wasm` component, or `builtin:sentiment|classify|priority|router`.
     pub plugin: PluginSpec,

@@ -20,7 +20,7 @@ use std::sync::atomic::Ordering;
 /// that cannot be read gets an error record naming the line and the problem.
 /// A summary goes to stderr at the end.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr route examples/interactions.jsonl\n  cxr route --pipeline my.toml -o decisions.jsonl inbox.jsonl\n  cat inbox.jsonl | cxr route - --now 2026-11-22T10:00:00Z\n  cxr route examples/interactions.jsonl -o decisions.jsonl --report report.html")]
+#[command(after_help = "Examples:\n  cxr route examples/interactions.jsonl\n  cxr route --pipeline my.toml -o decisions.jsonl inbox.jsonl\n  cat inbox.jsonl | cxr route - --now 2026-11-22T10:00:00Z\n  cxr route examples/interactions.jsonl -o decisions.jsonl --report report.html\n\nExit status:\n  0  every line was read and answered (a line that is not an interaction gets\n     an error record, a plugin failure a fallback decision: neither is a failure)\n  1  the command failed: unreadable input, output not writable, invalid pipeline or plugin\n  2  invalid command-line usage")]
 pub struct RouteArgs {
     /// JSON Lines input, or `-` for stdin.
     pub input: PathBuf,
