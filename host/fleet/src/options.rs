@@ -52,7 +52,7 @@ impl FleetArgs {
     /// runtime; call it before loading anything.
     pub fn configure_runtime(&self) -> Result<()> {
         if let Some(n) = self.pool_instances {
-            Runtime::configure_shared(RuntimeSettings { pool_instances: n })?;
+            Runtime::configure_shared(RuntimeSettings { pool_instances: n, ..RuntimeSettings::from_env()? })?;
         }
         Ok(())
     }
