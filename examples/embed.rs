@@ -1,14 +1,17 @@
 //! Embedding cxr in a Rust service: load a pipeline once, decide from many
-//! threads. Run: cargo run --release --example embed -- [PIPELINE.toml]
-use cxr_host::{Pipeline, input::parse_interaction};
-use std::{path::Path, sync::Arc, thread};
+//! threads. Run: cargo run --release --example embed -- [PIPELINE]
+//! (a pipeline file, a plugin .wasm swapped into the reference pipeline,
+//! or `builtin`; the reference pipeline by default).
+use cxr_host::{PipelineLoader, PipelineSource, input::parse_interaction};
+use std::{sync::Arc, thread};
 
 fn main() -> anyhow::Result<()> {
+    // One loader for every pipeline: the process's one engine, the compile
+    // cache (so the next start maps compiled plugins instead of compiling).
+    let loader = PipelineLoader::new();
     // One pipeline per tenant: compiled once, Send + Sync, shared by threads.
-    let pipeline = Arc::new(match std::env::args().nth(1) {
-        Some(file) => Pipeline::from_file(Path::new(&file))?,
-        None => Pipeline::reference()?,
-    });
+    let source = std::env::args().nth(1).map_or(PipelineSource::Reference, |s| PipelineSource::parse(&s));
+    let pipeline = Arc::new(loader.source(&source)?);
 
     let inbox = [
         r#"{"id":"T-1","channel":"email","body":"I was charged twice for order A123!",

@@ -1,35 +1,61 @@
-//! Generates the `export!` macro with the WIT package the kit carries
-//! (`wit/`, a copy of the repository's `wit/v0.2.0`) inlined, so that a
-//! plugin crate generates its export glue without access to any WIT files:
-//! the kit works from crates.io, a git dependency or a path.
+//! Generates the `export!` macro with the WIT the kit carries (`wit/`, a
+//! copy of the repository's generated worlds tree `wit/worlds/v0.2.0`:
+//! the worlds package `cxr:plugin-worlds@0.2.0` and, in `deps/`, the frozen
+//! contract `cxr:plugin@0.2.0`) inlined, so that a plugin crate generates
+//! its export glue without access to any WIT files: the kit works from
+//! crates.io, a git dependency or a path.
 //!
 //! `export!(T: hook, hook, ...)` accepts any non-empty set of the four hooks
 //! in any order. The macro first turns the list into one flag per hook
-//! (a tt-muncher), then picks the arm for that set; each arm declares a
-//! world exporting exactly those hooks.
+//! (a tt-muncher), then picks the arm for that set; each arm names the
+//! world of the worlds package that exports exactly those hooks (the same
+//! worlds the TypeScript and Python kits build against).
 
 use std::{env, fs, path::PathBuf};
 
-/// The hooks, in pipeline order: (WIT interface, flag position).
+/// The hooks, in pipeline order (flag position = index).
 const HOOKS: [&str; 4] = ["sentiment", "classify", "priority", "routing"];
+
+/// The contract files in `wit/deps/cxr-plugin-VERSION/`; `worlds.wit` carries the `package` line.
+const CONTRACT_FILES: [&str; 3] = ["worlds.wit", "types.wit", "hooks.wit"];
+
+fn read(path: &std::path::Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// The `package` line's name (`cxr:plugin@0.2.0`) of a WIT file.
+fn package_of(wit: &str) -> Option<String> {
+    wit.lines().find_map(|l| l.trim().strip_prefix("package ").map(|p| p.trim_end_matches(';').trim().to_string()))
+}
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let wit_dir = manifest.join("wit");
-    // worlds.wit carries the `package` line, so it goes first.
-    let mut wit = String::new();
-    for file in ["worlds.wit", "types.wit", "hooks.wit"] {
-        let path = wit_dir.join(file);
-        println!("cargo:rerun-if-changed={}", path.display());
-        wit.push_str(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display())));
-        wit.push('\n');
+    // The worlds package, as the top-level package of the inlined text ...
+    let worlds = read(&wit_dir.join("worlds.wit"));
+    let worlds_package = package_of(&worlds).expect("wit/worlds.wit has a package line");
+    let version = worlds_package.rsplit_once('@').expect("versioned package").1.to_string();
+    // ... and the contract it refers to, as a nested package.
+    let contract_dir = wit_dir.join("deps").join(format!("cxr-plugin-{version}"));
+    let mut contract = String::new();
+    let mut contract_package = None;
+    for file in CONTRACT_FILES {
+        let text = read(&contract_dir.join(file));
+        for line in text.lines() {
+            if line.trim_start().starts_with("package ") {
+                contract_package = Some(line.trim().trim_start_matches("package ").trim_end_matches(';').trim().to_string());
+            } else {
+                contract.push_str(line);
+                contract.push('\n');
+            }
+        }
     }
+    let contract_package = contract_package.expect("the contract's worlds.wit has a package line");
+    assert_eq!(contract_package, format!("cxr:plugin@{version}"), "wit/deps holds the contract of the worlds' version");
+    let wit = format!("{worlds}\npackage {contract_package} {{\n{contract}}}\n");
     assert!(!wit.contains("\"###"), "WIT text must not contain the raw-string terminator");
-    let package = wit
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("package ").map(|p| p.trim_end_matches(';').to_string()))
-        .expect("worlds.wit starts with a package line");
-    let version = package.rsplit_once('@').expect("versioned package").1.to_string();
+    let worlds_name = worlds_package.split_once('@').unwrap().0.to_string();
 
     let mut out = String::from(
         "/// Exports a plugin type as a wasm component implementing the named hooks.\n\
@@ -65,14 +91,13 @@ fn main() {
     for set in 1u32..16 {
         let hooks: Vec<&str> = HOOKS.iter().enumerate().filter(|(i, _)| set & (1 << i) != 0).map(|(_, h)| *h).collect();
         let flags: Vec<&str> = (0..4).map(|i| if set & (1 << i) != 0 { "[x]" } else { "[]" }).collect();
-        let world = format!("cxr-export-{}", hooks.join("-"));
-        let mut world_wit = format!("\nworld {world} {{\n    import host;\n    export lifecycle;\n");
+        // The worlds package's name for this set: the hooks in pipeline order, joined by `-`.
+        let world = format!("{worlds_name}/{}@{version}", hooks.join("-"));
+        assert!(worlds.contains(&format!("\nworld {} {{", hooks.join("-"))), "wit/worlds.wit lacks the world {world}");
         let mut impls = String::new();
         for hook in &hooks {
-            world_wit.push_str(&format!("    export {hook};\n"));
             impls.push_str(&format!("        $crate::__impl_hook!({hook}, $ty);\n"));
         }
-        world_wit.push_str("}\n");
         out.push_str(&format!(
             r####"    (@scan $ty:ty; {flags}; ) => {{
         // The glue exists only in the wasm build; natively the plugin is a plain library.
@@ -82,7 +107,7 @@ fn main() {
         #[allow(dead_code, clippy::all)]
         mod __cxr_export {{
             ::cxr_guest::__private::wit_bindgen::generate!({{
-                inline: r###"{wit}{world_wit}"###,
+                inline: r###"{wit}"###,
                 world: "{world}",
                 runtime_path: "::cxr_guest::__private::wit_bindgen::rt",
                 with: {{

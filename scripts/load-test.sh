@@ -96,7 +96,7 @@ for c in $CONCURRENCY; do
     p99[$c]=$(awk -v v="$(field p99_us "$line")" 'BEGIN { printf "%.2f", v / 1000 }')
     errs[$c]=$errors
     wait_ms[$c]=$(awk -v s0="$wait_sum" -v n0="$wait_count" -v s1="$(scrape cxr_decide_queue_wait_seconds_sum)" \
-        -v n1="$(scrape cxr_decide_queue_wait_seconds_count)" 'BEGIN { n = n1 - n0; printf "%.2f", n > 0 ? (s1 - s0) / n * 1000 : 0 }')
+        -v n1="$(scrape cxr_decide_queue_wait_seconds_count)" 'BEGIN { n = n1 - n0; printf "%.2f", (n > 0 ? (s1 - s0) / n * 1000 : 0) }')
     echo "concurrency $c: $requests requests, ${rps[$c]}/s, p50 ${p50[$c]} ms, p99 ${p99[$c]} ms, mean wait for a slot ${wait_ms[$c]} ms, $errors errors" >&2
     if [ "$errors" -ne 0 ]; then
         echo "$out" >&2

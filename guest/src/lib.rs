@@ -37,7 +37,9 @@ extern crate self as cxr_guest;
 pub mod bindings {
     wit_bindgen::generate!({
         path: "wit",
-        world: "full-plugin",
+        world: "cxr:plugin-worlds/sentiment-classify-priority-routing@0.2.0",
+        // The contract is a dependency of the worlds package: generate its interfaces too.
+        generate_all,
         pub_export_macro: true,
         export_macro_name: "__cxr_world_export",
         default_bindings_module: "cxr_guest::bindings",

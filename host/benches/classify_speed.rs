@@ -12,12 +12,11 @@
 //! the pipelines).
 
 use cxr_guest::{ClassifyHook, Plugin};
-use cxr_host::bindings::wit;
+use cxr_host::bench_support::{self as bench, Component};
 use cxr_host::config::PipelineConfig;
-use cxr_host::convert;
 use cxr_host::input::parse_interaction;
 use cxr_host::model::Interaction;
-use cxr_host::{Pipeline, PluginComponent, Runtime, builtin};
+use cxr_host::{Pipeline, Runtime, builtin};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -61,13 +60,12 @@ fn main() {
     // wasm: one reused instance, no fuel, as in a `reuse` pipeline.
     let mut unmetered = base.clone();
     unmetered.limits.fuel = 0;
-    let runtime = Runtime::new(&unmetered.limits).unwrap();
-    let component = PluginComponent::load(&runtime, builtin::CLASSIFY, "bench").unwrap();
-    let mut instance = component.instantiate(&runtime, 0).unwrap();
-    instance.configure(&runtime, &c_cfg).unwrap();
-    let w_ctx = wit::Context { now: now.timestamp_millis(), pipeline: "bench".into(), signals: Vec::new() };
-    let w_inputs: Vec<wit::Interaction> = messages.iter().map(convert::interaction).collect();
-    let w_sent = wit::Sentiment { score: -0.3, label: wit::SentimentLabel::Negative, confidence: 0.7, cues: Vec::new() };
+    let runtime = Runtime::shared().unwrap();
+    let component = Component::load(&runtime, builtin::CLASSIFY, false, &unmetered.limits).unwrap();
+    let mut instance = component.configured(&c_cfg).unwrap();
+    let w_ctx = bench::context(now.timestamp_millis(), "bench");
+    let w_inputs: Vec<bench::Input> = messages.iter().map(bench::input).collect();
+    let w_sent = bench::negative(-0.3, 0.7);
 
     // native: the same crate as a Rust library.
     let native = cxr_classify::ClassifyPlugin::configure(&c_cfg).unwrap();
@@ -79,7 +77,7 @@ fn main() {
     for _ in 0..HOOK_PASSES {
         for (w, g) in w_inputs.iter().zip(&g_inputs) {
             let t = Instant::now();
-            black_box(instance.classify(&runtime, w, &w_ctx, &w_sent).0.unwrap());
+            black_box(instance.classify(w, &w_ctx, &w_sent).unwrap());
             wasm.push(t.elapsed().as_secs_f64() * 1e6);
             let t = Instant::now();
             black_box(native.classify(g, &g_ctx, &g_sent).unwrap());

@@ -23,12 +23,11 @@
 //! so a profile holds no compilation once the cache is warm.
 
 use cxr_guest::{Plugin, PriorityHook, RoutingHook, SentimentHook};
-use cxr_host::bindings::wit;
+use cxr_host::bench_support::{self as bench, Component};
 use cxr_host::config::{InstanceMode, PipelineConfig};
 use cxr_host::input::parse_interaction;
 use cxr_host::model::Interaction;
-use cxr_host::runtime::default_cache_dir;
-use cxr_host::{Limits, Pipeline, PluginComponent, Runtime, builtin, convert};
+use cxr_host::{PipelineLoader, Runtime, RuntimeSettings, builtin};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -75,12 +74,10 @@ fn main() {
             hook_loop(&config, &inputs, hook, native, secs(s));
         }
         ["instantiate", s] => {
-            config.limits.pool_instances = 64;
-            let runtime = runtime(&config.limits);
-            let plugin =
-                PluginComponent::load(&runtime, builtin::ROUTER, "profile").expect("router");
+            let runtime = Runtime::new(RuntimeSettings { pool_instances: 64, ..Default::default() }).expect("runtime");
+            let plugin = Component::load(&runtime, builtin::ROUTER, true, &config.limits).expect("router");
             let per_call = run_for(secs(s), || {
-                black_box(plugin.instantiate(&runtime, 0).expect("instance"));
+                black_box(plugin.instantiate().expect("instance"));
                 1
             });
             println!("{per_call:.2} µs per instantiation (router, pooled)");
@@ -92,10 +89,6 @@ fn main() {
 fn usage() -> ! {
     eprintln!("{USAGE}");
     std::process::exit(2)
-}
-
-fn runtime(limits: &Limits) -> Runtime {
-    Runtime::with_cache(limits, default_cache_dir().as_deref()).expect("runtime")
 }
 
 /// Calls `f` (which returns how many calls it made) until `secs` have
@@ -110,9 +103,7 @@ fn run_for(secs: f64, mut f: impl FnMut() -> usize) -> f64 {
 }
 
 fn pipeline(config: &PipelineConfig, inputs: &[Interaction], secs: f64) {
-    let runtime = runtime(&config.runtime_limits());
-    let p =
-        Pipeline::load_with(config, Path::new("."), runtime, Default::default()).expect("pipeline");
+    let p = PipelineLoader::new().config(config, Path::new(".")).expect("pipeline");
     let now = chrono::Utc::now();
     let mut in_hooks = 0.0;
     let mut decisions = 0;
@@ -168,39 +159,30 @@ fn hook_loop(config: &PipelineConfig, inputs: &[Interaction], hook: &str, native
             g.len()
         })
     } else {
-        let rt = runtime(&config.limits);
+        let rt = Runtime::shared().expect("runtime");
         let load = |bytes: &[u8], cfg: &str| {
-            let plugin = PluginComponent::load(&rt, bytes, "profile").expect("component");
-            let mut instance = plugin.instantiate(&rt, 0).expect("instance");
-            instance.configure(&rt, cfg).expect("configure");
-            instance
+            let plugin = Component::load(&rt, bytes, false, &config.limits).expect("component");
+            plugin.configured(cfg).expect("configure")
         };
         let (mut si, mut pi, mut ri) = (
             load(builtin::SENTIMENT, &s_cfg),
             load(builtin::PRIORITY, &p_cfg),
             load(builtin::ROUTER, &r_cfg),
         );
-        let ctx = wit::Context {
-            now: 0,
-            pipeline: "profile".into(),
-            signals: Vec::new(),
-        };
-        let w: Vec<wit::Interaction> = inputs.iter().map(convert::interaction).collect();
-        let s: Vec<_> = w
-            .iter()
-            .map(|i| si.sentiment(&rt, i, &ctx).0.expect("score"))
-            .collect();
+        let ctx = bench::context(0, "profile");
+        let w: Vec<bench::Input> = inputs.iter().map(bench::input).collect();
+        let s: Vec<_> = w.iter().map(|i| si.sentiment(i, &ctx).expect("score")).collect();
         let p: Vec<_> = w
             .iter()
             .zip(&s)
-            .map(|(i, s)| pi.priority(&rt, i, &ctx, s).0.expect("prioritize"))
+            .map(|(i, s)| pi.priority(i, &ctx, s).expect("prioritize"))
             .collect();
         run_for(secs, || {
             for (k, i) in w.iter().enumerate() {
                 match hook {
-                    "sentiment" => drop(black_box(si.sentiment(&rt, i, &ctx))),
-                    "priority" => drop(black_box(pi.priority(&rt, i, &ctx, &s[k]))),
-                    "routing" => drop(black_box(ri.routing(&rt, i, &ctx, &s[k], &p[k]))),
+                    "sentiment" => drop(black_box(si.sentiment(i, &ctx))),
+                    "priority" => drop(black_box(pi.priority(i, &ctx, &s[k]))),
+                    "routing" => drop(black_box(ri.routing(i, &ctx, &s[k], &p[k]))),
                     _ => usage(),
                 }
             }

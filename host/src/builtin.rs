@@ -9,8 +9,10 @@ pub static PRIORITY: &[u8] = include_bytes!(env!("CXR_WASM_PRIORITY"));
 /// The reference router plugin component.
 pub static ROUTER: &[u8] = include_bytes!(env!("CXR_WASM_ROUTER"));
 
-/// The reference pipeline (the same file as `examples/pipeline.toml`).
-pub static REFERENCE_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
+/// The reference pipeline: `examples/pipeline.toml` (through the link
+/// `reference-pipeline.toml` beside this crate's manifest, so that the
+/// packaged crate carries it).
+pub static REFERENCE_PIPELINE: &str = include_str!("../reference-pipeline.toml");
 
 /// Names usable as `builtin:NAME` in a pipeline file.
 pub const NAMES: [&str; 4] = ["sentiment", "classify", "priority", "router"];

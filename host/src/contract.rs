@@ -2,7 +2,8 @@
 //! into the host's types. Out-of-contract values are rejected with a reason
 //! naming the field; over-long lists of reasons or cues are trimmed.
 
-use crate::bindings::wit;
+use crate::versions::wit;
+use cxr_model::ErrorKind;
 use crate::convert::from_millis;
 use crate::config::PipelineConfig;
 use crate::model::{Cue, Discipline, PriorityResult, RouteResult, SentimentLabel, SentimentResult};
@@ -207,7 +208,8 @@ pub fn signals(list: Vec<wit::Signal>, limit_bytes: usize) -> Result<Vec<wit::Si
         .collect()
 }
 
-/// What the error of a route refused for an unknown queue says (tools count these).
+/// What the error of a route refused for an unknown queue says (its
+/// decision's `error_kind` is `unknown_queue`).
 pub const UNKNOWN_QUEUE: &str = "is not in the pipeline's `queues`";
 
 /// The names a pipeline allows in its routes (`queues`, `skills` and
@@ -243,11 +245,12 @@ impl Known {
     }
 
     /// Passes a checked route through when its queue, skills and actions are
-    /// all known; else names the field and the value.
-    pub fn check<T>(&self, checked: (RouteResult, T, Vec<String>)) -> Result<(RouteResult, T, Vec<String>), String> {
+    /// all known; else names the field and the value, with the kind:
+    /// `unknown_queue` for a queue, `contract` for a skill or an action.
+    pub fn check<T>(&self, checked: (RouteResult, T, Vec<String>)) -> Result<(RouteResult, T, Vec<String>), (ErrorKind, String)> {
         let route = &checked.0;
         if !self.allows_queue(&route.queue) {
-            return Err(format!("route.queue \"{}\" {UNKNOWN_QUEUE}", text::Shown(&route.queue)));
+            return Err((ErrorKind::UnknownQueue, format!("route.queue \"{}\" {UNKNOWN_QUEUE}", text::Shown(&route.queue))));
         }
         for (field, key, list, values) in [
             ("route.skills", "skills", &self.skills, &route.skills),
@@ -256,7 +259,7 @@ impl Known {
             if let Some(known) = list
                 && let Some(bad) = values.iter().find(|v| !known.contains(*v))
             {
-                return Err(format!("{field} entry \"{}\" is not in the pipeline's `{key}`", text::Shown(bad)));
+                return Err((ErrorKind::Contract, format!("{field} entry \"{}\" is not in the pipeline's `{key}`", text::Shown(bad))));
             }
         }
         Ok(checked)
@@ -343,10 +346,12 @@ mod tests {
         assert!(known.check((r.clone(), (), vec![])).is_ok());
         r.queue = "b\u{1b}[2Jogus".into();
         let e = known.check((r.clone(), (), vec![])).unwrap_err();
-        assert_eq!(e, "route.queue \"b\\u{1b}[2Jogus\" is not in the pipeline's `queues`");
+        assert_eq!(e, (ErrorKind::UnknownQueue, "route.queue \"b\\u{1b}[2Jogus\" is not in the pipeline's `queues`".to_string()));
         r.queue = "general".into();
         r.actions = vec!["refund-everyone".into()];
-        assert!(known.check((r, (), vec![])).unwrap_err().contains("route.actions entry \"refund-everyone\""));
+        let (kind, e) = known.check((r, (), vec![])).unwrap_err();
+        assert_eq!(kind, ErrorKind::Contract);
+        assert!(e.contains("route.actions entry \"refund-everyone\""));
         assert!(Known::default().allows_queue("whatever"));
     }
 }

@@ -1,21 +1,21 @@
 //! Conversions from the host's interaction type into the WIT types plugins see.
 
-use crate::bindings::wit;
+use crate::versions::wit;
 use crate::model::{Channel, Customer, Direction, HistoryMessage, Interaction};
 use chrono::{DateTime, Utc};
 
 /// Milliseconds since the epoch.
-pub fn millis(t: DateTime<Utc>) -> i64 {
+pub(crate) fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
 /// The time for milliseconds since the epoch (clamped to chrono's range).
-pub fn from_millis(ms: i64) -> Option<DateTime<Utc>> {
+pub(crate) fn from_millis(ms: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms)
 }
 
 /// The WIT channel for a host channel.
-pub fn channel(c: Channel) -> wit::Channel {
+pub(crate) fn channel(c: Channel) -> wit::Channel {
     match c {
         Channel::Email => wit::Channel::Email,
         Channel::Chat => wit::Channel::Chat,
@@ -55,7 +55,7 @@ fn message(m: &HistoryMessage) -> wit::Message {
 }
 
 /// The WIT interaction for a host interaction.
-pub fn interaction(ix: &Interaction) -> wit::Interaction {
+pub(crate) fn interaction(ix: &Interaction) -> wit::Interaction {
     wit::Interaction {
         id: ix.id.clone(),
         channel: channel(ix.channel),

@@ -4,9 +4,11 @@
 //! still described (with the reason it is refused) instead of only failing.
 
 use crate::plugin::{PluginComponent, PluginMeta, check_header};
-use crate::runtime::Runtime;
+use crate::runtime::{CachePolicy, Runtime};
+use crate::source::PluginSpec;
 use crate::versions::{self, Detected, WIT_PACKAGE};
 use anyhow::{Result, anyhow, bail};
+use cxr_model::Hook;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -27,17 +29,32 @@ pub struct Inspection {
     pub refused: Option<String>,
 }
 
+/// Describes the plugin `spec` names (`builtin:NAME` or a `.wasm` path), as
+/// `cxr inspect` and Python's `cxr.inspect` do: on the process runtime,
+/// with the compile cache of `cache`.
+pub fn inspect_spec(spec: &PluginSpec, cache: &CachePolicy) -> Result<Inspection> {
+    let bytes = spec.read()?;
+    inspect_with(&Runtime::shared()?, &bytes, &spec.to_string(), cache)
+}
+
 /// Describes a component. Fails only for what is not a cxr plugin at all
 /// (not wasm, a core module, no `cxr:plugin` export).
 pub fn inspect(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Inspection> {
+    inspect_with(runtime, bytes, origin, &CachePolicy::Off)
+}
+
+fn inspect_with(runtime: &Runtime, bytes: &[u8], origin: &str, cache: &CachePolicy) -> Result<Inspection> {
     check_header(bytes).map_err(|e| anyhow!("{origin} cannot be loaded: {e}"))?;
+    crate::precheck::check(bytes, origin)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
-    let component = runtime
-        .compile(bytes, &sha256)
+    let engine = runtime.default_engine();
+    let cache = cache.dir();
+    let component = engine
+        .compile(bytes, &sha256, cache.as_deref())
         .map_err(|e| anyhow!("{origin} is not a valid WebAssembly component: {e:#}"))?;
     let ty = component.component_type();
-    let exports: Vec<String> = ty.exports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
-    let imports: Vec<String> = ty.imports(&runtime.engine).map(|(n, _)| n.to_string()).collect();
+    let exports: Vec<String> = ty.exports(&engine.engine).map(|(n, _)| n.to_string()).collect();
+    let imports: Vec<String> = ty.imports(&engine.engine).map(|(n, _)| n.to_string()).collect();
     let supported_versions = versions::SUPPORTED.iter().map(|v| v.as_str().to_string()).collect();
     match versions::detect(&exports) {
         Detected::NotAPlugin => bail!(
@@ -45,7 +62,7 @@ pub fn inspect(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Inspecti
             if exports.is_empty() { "none".to_string() } else { exports.join(", ") }
         ),
         Detected::Supported(_) => {
-            let plugin = PluginComponent::load(runtime, bytes, origin)?;
+            let plugin = PluginComponent::load_on(runtime, &engine, bytes, origin, &Default::default(), cache.as_deref())?;
             Ok(Inspection {
                 meta: plugin.meta().clone(),
                 contract_supported: true,
@@ -54,7 +71,7 @@ pub fn inspect(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Inspecti
             })
         }
         Detected::Unsupported(version) => {
-            let refused = PluginComponent::load(runtime, bytes, origin)
+            let refused = PluginComponent::load_on(runtime, &engine, bytes, origin, &Default::default(), cache.as_deref())
                 .err()
                 .map(|e| format!("{e:#}"))
                 .unwrap_or_else(|| format!("{WIT_PACKAGE}@{version} is not supported"));
@@ -64,7 +81,7 @@ pub fn inspect(runtime: &Runtime, bytes: &[u8], origin: &str) -> Result<Inspecti
                 .filter_map(|e| e.strip_prefix(&format!("{WIT_PACKAGE}/")))
                 .filter_map(|e| e.split_once('@').map(|(name, _)| name))
                 .filter(|name| *name != "lifecycle")
-                .filter_map(|name| crate::plugin::Hook::ALL.into_iter().find(|h| h.as_str() == name))
+                .filter_map(Hook::parse)
                 .collect();
             Ok(Inspection {
                 meta: PluginMeta {

@@ -1,41 +1,45 @@
 //! The decision pipeline: sentiment → classifiers → priority → router chain → fallback.
 //!
-//! A `Pipeline` is `Send + Sync`: each component is compiled once, and each
+//! A `Pipeline` is `Send + Sync`: each component is compiled once (and
+//! shared with every other pipeline of the process that uses it), and each
 //! call takes an instance from the stage's pool (`reuse`) or makes a fresh
-//! one (`isolate`). Whatever a plugin does, `decide` returns a decision.
+//! one (`isolate`). Instances are never shared between pipelines. Whatever
+//! a plugin does, `decide` returns a decision.
 
-use crate::bindings::wit;
-use crate::builtin;
-use crate::config::{FailurePolicy, Fallback, InstanceMode, PipelineConfig, PluginSource, plugin_source};
+use crate::config::{FailurePolicy, Fallback, InstanceMode, Limits, PipelineConfig, StageConfig};
 use crate::contract;
 use crate::convert::{self, millis};
-use crate::gate::Gate;
+use crate::loader::PipelineLoader;
 use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult, TraceEntry};
-use crate::plugin::{CallError, Hook, Instance, PluginComponent, Usage};
+use crate::plugin::{CallError, Instance, PluginComponent, Usage};
 use crate::privacy::Masker;
 use crate::runtime::Runtime;
 use crate::snapshot::{self, IsolateStart};
+use crate::source::PluginSpec;
+use crate::versions::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
+use cxr_model::{ErrorKind, Hook, TraceOutcome};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The reason given when an interaction's `language` is not a language tag.
+pub const LANGUAGE_DROPPED: &str = "language dropped: not a language tag such as en or pt-BR";
+
 /// A loaded pipeline, ready to decide interactions from many threads at once.
 pub struct Pipeline {
     name: String,
-    runtime: Runtime,
     mode: InstanceMode,
+    /// The per-call limits of every hook call (`[limits]`).
+    limits: Arc<Limits>,
     fallback: Fallback,
     sentiment: Option<Stage>,
     classifiers: Vec<Stage>,
     priority: Option<Stage>,
     routers: Vec<Stage>,
-    /// With a fixed pool of instance slots: bounds the decisions in flight
-    /// so that they never need more slots than the pool has.
-    gate: Option<Gate>,
     /// `[privacy]`: personal data masked before any hook runs.
     privacy: Option<Masker>,
     /// `queues`, `skills`, `actions`: the names a route may use.
@@ -45,6 +49,7 @@ pub struct Pipeline {
 /// One plugin in one role, with its configuration, idle instances and health.
 struct Stage {
     hook: Hook,
+    limits: Arc<Limits>,
     plugin: Arc<PluginComponent>,
     config_json: String,
     /// How `isolate` mode starts an instance (`None` in `reuse` mode).
@@ -86,39 +91,45 @@ pub struct StageStats {
 }
 
 impl Pipeline {
-    /// The reference pipeline compiled into this build.
+    /// The reference pipeline compiled into this build, loaded as
+    /// [`PipelineLoader::new`] loads it (the process runtime, the default
+    /// compile cache).
     pub fn reference() -> Result<Self> {
-        let config = PipelineConfig::from_toml(builtin::REFERENCE_PIPELINE).context("in the built-in reference pipeline")?;
-        Self::load(&config, Path::new("."))
+        PipelineLoader::new().reference()
     }
 
-    /// Loads a pipeline file.
+    /// Loads a pipeline file as [`PipelineLoader::new`] does.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let (config, base) = PipelineConfig::from_file(path)?;
-        Self::load(&config, &base).with_context(|| format!("loading pipeline {}", path.display()))
+        PipelineLoader::new().file(path)
     }
 
-    /// Builds a pipeline from its configuration; relative plugin paths are
-    /// resolved against `base`. Every plugin is compiled and configured once
-    /// here, so a bad component or config fails now, not on the first call.
+    /// Builds a pipeline from its configuration as [`PipelineLoader::new`]
+    /// does; relative plugin paths are resolved against `base`.
     pub fn load(config: &PipelineConfig, base: &Path) -> Result<Self> {
-        Self::load_with(config, base, Runtime::new(&config.runtime_limits())?, HashMap::new())
+        PipelineLoader::new().config(config, base)
     }
 
-    /// Like [`Pipeline::load`], on a given runtime and with components
-    /// already compiled on it (so nothing is compiled twice).
-    pub fn load_with(
-        config: &PipelineConfig,
-        base: &Path,
-        runtime: Runtime,
-        mut loaded: HashMap<PluginSource, Arc<PluginComponent>>,
-    ) -> Result<Self> {
-        let mut stage = |spec: &crate::config::StageConfig, hook: Hook, role: &str| -> Result<Stage> {
-            let source = plugin_source(&spec.plugin, base);
+    /// Builds a pipeline on `runtime`: every plugin is compiled (or found
+    /// already loaded, or mapped from `cache`) and configured once here, so
+    /// a bad component or config fails now, not on the first call.
+    pub(crate) fn build(config: &PipelineConfig, base: &Path, runtime: &Runtime, cache: Option<&Path>) -> Result<Self> {
+        let isolate = config.instance_mode == InstanceMode::Isolate;
+        let engine = runtime.engine_for(isolate)?;
+        let limits = Arc::new(config.limits.clone());
+        if config.limits.pool_instances > 0 {
+            tracing::warn!(
+                pipeline = %crate::text::Shown(&config.name),
+                "limits.pool_instances is ignored: the instance pool is a process setting (CXR_POOL_INSTANCES, --pool-instances)"
+            );
+        }
+        let mut loaded: HashMap<PluginSpec, Arc<PluginComponent>> = HashMap::new();
+        let mut stage = |spec: &StageConfig, hook: Hook, role: &str| -> Result<Stage> {
+            let source = PluginSpec::parse_in(&spec.plugin, base);
             let plugin = match loaded.get(&source) {
                 Some(p) => p.clone(),
                 None => {
-                    let p = load_source(&runtime, &source)?;
+                    let bytes = source.read()?;
+                    let p = PluginComponent::load_on(runtime, &engine, &bytes, &source.to_string(), &limits, cache)?;
                     loaded.insert(source.clone(), p.clone());
                     p
                 }
@@ -138,7 +149,7 @@ impl Pipeline {
             // start from.
             let isolate = match config.instance_mode {
                 InstanceMode::Isolate => {
-                    let start = snapshot::preconfigure(&runtime, &plugin, &config_json, &spec.plugin).map_err(rejected)?;
+                    let start = snapshot::preconfigure(&plugin, &config_json, &limits, cache, &spec.plugin).map_err(rejected)?;
                     if let IsolateStart::Configure(why) = &start {
                         tracing::warn!(plugin = %crate::text::Shown(&plugin.meta().name), role, "isolate mode will configure every instance: {}", crate::text::Shown(why));
                     }
@@ -148,6 +159,7 @@ impl Pipeline {
             };
             let stage = Stage {
                 hook,
+                limits: limits.clone(),
                 plugin,
                 config_json,
                 isolate,
@@ -158,7 +170,7 @@ impl Pipeline {
                 health: Health::default(),
             };
             if config.instance_mode == InstanceMode::Reuse {
-                let instance = stage.fresh_instance(&runtime).map_err(rejected)?;
+                let instance = stage.fresh_instance().map_err(rejected)?;
                 stage.idle.lock().unwrap().push(instance);
             }
             Ok(stage)
@@ -177,33 +189,18 @@ impl Pipeline {
             .enumerate()
             .map(|(i, s)| stage(s, Hook::Routing, &format!("routers[{i}]")))
             .collect::<Result<Vec<_>>>()?;
-        let mut pipeline = Pipeline {
+        Ok(Pipeline {
             name: config.name.clone(),
-            runtime,
             mode: config.instance_mode,
+            limits,
             fallback: config.fallback.clone(),
             sentiment,
             classifiers,
             priority,
             routers,
-            gate: None,
             privacy: Masker::new(&config.privacy)?,
             known: contract::Known::of(config),
-        };
-        // A decision holds one instance at a time in `isolate` mode; in
-        // `reuse` mode each stage keeps one instance per decision in flight.
-        let slots = pipeline.runtime.limits.pool_instances;
-        if slots > 0 {
-            let per_decision = match config.instance_mode {
-                InstanceMode::Isolate => 1,
-                InstanceMode::Reuse => (pipeline.stages().count() as u32).max(1),
-            };
-            if slots < per_decision {
-                bail!("limits.pool_instances is {slots}, but one decision of this pipeline needs {per_decision} instances at once");
-            }
-            pipeline.gate = Some(Gate::new(slots / per_decision));
-        }
-        Ok(pipeline)
+        })
     }
 
     /// The pipeline's name.
@@ -254,22 +251,46 @@ impl Pipeline {
     /// Decides one interaction. Never fails: a plugin failure yields the
     /// fallback decision with `error` set. With `[privacy]`, the plugins see
     /// (and the decision can only carry) the interaction masked.
+    ///
+    /// A `language` that is not a language tag (`crate::language`) is
+    /// dropped before any plugin sees it, with a reason that does not quote it.
     pub fn decide(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
-        match &self.privacy {
+        let checked;
+        let (ix, dropped) = match ix.language.as_deref().map(|l| (l, crate::language::language_tag(l))) {
+            Some((given, Some(tag))) if tag != given => {
+                checked = Interaction {
+                    language: Some(tag),
+                    ..ix.clone()
+                };
+                (&checked, false)
+            }
+            Some((_, None)) => {
+                checked = Interaction {
+                    language: None,
+                    ..ix.clone()
+                };
+                (&checked, true)
+            }
+            _ => (ix, false),
+        };
+        let mut d = match &self.privacy {
             None => self.decide_as_given(ix, now),
             Some(masker) => masker.decide(ix, |masked| self.decide_as_given(masked, now)),
+        };
+        if dropped {
+            d.reasons.insert(0, LANGUAGE_DROPPED.to_string());
         }
+        d
     }
 
     fn decide_as_given(&self, ix: &Interaction, now: DateTime<Utc>) -> Decision {
-        let _pass = self.gate.as_ref().map(Gate::enter);
         let input = convert::interaction(ix);
         let mut ctx = wit::Context {
             now: millis(now),
             pipeline: self.name.clone(),
             signals: Vec::new(),
         };
-        let limit = (self.runtime.limits.output_kb as usize) << 10;
+        let limit = (self.limits.output_kb as usize) << 10;
         let mut run = Run {
             trace: Vec::with_capacity(2 + self.classifiers.len() + self.routers.len()),
             reasons: Vec::new(),
@@ -284,8 +305,8 @@ impl Pipeline {
                 (n, result)
             }
             Some(stage) => {
-                let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.sentiment(rt, &input, &ctx));
-                match run.check(stage, outcome, |s| contract::sentiment(s.clone(), limit).map(|r| (s, r))) {
+                let outcome = stage.call(self.mode, |i| i.sentiment(&input, &ctx));
+                match run.check(stage, outcome, |s| contract::sentiment(s.clone(), limit).map(|r| (s, r)).map_err(breach)) {
                     Ok((wit_s, result)) => {
                         run.reasons.push(sentiment_reason(&result));
                         (wit_s, Some(result))
@@ -297,8 +318,8 @@ impl Pipeline {
 
         // 2. Classifiers, in order; each sees the signals of those before it.
         for stage in &self.classifiers {
-            let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.classify(rt, &input, &ctx, &sentiment_wit));
-            match run.check(stage, outcome, |list| contract::signals(list, limit)) {
+            let outcome = stage.call(self.mode, |i| i.classify(&input, &ctx, &sentiment_wit));
+            match run.check(stage, outcome, |list| contract::signals(list, limit).map_err(breach)) {
                 Ok(list) => {
                     let plugin = &stage.plugin.meta().name;
                     for s in &list {
@@ -332,8 +353,8 @@ impl Pipeline {
                 (p, result)
             }
             Some(stage) => {
-                let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.priority(rt, &input, &ctx, &sentiment_wit));
-                match run.check(stage, outcome, |p| contract::priority(p.clone(), limit).map(|r| (p, r))) {
+                let outcome = stage.call(self.mode, |i| i.priority(&input, &ctx, &sentiment_wit));
+                match run.check(stage, outcome, |p| contract::priority(p.clone(), limit).map(|r| (p, r)).map_err(breach)) {
                     Ok((wit_p, (result, reasons))) => {
                         run.reasons.extend(reasons);
                         (wit_p, Some(result))
@@ -346,16 +367,20 @@ impl Pipeline {
         // 4. Routers, in order, until one decides.
         let mut passes = Vec::new();
         for stage in &self.routers {
-            let outcome = stage.call(&self.runtime, self.mode, |i, rt| i.routing(rt, &input, &ctx, &sentiment_wit, &priority_wit));
+            let outcome = stage.call(self.mode, |i| i.routing(&input, &ctx, &sentiment_wit, &priority_wit));
             let checked = run.check(stage, outcome, |o| match o {
                 wit::RoutingOutcome::Pass(why) => Ok(Err(why)),
-                wit::RoutingOutcome::Route(r) => contract::route(r, limit).and_then(|r| self.known.check(r)).map(Ok),
+                wit::RoutingOutcome::Route(r) => contract::route(r, limit)
+                    .map_err(breach)
+                    .and_then(|r| self.known.check(r).map_err(|(kind, why)| CallError::Contract(kind, why)))
+                    .map(Ok),
             });
             match checked {
                 Ok(Ok((route, discipline, reasons))) => {
                     run.reasons.extend(reasons);
                     return Decision {
                         id: ix.id.clone(),
+                        request_id: None,
                         line: None,
                         discipline: Some(discipline),
                         sentiment,
@@ -365,12 +390,14 @@ impl Pipeline {
                         reasons: run.reasons,
                         trace: run.trace,
                         error: None,
+                        error_kind: None,
+                        degraded: Vec::new(),
                         masked: Default::default(),
                     };
                 }
                 Ok(Err(why)) => {
                     if let Some(last) = run.trace.last_mut() {
-                        last.outcome = "pass".to_string();
+                        last.outcome = TraceOutcome::Pass;
                     }
                     passes.push(format!("router `{}` passed: {}", stage.plugin.meta().name, why.chars().take(200).collect::<String>()));
                 }
@@ -393,14 +420,15 @@ impl Pipeline {
         mut run: Run,
         sentiment: Option<SentimentResult>,
         priority: Option<PriorityResult>,
-        error: String,
+        (kind, error): (ErrorKind, String),
     ) -> Decision {
         match stage.on_failure {
-            FailurePolicy::Fallback => self.fallback_decision(ix, run, sentiment, priority, Some(error)),
+            FailurePolicy::Fallback => self.fallback_decision(ix, run, sentiment, priority, Some((kind, error))),
             FailurePolicy::Error => {
                 run.reasons.push(format!("failed closed: {error}"));
                 Decision {
                     id: ix.id.clone(),
+                    request_id: None,
                     line: None,
                     discipline: None,
                     sentiment,
@@ -410,6 +438,8 @@ impl Pipeline {
                     reasons: run.reasons,
                     trace: run.trace,
                     error: Some(error),
+                    error_kind: Some(kind),
+                    degraded: Vec::new(),
                     masked: Default::default(),
                 }
             }
@@ -422,12 +452,16 @@ impl Pipeline {
         mut run: Run,
         sentiment: Option<SentimentResult>,
         priority: Option<PriorityResult>,
-        error: Option<String>,
+        error: Option<(ErrorKind, String)>,
     ) -> Decision {
         let fb = &self.fallback;
-        if let Some(e) = &error {
+        if let Some((_, e)) = &error {
             run.reasons.push(format!("fallback: {e}"));
         }
+        let (error_kind, error) = match error {
+            Some((kind, e)) => (Some(kind), Some(e)),
+            None => (None, None),
+        };
         let priority = priority.or(Some(PriorityResult {
             level: fb.level,
             score: 0,
@@ -435,6 +469,7 @@ impl Pipeline {
         }));
         Decision {
             id: ix.id.clone(),
+            request_id: None,
             line: None,
             discipline: Some(fb.discipline),
             sentiment,
@@ -452,9 +487,16 @@ impl Pipeline {
             reasons: run.reasons,
             trace: run.trace,
             error,
+            error_kind,
+            degraded: Vec::new(),
             masked: Default::default(),
         }
     }
+}
+
+/// An out-of-contract value as a call error.
+fn breach(why: String) -> CallError {
+    CallError::Contract(ErrorKind::Contract, why)
 }
 
 /// Trace, reasons and signals gathered while deciding one interaction.
@@ -465,39 +507,39 @@ struct Run {
 }
 
 impl Run {
-    /// Records the call in the trace and checks its result against the contract.
+    /// Records the call in the trace and checks its result against the
+    /// contract; a failure comes back with its kind and a text naming the
+    /// hook and the plugin.
     fn check<T, U>(
         &mut self,
         stage: &Stage,
         (result, usage): (Result<T, CallError>, Usage),
-        validate: impl FnOnce(T) -> Result<U, String>,
-    ) -> Result<U, String> {
+        validate: impl FnOnce(T) -> Result<U, CallError>,
+    ) -> Result<U, (ErrorKind, String)> {
         let meta = stage.plugin.meta();
-        let checked = result
-            .map_err(|e| e.to_string())
-            .and_then(|v| validate(v).map_err(|e| CallError::Contract(e).to_string()));
+        let checked = result.and_then(validate);
         stage.record(checked.is_ok());
         self.trace.push(TraceEntry {
             plugin: meta.name.clone(),
             version: meta.version.clone(),
             sha256: meta.sha256.clone(),
-            hook: stage.hook.as_str().to_string(),
+            hook: stage.hook,
             fuel: usage.fuel,
             micros: (usage.micros * 10.0).round() / 10.0,
             memory_bytes: usage.memory_bytes,
-            outcome: if checked.is_ok() { "ok" } else { "error" }.to_string(),
+            outcome: if checked.is_ok() { TraceOutcome::Ok } else { TraceOutcome::Error },
         });
-        checked.map_err(|e| format!("{} hook of plugin `{}` {}: {e}", stage.hook, meta.name, meta.version))
+        checked.map_err(|e| (e.kind(), format!("{} hook of plugin `{}` {}: {e}", stage.hook, meta.name, meta.version)))
     }
 }
 
 impl Stage {
-    fn fresh_instance(&self, runtime: &Runtime) -> Result<Instance, CallError> {
+    fn fresh_instance(&self) -> Result<Instance, CallError> {
         if let Some(IsolateStart::Snapshot(configured)) = &self.isolate {
-            return configured.instantiate(runtime, 0);
+            return configured.instantiate(&self.limits, 0);
         }
-        let mut instance = self.plugin.instantiate(runtime, 0)?;
-        instance.configure(runtime, &self.config_json)?;
+        let mut instance = self.plugin.instantiate(&self.limits, 0)?;
+        instance.configure(&self.config_json)?;
         Ok(instance)
     }
 
@@ -545,12 +587,7 @@ impl Stage {
     /// Runs `f` on an instance: an idle one (`reuse`) or a fresh one. An
     /// instance that trapped is dropped, never reused. A quarantined stage
     /// is not called at all.
-    fn call<T>(
-        &self,
-        runtime: &Runtime,
-        mode: InstanceMode,
-        f: impl FnOnce(&mut Instance, &Runtime) -> (Result<T, CallError>, Usage),
-    ) -> (Result<T, CallError>, Usage) {
+    fn call<T>(&self, mode: InstanceMode, f: impl FnOnce(&mut Instance) -> (Result<T, CallError>, Usage)) -> (Result<T, CallError>, Usage) {
         if let Some(until) = self.quarantined_until() {
             let left = until.saturating_duration_since(Instant::now()).as_secs_f64();
             let why = format!(
@@ -566,7 +603,7 @@ impl Stage {
         };
         let (mut instance, setup_micros) = match pooled {
             Some(i) => (i, 0.0),
-            None => match self.fresh_instance(runtime) {
+            None => match self.fresh_instance() {
                 Ok(i) => (i, started.elapsed().as_secs_f64() * 1e6),
                 Err(e) => {
                     let usage = Usage {
@@ -577,9 +614,9 @@ impl Stage {
                 }
             },
         };
-        let (result, mut usage) = f(&mut instance, runtime);
+        let (result, mut usage) = f(&mut instance);
         usage.micros += setup_micros;
-        let healthy = !matches!(result, Err(CallError::Trap(_)));
+        let healthy = !matches!(result, Err(CallError::Trap(..)));
         if healthy && mode == InstanceMode::Reuse {
             self.idle.lock().unwrap().push(instance);
         }
@@ -624,21 +661,6 @@ fn signals_reason(plugin: &str, list: &[wit::Signal]) -> String {
         })
         .collect();
     format!("signals from {plugin}: {}", items.join(", "))
-}
-
-fn load_source(runtime: &Runtime, source: &PluginSource) -> Result<Arc<PluginComponent>> {
-    match source {
-        PluginSource::Builtin(name) => {
-            let bytes = builtin::plugin_bytes(name).ok_or_else(|| {
-                anyhow!("unknown built-in plugin `builtin:{name}` (built in: {})", builtin::NAMES.join(", "))
-            })?;
-            PluginComponent::load(runtime, bytes, &format!("builtin:{name}"))
-        }
-        PluginSource::File(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("reading plugin {}", path.display()))?;
-            PluginComponent::load(runtime, &bytes, &path.display().to_string())
-        }
-    }
 }
 
 #[cfg(test)]

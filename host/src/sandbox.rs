@@ -2,11 +2,9 @@
 //! files, network, environment or arguments; a fixed clock; seeded
 //! randomness), a memory limiter, and a bounded log sink for its output.
 
-use crate::bindings::v0_2_0::cxr::plugin::host::{Host, LogLevel};
-use crate::bindings::v0_1_0::cxr::plugin::host as host_v0_1_0;
 use crate::text;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -17,8 +15,18 @@ use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 use wasmtime_wasi::random::Deterministic;
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
 
+/// The level of a plugin's log line (`cxr:plugin/host.log` of any version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
 /// Per-instance state held in the wasmtime `Store`.
-pub struct PluginState {
+pub(crate) struct PluginState {
     wasi: WasiCtx,
     table: ResourceTable,
     pub(crate) limiter: MemoryLimiter,
@@ -29,7 +37,7 @@ pub struct PluginState {
 
 impl PluginState {
     /// A fresh sandbox for the named plugin.
-    pub fn new(plugin: Arc<str>, memory_bytes: usize, log_bytes: usize) -> Self {
+    pub(crate) fn new(plugin: Arc<str>, memory_bytes: usize, log_bytes: usize) -> Self {
         let now_ms = Arc::new(AtomicI64::new(0));
         let log = LogSink::new(plugin, log_bytes);
         let mut b = WasiCtx::builder();
@@ -69,23 +77,10 @@ impl WasiView for PluginState {
     }
 }
 
-impl Host for PluginState {
-    fn log(&mut self, level: LogLevel, message: String) {
-        self.log.write_line(level, &message);
-    }
-}
-
-/// Plugins of contract 0.1.0 import `cxr:plugin/host@0.1.0`: the same log.
-impl host_v0_1_0::Host for PluginState {
-    fn log(&mut self, level: host_v0_1_0::LogLevel, message: String) {
-        let level = match level {
-            host_v0_1_0::LogLevel::Trace => LogLevel::Trace,
-            host_v0_1_0::LogLevel::Debug => LogLevel::Debug,
-            host_v0_1_0::LogLevel::Info => LogLevel::Info,
-            host_v0_1_0::LogLevel::Warn => LogLevel::Warn,
-            host_v0_1_0::LogLevel::Error => LogLevel::Error,
-        };
-        self.log.write_line(level, &message);
+impl PluginState {
+    /// A line of the plugin's log (`host.log` of every contract version).
+    pub(crate) fn log(&mut self, level: LogLevel, message: &str) {
+        self.log.write_line(level, message);
     }
 }
 
@@ -130,7 +125,7 @@ impl HostMonotonicClock for FixedClock {
 }
 
 /// Caps linear memory and table growth, and records the peak memory size.
-pub struct MemoryLimiter {
+pub(crate) struct MemoryLimiter {
     max_bytes: usize,
     pub(crate) peak_bytes: usize,
     pub(crate) denied: bool,
@@ -163,14 +158,63 @@ impl ResourceLimiter for MemoryLimiter {
 
 /// Where a plugin's stdout, stderr and `host.log` lines go: the host's
 /// `tracing` log, tagged with the plugin name, up to a byte budget per call.
+/// The first and the newest [`STDERR_KEPT_BYTES`](crate::guest_error::STDERR_KEPT_BYTES)
+/// of the call's stderr are also kept (log budget or not), so that a trap's
+/// error can say what the plugin reported ([`crate::guest_error`]).
 /// Every message and the name are [neutralised](crate::text::neutralise):
 /// one message is one log line, with no control or bidi character in it,
 /// in text and JSON log formats alike.
 #[derive(Clone)]
-pub struct LogSink {
+pub(crate) struct LogSink {
     plugin: Arc<str>,
     budget: usize,
     used: Arc<AtomicUsize>,
+    stderr: Arc<Mutex<StderrCapture>>,
+    /// Whether a trap's error carries what the plugin said (plugins of
+    /// contract 0.2.0 and later; 0.1.0 plugins' errors stay as recorded).
+    pub(crate) report_guest_messages: bool,
+}
+
+/// The first and the newest [`STDERR_KEPT_BYTES`](crate::guest_error::STDERR_KEPT_BYTES)
+/// of what a plugin wrote to stderr during one call: an engine's report of
+/// an exception starts the output (the message may be long), a traceback
+/// ends it.
+#[derive(Default)]
+struct StderrCapture {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    /// Bytes between head and tail were dropped.
+    gap: bool,
+}
+
+impl StderrCapture {
+    fn push(&mut self, mut bytes: &[u8]) {
+        use crate::guest_error::STDERR_KEPT_BYTES as KEEP;
+        let room = KEEP - self.head.len().min(KEEP);
+        let (to_head, rest) = bytes.split_at(room.min(bytes.len()));
+        self.head.extend_from_slice(to_head);
+        bytes = rest;
+        if bytes.len() >= KEEP {
+            self.gap |= !self.tail.is_empty() || bytes.len() > KEEP;
+            self.tail.clear();
+            bytes = &bytes[bytes.len() - KEEP..];
+        }
+        let overflow = (self.tail.len() + bytes.len()).saturating_sub(KEEP);
+        if overflow > 0 {
+            self.gap = true;
+            self.tail.drain(..overflow);
+        }
+        self.tail.extend_from_slice(bytes);
+    }
+
+    fn text(&self) -> String {
+        let mut out = String::from_utf8_lossy(&self.head).into_owned();
+        if self.gap {
+            out.push_str("\n[…]\n");
+        }
+        out.push_str(&String::from_utf8_lossy(&self.tail));
+        out
+    }
 }
 
 impl LogSink {
@@ -183,12 +227,30 @@ impl LogSink {
             },
             budget,
             used: Arc::new(AtomicUsize::new(0)),
+            stderr: Arc::new(Mutex::new(StderrCapture::default())),
+            report_guest_messages: true,
         }
     }
 
-    /// Starts a new call's budget.
+    /// Starts a new call's budget (and forgets the last call's stderr).
     pub(crate) fn reset(&self) {
         self.used.store(0, Ordering::Relaxed);
+        *self.stderr.lock().unwrap_or_else(|e| e.into_inner()) = StderrCapture::default();
+    }
+
+    /// What the plugin said on stderr during this call about why it failed:
+    /// one line, neutralised and bounded ([`crate::guest_error::message`]).
+    pub(crate) fn guest_message(&self) -> Option<String> {
+        if !self.report_guest_messages {
+            return None;
+        }
+        let captured = self.stderr.lock().unwrap_or_else(|e| e.into_inner()).text();
+        crate::guest_error::message(&captured)
+    }
+
+    /// Keeps the first and the newest bytes of the call's stderr.
+    fn keep_stderr(&self, bytes: &[u8]) {
+        self.stderr.lock().unwrap_or_else(|e| e.into_inner()).push(bytes);
     }
 
     fn admit(&self, len: usize) -> bool {
@@ -218,6 +280,9 @@ impl LogSink {
     }
 
     fn write_bytes(&self, stream: &'static str, bytes: &[u8]) {
+        if stream == "stderr" {
+            self.keep_stderr(bytes);
+        }
         if !self.admit(bytes.len()) {
             return;
         }
@@ -295,5 +360,30 @@ impl tokio::io::AsyncWrite for LogStream {
     }
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StderrCapture;
+    use crate::guest_error::STDERR_KEPT_BYTES as KEEP;
+
+    #[test]
+    fn stderr_keeps_its_start_and_its_end() {
+        let mut c = StderrCapture::default();
+        c.push(b"start ");
+        assert_eq!(c.text(), "start ");
+        c.push(&vec![b'x'; 3 * KEEP]);
+        c.push(b" end");
+        let text = c.text();
+        assert!(text.starts_with("start xx") && text.ends_with("xx end"), "{text}");
+        assert!(text.contains("\n[\u{2026}]\n"));
+        assert_eq!(text.len(), 2 * KEEP + "\n[\u{2026}]\n".len());
+        // Many small writes keep the same bound.
+        let mut c = StderrCapture::default();
+        for _ in 0..10_000 {
+            c.push(b"0123456789");
+        }
+        assert_eq!(c.head.len() + c.tail.len(), 2 * KEEP);
     }
 }

@@ -17,11 +17,12 @@
 //! `configure` returns cannot be snapshotted; its stages configure each
 //! instance instead, and say so.
 
+use crate::config::Limits;
 use crate::plugin::{CallError, PluginComponent};
-use crate::runtime::Runtime;
 use crate::sandbox::PluginState;
 use sha2::{Digest, Sha256};
 use std::future::Future;
+use std::path::Path;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -51,17 +52,31 @@ impl IsolateStart {
 ///
 /// A configuration the plugin rejects is an error, as on any load; a plugin
 /// that cannot be snapshotted yields [`IsolateStart::Configure`].
-pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_json: &str, origin: &str) -> Result<IsolateStart, CallError> {
+pub(crate) fn preconfigure(
+    plugin: &PluginComponent,
+    config_json: &str,
+    limits: &Arc<Limits>,
+    cache: Option<&Path>,
+    origin: &str,
+) -> Result<IsolateStart, CallError> {
     let Some(bytes) = plugin.bytes.as_deref() else {
         return Ok(IsolateStart::Configure("the component's bytes are not kept".into()));
     };
+    let (runtime, engine) = (&plugin.runtime, &plugin.engine);
     // A snapshot is a function of the component, its configuration and the
-    // limits it was configured under: a process that made it before left
-    // it, compiled, in the compile cache.
-    let key = snapshot_key(plugin, config_json, runtime);
-    if let Some(component) = runtime.cached(&key) {
-        return Ok(match as_plugin(runtime, &component, plugin, origin) {
-            Ok(configured) => IsolateStart::Snapshot(configured),
+    // limits it was configured under: a pipeline of this process may hold
+    // it already, or a process that made it before left it, compiled, in
+    // the compile cache.
+    let key = snapshot_key(plugin, config_json, limits);
+    if let Some(configured) = runtime.loaded(engine.kind, &key) {
+        return Ok(IsolateStart::Snapshot(configured));
+    }
+    if let Some(component) = engine.cached(&key, cache) {
+        return Ok(match as_plugin(&component, plugin, origin) {
+            Ok(configured) => {
+                runtime.keep(engine.kind, &key, &configured);
+                IsolateStart::Snapshot(configured)
+            }
             Err(e) => IsolateStart::Configure(format!("cached snapshot unusable: {e:#}")),
         });
     }
@@ -71,19 +86,19 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
         Err(e) => return Ok(IsolateStart::Configure(format!("cannot be snapshotted: {e:#}"))),
     };
     // Compiled once, for this one configure: not worth a cache entry.
-    let probe = match Component::new(&runtime.engine, &instrumented)
+    let probe = match Component::new(&engine.engine, &instrumented)
         .map_err(|e| anyhow::anyhow!("{e:#}"))
-        .and_then(|c| PluginComponent::from_component(runtime, &c, String::new(), instrumented.len(), origin))
+        .and_then(|c| PluginComponent::from_component(runtime, engine, &c, String::new(), instrumented.len(), origin))
     {
         Ok(p) => p,
         Err(e) => return Ok(IsolateStart::Configure(format!("instrumented copy failed to compile: {e:#}"))),
     };
-    let mut instance = probe.instantiate(runtime, 0)?;
-    instance.configure(runtime, config_json)?;
+    let mut instance = probe.instantiate(limits, 0)?;
+    instance.configure(config_json)?;
     if !instance.store.data().holds_no_resources() {
         return Ok(IsolateStart::Configure("it holds a host resource after configure".into()));
     }
-    instance.arm_setup(runtime);
+    instance.arm_setup();
     let mut access = SyncAccess {
         store: &mut instance.store,
         instance: instance.raw,
@@ -97,29 +112,31 @@ pub(crate) fn preconfigure(runtime: &Runtime, plugin: &PluginComponent, config_j
     if let Some(e) = access.error {
         return Ok(IsolateStart::Configure(format!("reading its state failed: {e}")));
     }
-    let component = match Component::new(&runtime.engine, &snapshot) {
+    drop(instance);
+    let component = match Component::new(&engine.engine, &snapshot) {
         Ok(c) => c,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot failed to compile: {e:#}"))),
     };
-    let configured = match as_plugin(runtime, &component, plugin, origin) {
+    let configured = match as_plugin(&component, plugin, origin) {
         Ok(p) => p,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot does not load: {e:#}"))),
     };
-    runtime.remember(&key, &component);
+    engine.remember(&key, &component, cache);
+    runtime.keep(engine.kind, &key, &configured);
     Ok(IsolateStart::Snapshot(configured))
 }
 
 /// The compiled snapshot as a plugin whose instances start configured; it
 /// keeps the original's name, version and hash, which traces report.
-fn as_plugin(runtime: &Runtime, component: &Component, plugin: &PluginComponent, origin: &str) -> anyhow::Result<Arc<PluginComponent>> {
-    let mut configured = PluginComponent::from_component(runtime, component, String::new(), 0, origin)?;
+fn as_plugin(component: &Component, plugin: &PluginComponent, origin: &str) -> anyhow::Result<Arc<PluginComponent>> {
+    let mut configured = PluginComponent::from_component(&plugin.runtime, &plugin.engine, component, String::new(), 0, origin)?;
     configured.meta = plugin.meta.clone();
     Ok(Arc::new(configured))
 }
 
 /// The cache key of a plugin's snapshot under a configuration and limits.
-fn snapshot_key(plugin: &PluginComponent, config_json: &str, runtime: &Runtime) -> String {
-    let limits = serde_json::to_string(runtime.limits()).unwrap_or_default();
+fn snapshot_key(plugin: &PluginComponent, config_json: &str, limits: &Limits) -> String {
+    let limits = serde_json::to_string(limits).unwrap_or_default();
     let mut h = Sha256::new();
     for part in ["cxr-snapshot-1", &plugin.meta.sha256, config_json, &limits] {
         h.update((part.len() as u64).to_le_bytes());

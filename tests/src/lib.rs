@@ -1,9 +1,8 @@
 //! Helpers for the end-to-end tests: paths of the test components and
 //! pipelines built around them.
 
-use cxr_host::batch::{BatchOptions, route_stream};
-use cxr_host::{Decision, Pipeline, PipelineConfig, Runtime, builtin, input::parse_interaction, model::Interaction};
-use std::collections::HashMap;
+use cxr_host::io::{BatchOptions, route_stream};
+use cxr_host::{CachePolicy, Decision, Pipeline, PipelineConfig, PipelineLoader, builtin, input::parse_interaction, model::Interaction};
 use std::path::Path;
 
 /// The misbehaving test plugin (see `plugins/hostile`).
@@ -45,13 +44,16 @@ pub fn hostile_pipeline_toml(role: Role, mode: &str, when: Option<&str>, limits:
     )
 }
 
-/// Loads a pipeline, keeping compiled components in a cache under the build
-/// folder so the many pipelines of the tests do not compile the same
-/// components again and again.
+/// The loader of the tests: the process runtime, with compiled components
+/// kept in a cache under the build folder so the many pipelines of the
+/// tests do not compile the same components again and again.
+pub fn loader() -> PipelineLoader {
+    PipelineLoader::new().cache(CachePolicy::Dir(Path::new(env!("OUT_DIR")).join("compile-cache")))
+}
+
+/// Loads a pipeline with [`loader`].
 pub fn load(config: &PipelineConfig) -> anyhow::Result<Pipeline> {
-    let cache = Path::new(env!("OUT_DIR")).join("compile-cache");
-    let runtime = Runtime::with_cache(&config.runtime_limits(), Some(&cache))?;
-    Pipeline::load_with(config, Path::new("."), runtime, HashMap::new())
+    loader().config(config, Path::new("."))
 }
 
 /// The reference pipeline, with `edit` applied to its TOML text.

@@ -6,7 +6,7 @@
 //! pipeline's calendars.
 
 use cxr_e2e::{ix, load, now, reference_with};
-use cxr_host::{Decision, Hook, Limits, Pipeline, PipelineConfig, PluginComponent, Runtime, builtin};
+use cxr_host::{Decision, Hook, Pipeline, PipelineConfig, PluginComponent, Runtime, builtin};
 use std::sync::OnceLock;
 
 /// Email SLA 240 min (4 h) by default; the interactions have no tier.
@@ -160,13 +160,13 @@ fn the_due_reason_names_the_calendar_zone_and_tzdb_release() {
 }
 
 fn builtin_priority_description() -> String {
-    let runtime = Runtime::new(&Limits::default()).unwrap();
+    let runtime = Runtime::shared().unwrap();
     PluginComponent::load(&runtime, builtin::PRIORITY, "builtin:priority").unwrap().meta().description.clone()
 }
 
 #[test]
 fn the_priority_component_cannot_read_the_hosts_zone_files() {
-    let runtime = Runtime::new(&Limits::default()).unwrap();
+    let runtime = Runtime::shared().unwrap();
     let p = PluginComponent::load(&runtime, builtin::PRIORITY, "builtin:priority").unwrap();
     assert_eq!(p.meta().hooks, [Hook::Priority]);
     assert!(!p.meta().imports.iter().any(|i| i.starts_with("wasi:filesystem")), "{:?}", p.meta().imports);

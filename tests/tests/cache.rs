@@ -3,13 +3,18 @@
 //! an unreadable entry is compiled again, never trusted or fatal.
 
 use cxr_e2e::{ix, now};
-use cxr_host::{Pipeline, PipelineConfig, Runtime, builtin};
-use std::collections::HashMap;
+use cxr_host::{CachePolicy, Pipeline, PipelineConfig, PipelineLoader, Runtime, RuntimeSettings, builtin};
 use std::path::{Path, PathBuf};
 
+/// Loads as a new process would: a runtime of its own (nothing loaded yet),
+/// the cache in `dir`.
 fn load(config: &PipelineConfig, dir: &Path) -> Pipeline {
-    let runtime = Runtime::with_cache(&config.runtime_limits(), Some(dir)).unwrap();
-    Pipeline::load_with(config, Path::new("."), runtime, HashMap::new()).unwrap()
+    let runtime = Runtime::new(RuntimeSettings::default()).unwrap();
+    PipelineLoader::new()
+        .runtime(runtime)
+        .cache(CachePolicy::Dir(dir.to_path_buf()))
+        .config(config, Path::new("."))
+        .unwrap()
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
@@ -33,12 +38,17 @@ fn compiled_components_and_snapshots_are_reused_and_bad_entries_recompiled() {
     assert_eq!(names.iter().filter(|n| n.starts_with("snapshot-")).count(), 4, "{names:?}");
     assert!(names.iter().all(|n| n.ends_with(".cwasm")), "{names:?}");
 
-    // A second load maps the same entries and decides the same.
+    // A second load maps the same entries and decides the same. A read
+    // marks an entry as used (its modification time, for `cxr cache prune`'s
+    // least-recently-used order) but leaves its bytes alone.
+    let contents: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
     let modified: Vec<_> = files.iter().map(|f| f.metadata().unwrap().modified().unwrap()).collect();
     let second = load(&config, &dir).decide(&input, now());
     assert_eq!(entries(&dir), files, "no new entries");
+    let after: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert!(after == contents, "entries were read, not rewritten");
     let again: Vec<_> = files.iter().map(|f| f.metadata().unwrap().modified().unwrap()).collect();
-    assert_eq!(again, modified, "entries were read, not rewritten");
+    assert!(again.iter().zip(&modified).all(|(a, m)| a >= m), "a read entry counts as recently used");
     assert_eq!(second.route, first.route);
     assert_eq!(second.sentiment, first.sentiment);
 

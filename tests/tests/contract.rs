@@ -4,9 +4,10 @@
 //! newer contract is refused naming both versions.
 
 use cxr_e2e::{SIGNALS_WASM, STARTER_WASM, ix, load, now};
-use cxr_host::{ContractVersion, Hook, Limits, PipelineConfig, PluginComponent, Runtime};
+use cxr_host::{ContractVersion, Hook, PipelineConfig, PluginComponent, Runtime};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -37,18 +38,70 @@ fn released_wit_files_are_frozen() {
     }
 }
 
+/// Every `.wit` file below `dir`, relative path -> bytes.
+fn wit_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else if path.extension().is_some_and(|e| e == "wit") {
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The worlds package (one world per set of hooks, beside the frozen
+/// contract) is what scripts/gen-worlds.py generates from the current
+/// contract, and every kit carries the same tree.
 #[test]
-fn the_guest_kit_carries_the_current_wit() {
-    let current = root().join(format!("wit/v{}", ContractVersion::CURRENT));
+fn the_worlds_package_is_current_and_every_kit_carries_it() {
+    let check = Command::new("python3").arg(root().join("scripts/gen-worlds.py")).arg("--check").output().expect("python3 runs");
+    assert!(
+        check.status.success(),
+        "the generated worlds are stale:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let v = ContractVersion::CURRENT;
+    let worlds = root().join(format!("wit/worlds/v{v}"));
+    let tree = wit_tree(&worlds);
+    // The contract inside it is the frozen one, byte for byte.
     for file in ["types.wit", "hooks.wit", "worlds.wit"] {
-        let a = std::fs::read(current.join(file)).unwrap();
-        let b = std::fs::read(root().join("guest/wit").join(file)).unwrap();
-        assert!(a == b, "guest/wit/{file} differs from {}/{file}", current.display());
+        let frozen = std::fs::read(root().join(format!("wit/v{v}/{file}"))).unwrap();
+        assert!(tree[&format!("deps/cxr-plugin-{v}/{file}")] == frozen, "deps/cxr-plugin-{v}/{file} is not wit/v{v}/{file}");
+    }
+    // Fifteen worlds, named by their hooks in pipeline order, each exporting exactly them.
+    let text = String::from_utf8(tree["worlds.wit"].clone()).unwrap();
+    assert!(text.contains(&format!("package cxr:plugin-worlds@{v};")), "{text}");
+    let hooks = ["sentiment", "classify", "priority", "routing"];
+    for mask in 1..16u32 {
+        let set: Vec<&str> = hooks.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, h)| *h).collect();
+        let start = text.find(&format!("\nworld {} {{", set.join("-"))).unwrap_or_else(|| panic!("no world {}", set.join("-")));
+        let body = &text[start..start + text[start..].find('}').unwrap()];
+        for h in hooks {
+            assert_eq!(body.contains(&format!("export cxr:plugin/{h}@{v};")), set.contains(&h), "{body}");
+        }
+        assert!(body.contains(&format!("import cxr:plugin/host@{v};")) && body.contains(&format!("export cxr:plugin/lifecycle@{v};")));
+    }
+    assert_eq!(text.matches("\nworld ").count(), 15);
+    // The kits carry the same tree (the Rust kit builds its export! worlds from it).
+    for kit in ["guest", "kits/js", "kits/python"] {
+        let dir = root().join(kit).join("wit");
+        if kit != "guest" && !root().join(kit).is_dir() {
+            continue;
+        }
+        assert!(wit_tree(&dir) == tree, "{kit}/wit differs from wit/worlds/v{v}");
     }
 }
 
 fn plugin(path: &str) -> std::sync::Arc<PluginComponent> {
-    let runtime = Runtime::new(&Limits::default()).unwrap();
+    let runtime = Runtime::shared().unwrap();
     PluginComponent::load(&runtime, &std::fs::read(path).unwrap(), path).unwrap()
 }
 

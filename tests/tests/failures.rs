@@ -84,8 +84,9 @@ fn malformed_lines_get_error_records_and_the_rest_is_decided() {
     assert!(d[1].error.as_deref().unwrap().starts_with("line 2: invalid JSON"));
     assert!(d[2].error.as_deref().unwrap().starts_with("line 3: invalid JSON"));
     assert_eq!(d[3].id, "C", "the id is kept when it could be read");
-    assert!(d[3].error.as_deref().unwrap().contains("unknown channel \"carrier-pigeon\""));
-    assert!(d[4].error.as_deref().unwrap().contains("empty line"));
+    assert!(d[3].error.as_deref().unwrap().contains("field `channel`: unknown channel"));
+    assert!(!d[3].error.as_deref().unwrap().contains("carrier-pigeon"), "input errors never quote the value");
+    assert!(d[4].error.as_deref().unwrap().contains("empty (no interaction)"));
     assert!(d[5].error.as_deref().unwrap().contains("field `id`: is required"));
     assert!(d[6].error.is_none());
     let lines: Vec<u64> = d.iter().map(|x| x.line.unwrap()).collect();
@@ -107,15 +108,16 @@ fn isolate_mode_decides_like_reuse() {
 
 #[test]
 fn a_full_instance_pool_makes_decisions_wait_not_fail() {
-    // Four slots (one per stage of the reference pipeline: sentiment,
-    // classify, priority, router), eight threads: in `isolate` a decision
-    // holds one instance at a time, in `reuse` one per stage; either way the ones
-    // that find no free slot wait for one instead of failing.
+    // A process pool of two slots, eight threads: an `isolate` decision
+    // holds one instance at a time, so the decisions that find no free slot
+    // wait for one instead of failing; `reuse` pipelines do not use the pool.
+    let runtime = cxr_host::Runtime::new(cxr_host::RuntimeSettings { pool_instances: 2, ..Default::default() }).unwrap();
     for mode in ["isolate", "reuse"] {
-        let p = reference_with(|t| {
-            t.replace("instance_mode = \"reuse\"", &format!("instance_mode = \"{mode}\""))
-                .replace("[limits]", "[limits]\npool_instances = 4")
-        });
+        let toml = cxr_host::builtin::REFERENCE_PIPELINE.replace("instance_mode = \"reuse\"", &format!("instance_mode = \"{mode}\""));
+        let p = cxr_e2e::loader()
+            .runtime(runtime.clone())
+            .toml(&toml, std::path::Path::new("."))
+            .unwrap();
         let errors: Vec<String> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..8)
                 .map(|t| {

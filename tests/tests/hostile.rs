@@ -51,7 +51,9 @@ fn out_of_contract_values_are_rejected_with_the_field() {
 
 #[test]
 fn a_panic_is_contained() {
-    check_batch(Role::Priority, "panic", "the plugin panicked or aborted");
+    check_batch(Role::Priority, "panic", "the plugin panicked or aborted); the plugin reported: panicked at");
+    // What the plugin said (its panic message) reaches the error text.
+    check_batch(Role::Priority, "panic", "hostile plugin panics on purpose");
 }
 
 /// The error text a probe mode reports from inside the sandbox.

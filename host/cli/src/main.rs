@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    let log_json = matches!(&args.command, cli::Command::Serve(s) if s.log_json)
-        || matches!(&args.command, cli::Command::Worker(w) if w.log_json);
+    let log_json = matches!(&args.command, cli::Command::Serve(s) if s.fleet.log_json)
+        || matches!(&args.command, cli::Command::Worker(w) if w.fleet.log_json);
     cli::init_logging(args.verbose, log_json);
     match cli::dispatch(args) {
         Ok(code) => code,

@@ -134,3 +134,45 @@ fn a_signal_no_classifier_emits_is_an_error_per_row() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("topic"), "{stderr}");
 }
+
+#[test]
+fn privacy_is_measured_per_kind_format_and_class() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("eval-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("labelled.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "# two cards, an e-mail address, a phone number a masker cannot know, and a date\n",
+            r#"{"text": "Karte 4111 1111 1111 1111 am 05.11.2026", "language": "de", "labels": [{"kind": "card", "format": "spaces", "value": "4111 1111 1111 1111"}, {"kind": "none", "format": "date", "value": "05.11.2026"}]}"#,
+            "\n",
+            r#"{"text": "card 5555-5555-5555-4444", "labels": [{"kind": "card", "format": "dashes", "value": "5555-5555-5555-4444"}]}"#,
+            "\n",
+            r#"{"text": "mail jane dot doe at example dot com", "labels": [{"kind": "email", "format": "spelled", "value": "jane dot doe at example dot com"}]}"#,
+            "\n",
+            r#"{"text": "ring 12 34", "labels": [{"kind": "phone", "format": "too-short", "value": "12 34"}]}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = eval(&["--privacy", file.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["messages"], 4);
+    assert_eq!(r["kinds"]["card"]["recall"]["rate"], 1.0);
+    assert_eq!(r["kinds"]["card"]["formats"]["dashes"]["items"], 1);
+    assert_eq!(r["kinds"]["email"]["recall"]["hits"], 1);
+    assert_eq!(r["kinds"]["phone"]["recall"]["rate"], 0.0);
+    assert_eq!(r["kinds"]["phone"]["misses"][0]["line"], 5);
+    assert_eq!(r["classes"]["date"]["false_positives"]["hits"], 0);
+
+    // text, and a pipeline without [privacy] is refused
+    let out = eval(&["--privacy", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("recall per kind") && text.contains("false positives per class"), "{text}");
+    let pipeline = dir.join("no-privacy.toml");
+    std::fs::write(&pipeline, "name = \"plain\"\n").unwrap();
+    let out = eval(&["--privacy", "--pipeline", pipeline.to_str().unwrap(), file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no [privacy]"));
+}

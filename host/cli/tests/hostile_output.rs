@@ -329,3 +329,93 @@ fn test_and_diff_flag_unknown_queues() {
     let diff: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(diff["unknown_queues"]["refused_by_candidate"].as_u64().unwrap() > 0, "{diff}");
 }
+
+/// The values of `tests/privacy/leaks.jsonl` that must appear nowhere.
+fn leak_values() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("tests/privacy/leaks-values.txt")).unwrap();
+    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+}
+
+fn assert_no_leak(what: &str, text: &str) {
+    for v in leak_values() {
+        assert!(!text.contains(&v), "{what}: {v:?} leaked:\n{text}");
+    }
+}
+
+/// With `[privacy]` on, personal data reaches no output through the side
+/// doors: fields that fail validation (error records, HTTP 400 bodies,
+/// logs), attribute keys, `language`, the customer's id and tier, a card
+/// sent over two chat turns. Through `cxr route` and `cxr serve`, with a
+/// plugin that echoes everything it sees into its output and logs.
+#[test]
+fn privacy_nothing_leaks_through_errors_keys_or_language_in_route_and_serve() {
+    let dir = scratch("leaks");
+    let privacy = "[privacy]\nmask = [\"card\", \"iban\", \"email\", \"phone\"]\n";
+    let p = hostile_pipeline(&dir, "private", "echo", "", privacy);
+    let input = root().join("tests/privacy/leaks.jsonl");
+    let lines: Vec<String> = std::fs::read_to_string(&input).unwrap().lines().map(str::to_string).collect();
+
+    // cxr route, with info logs
+    {
+        let o = cxr(&["-v", "route", "--pipeline", p.to_str().unwrap(), input.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let (out, err) = check("route", &o);
+        assert_no_leak("route stdout", &out);
+        assert_no_leak("route stderr", &err);
+        let records: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(records.len(), lines.len(), "one record per line");
+        let errors = records.iter().filter(|r| !r["error"].is_null()).count();
+        assert_eq!(errors, 11, "ten fields that fail validation and one line that is not JSON:\n{out}");
+        let l11 = &records[10];
+        assert_eq!(l11["reasons"][0], cxr_host::LANGUAGE_DROPPED, "{l11}");
+        assert!(l11["route"]["language"].is_null(), "{l11}");
+        assert!(l11.to_string().contains("attribute [email]: [phone …67]"), "the echo saw the key masked: {l11}");
+        let l13 = &records[12];
+        assert_eq!(l13["masked"]["card"], 1, "a card over two chat turns: {l13}");
+        assert!(l13.to_string().contains("language: de-de"), "a valid tag is kept: {l13}");
+    }
+
+    // cxr serve: one interaction at a time (400 for the bad ones), and as
+    // batches; its logs go to a file (a pipe nobody reads would fill up)
+    let log = dir.join("serve.log");
+    let child = cxr_command()
+        .args(["-v", "serve", "--log-json", "--listen", "127.0.0.1:0", "--pipeline", p.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Serve(child);
+    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
+    let mut line = String::new();
+    let started = Instant::now();
+    while !line.starts_with("listening on http://") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening");
+        assert!(started.elapsed() < Duration::from_secs(60));
+    }
+    let addr = line.trim().trim_start_matches("listening on http://").to_string();
+    let mut statuses = Vec::new();
+    let mut answers = String::new();
+    for l in &lines {
+        let a = http(&addr, "POST", "/v1/decide", l);
+        statuses.push(a[9..12].to_string());
+        answers.push_str(&a);
+    }
+    assert_eq!(statuses.iter().filter(|s| *s == "400").count(), 11, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| *s == "200").count(), 3, "{statuses:?}");
+    let json_lines = lines.join("\n");
+    let array = format!("[{}]", lines[..lines.len() - 1].join(","));
+    for body in [json_lines.as_str(), array.as_str()] {
+        let a = http(&addr, "POST", "/v1/decide/batch", body);
+        assert!(a.starts_with("HTTP/1.1 200"), "{a}");
+        answers.push_str(&a);
+    }
+    answers.push_str(&http(&addr, "GET", "/metrics", ""));
+    assert_no_leak("serve responses", &answers);
+    assert!(answers.contains("unknown channel, a string of 20 characters"), "{answers}");
+    let _ = server.0.kill();
+    let _ = server.0.wait();
+    let err = std::fs::read_to_string(&log).unwrap();
+    assert_no_leak("serve logs", &err);
+    assert!(err.contains("[card …1111]"), "the echoing plugin logged the masks: {err}");
+}

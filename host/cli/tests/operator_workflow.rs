@@ -70,7 +70,8 @@ fn the_shipped_cases_pass_with_the_reference_plugins() {
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains(&format!("tests=\"{passed}\" failures=\"0\"")), "{xml}");
-    assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
+    // One testsuite per case file: rules.toml, calendars.toml, levels.toml, labels.toml.
+    assert_eq!(xml.matches("<testsuite ").count(), 4, "{xml}");
 }
 
 #[test]
@@ -194,6 +195,41 @@ fn diff_reports_what_an_extra_rule_changes() {
     assert_eq!(gate("colour").status.code(), Some(2), "unknown field is a usage error");
 }
 
+/// A candidate that only drops the language skill and changes the language
+/// (no queue, discipline, level or label moves) is reported in the fields
+/// it changes, and `--fail-on` gates on them.
+#[test]
+fn diff_reports_a_candidate_that_only_changes_skills_and_language() {
+    let dir = scratch("skills");
+    let text = std::fs::read_to_string(root().join("examples/pipeline.toml")).unwrap().replace(
+        "default_language = \"en\"",
+        "default_language = \"de\"\ndetect_language = false\nlanguage_skill = false",
+    );
+    assert!(text.contains("language_skill = false"), "the reference pipeline sets default_language");
+    let candidate = dir.join("no-language-skill.toml");
+    std::fs::write(&candidate, text).unwrap();
+    let args = ["diff", "--base", "builtin", "--candidate", candidate.to_str().unwrap(), "examples/interactions.jsonl", "--now", "2026-11-22T10:00:00Z"];
+    let json_args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+    let o = cxr(&json_args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["total"], 72);
+    assert_eq!(doc["changed"], 72, "every decision lost its language skill: {}", doc["fields"]);
+    assert_eq!(doc["fields"]["skills"], 72);
+    assert!(doc["fields"]["language"].as_u64().unwrap() > 0, "{}", doc["fields"]);
+    for unchanged in ["queue", "discipline", "level", "label"] {
+        assert_eq!(doc["fields"][unchanged], 0, "{unchanged}");
+    }
+    let text = stdout(&cxr(&args));
+    assert!(text.contains("72 interactions, 72 changed"), "{text}");
+    assert!(!text.contains("no decision changed"), "{text}");
+    let gate = |fields: &str| cxr(&args.iter().copied().chain(["--fail-on", fields]).collect::<Vec<_>>());
+    assert_eq!(gate("queue,discipline,level,label").status.code(), Some(0));
+    let failed = gate("skills,language");
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("skills (72)"), "{}", stderr(&failed));
+}
+
 #[test]
 fn diff_swaps_a_wasm_plugin_into_the_reference_pipeline() {
     let dir = scratch("wasm");
@@ -237,7 +273,7 @@ fn route_report_is_self_contained_and_escapes_input() {
     let input = dir.join("in.jsonl");
     std::fs::write(
         &input,
-        "{\"id\":\"<script>alert(1)</script>\",\"channel\":\"chat\",\"body\":\"I was charged twice <b>again</b>\"}\n{\"id\":\"X-2\",\"channel\":\"<img src=x onerror=alert(2)>\",\"body\":\"hi\"}\nnot json\n",
+        "{\"id\":\"<script>alert(1)</script>\",\"channel\":\"chat\",\"body\":\"I was charged twice <b>again</b>\"}\n{\"id\":\"<img src=x onerror=alert(2)>\",\"channel\":\"pigeon\",\"body\":\"hi\"}\nnot json\n",
     )
     .unwrap();
     let report = dir.join("report.html");
@@ -267,7 +303,7 @@ fn route_report_is_self_contained_and_escapes_input() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>again"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the slowest calls name the interaction");
-    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "the input error is listed, escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "the input error is listed with its id, escaped");
     for section in ["Queues", "Disciplines", "Priority", "Sentiment", "Fallbacks and errors", "Slowest plugins"] {
         assert!(html.contains(section), "missing {section}");
     }

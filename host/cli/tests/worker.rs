@@ -168,7 +168,7 @@ async fn poison_messages_are_dead_lettered_with_their_reason_payload_and_headers
             "bad_input",
             "customer.last_csat",
         ),
-        ("cxr.in.chat", "p-utf8", b"{\"id\":\"p-utf8\",\"body\":\"caf\xe9\"}".to_vec(), "bad_input", "not UTF-8"),
+        ("cxr.in.chat", "p-utf8", b"{\"id\":\"p-utf8\",\"body\":\"caf\xe9\"}".to_vec(), "bad_input", "invalid UTF-8 at byte"),
         ("cxr.in.zzz.chat", "p-tenant", br#"{"id":"p-tenant","body":"hi"}"#.to_vec(), "unknown_tenant", "zzz"),
         ("cxr.in.chat", "p-header", br#"{"id":"p-header","body":"hi"}"#.to_vec(), "unknown_tenant", "nope"),
         ("cxr.in.chat", "p-crlf", br#"{"id":"p-crlf","body":"hi","channel":"fax\r\nX-Forged: 1"}"#.to_vec(), "bad_input", "channel"),
@@ -300,7 +300,7 @@ async fn sighup_reloads_tenants_and_keeps_the_old_pipeline_on_a_bad_file_and_met
     let reloads = |text: &str| {
         ["ok", "partial", "failed"]
             .iter()
-            .filter_map(|o| nats::metric(text, &format!("cxr_worker_reloads_total{{outcome=\"{o}\"}}")))
+            .filter_map(|o| nats::metric(text, &format!("cxr_reloads_total{{outcome=\"{o}\"}}")))
             .sum::<f64>()
     };
     let wait_reloads = |n: f64| {
@@ -350,7 +350,14 @@ async fn sighup_reloads_tenants_and_keeps_the_old_pipeline_on_a_bad_file_and_met
     assert_eq!(nats::metric(&text, "cxr_worker_acked_total"), Some(4.0), "{text}");
     assert_eq!(nats::metric(&text, "cxr_worker_consumer_pending"), Some(0.0), "{text}");
     assert_eq!(nats::metric(&text, "cxr_worker_broker_connected"), Some(1.0), "{text}");
-    assert_eq!(nats::metric(&text, "cxr_worker_decision_seconds_count"), Some(4.0), "{text}");
+    // The decision metrics have the names `cxr serve` uses, per tenant and per hook.
+    let decided = |tenant: &str| nats::metric(&text, &format!("cxr_decision_seconds_count{{tenant=\"{tenant}\"}}")).unwrap_or(0.0);
+    assert_eq!(decided("acme") + decided("beta"), 4.0, "{text}");
+    assert!(
+        nats::metric(&text, "cxr_hook_duration_seconds_count{tenant=\"acme\",plugin=\"cxr-sentiment\",hook=\"sentiment\"}").is_some_and(|n| n >= 3.0),
+        "{text}"
+    );
+    assert_eq!(nats::metric(&text, "cxr_fallbacks_total{tenant=\"beta\"}"), Some(1.0), "{text}");
     let (code, health) = nats::http_get(&addr, "/healthz").await;
     assert_eq!(code, 200);
     let health: serde_json::Value = serde_json::from_str(&health).unwrap();
@@ -414,4 +421,66 @@ async fn a_small_in_flight_limit_makes_work_wait_in_the_stream_not_fail() {
     let by_id = exactly_once(&stored, &expected);
     assert!(by_id.values().all(|m| m.subject.starts_with("cxr.out.")), "every one decided, none refused");
     assert!(w.terminate(Duration::from_secs(40)).success());
+}
+
+/// With `[privacy]` on, personal data in fields that fail validation,
+/// attribute keys, `language` or the customer's id reaches no decision, no
+/// dead-letter header (`Cxr-Error` above all) and no log line of the worker.
+/// (A dead letter's payload is the original message, for replay.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn privacy_nothing_leaks_into_dead_letter_headers_decisions_or_logs() {
+    let _one = serial();
+    let Some(bin) = nats::nats_server() else { return };
+    let broker = Nats::start(&bin);
+    let tenants = nats::scratch("privacy-tenants");
+    let stage = format!("plugin = {:?}\nconfig = {{ mode = \"echo\" }}\n", cxr_e2e::HOSTILE_WASM);
+    std::fs::write(
+        tenants.join("default.toml"),
+        format!(
+            "name = \"private\"\n[fallback]\nqueue = \"general\"\n[sentiment]\n{stage}[priority]\n{stage}[[routers]]\n{stage}\
+             [privacy]\nmask = [\"card\", \"iban\", \"email\", \"phone\"]\n"
+        ),
+    )
+    .unwrap();
+    let w = Worker::start(&broker.url(), &["--config-dir", tenants.to_str().unwrap()]);
+    let (_client, js) = nats::client(&broker.url()).await;
+    let root = nats::workspace();
+    let input = std::fs::read_to_string(root.join("tests/privacy/leaks.jsonl")).unwrap();
+    let values: Vec<String> = std::fs::read_to_string(root.join("tests/privacy/leaks-values.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let lines: Vec<&str> = input.lines().collect();
+    let messages = lines.iter().enumerate().map(|(i, l)| Out::new("cxr.in.chat", &format!("leak-{i}"), l.to_string())).collect();
+    nats::publish_all(&js, messages).await;
+    nats::wait_for(&js, "CXR_OUT", lines.len() as u64, Duration::from_secs(60), "privacy").await;
+    let stored = nats::read_all(&js, "CXR_OUT").await;
+    assert_eq!(stored.len(), lines.len());
+    let mut dead = 0;
+    for m in &stored {
+        let mut seen = m.subject.clone();
+        for (name, vs) in m.headers.iter() {
+            for v in vs {
+                seen.push_str(&format!("\n{}: {}", AsRef::<str>::as_ref(name), v.as_str()));
+            }
+        }
+        if m.subject.starts_with("cxr.dlq.") {
+            dead += 1;
+            assert_eq!(m.header("Cxr-Reason"), Some("bad_input"), "{seen}");
+        } else {
+            seen.push_str(&String::from_utf8_lossy(&m.payload));
+        }
+        for v in &values {
+            assert!(!seen.contains(v.as_str()), "{v:?} leaked:\n{seen}");
+        }
+    }
+    assert_eq!(dead, 11, "ten fields that fail validation and one message that is not JSON");
+    let logs = w.stderr();
+    assert!(logs.contains("dead letter"), "{logs}");
+    for v in &values {
+        assert!(!logs.contains(v.as_str()), "{v:?} leaked into the worker's log:\n{logs}");
+    }
+    let _ = std::fs::remove_dir_all(&tenants);
 }

@@ -103,7 +103,8 @@ fn default_name() -> String {
 /// `reuse`: an instance serves many calls (never shared across pipelines).
 /// `isolate`: a fresh instance per interaction, so no state can leak between
 /// customers; it starts from a snapshot of the plugin taken after
-/// `configure`, so isolation costs an instantiation, not a configure.
+/// `configure`, so isolation costs an instantiation, not a configure (from
+/// the process's pool of instance slots, when it has one).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InstanceMode {
@@ -141,19 +142,16 @@ pub struct Limits {
     /// Largest component file accepted, in MiB.
     #[serde(default = "Limits::default_max_component_mb")]
     pub max_component_mb: u64,
-    /// Pre-allocate slots for this many live instances (wasmtime's pooling
-    /// allocator): much cheaper instantiation; costs address space up front.
-    /// `0` (default): on demand in `reuse` mode, and a pool of
-    /// [`Limits::AUTO_POOL_PER_CORE`] per core in `isolate` mode, which
-    /// instantiates on every call (see [`PipelineConfig::runtime_limits`]).
-    /// When the slots are all in use, further decisions wait for one.
+    /// Ignored (accepted so that older files still load): the pool of
+    /// instance slots `isolate` pipelines run on is a process setting
+    /// (`cxr_host::RuntimeSettings::pool_instances`, `CXR_POOL_INSTANCES`,
+    /// `--pool-instances`), since every pipeline of a process shares one
+    /// engine. Loading a pipeline that sets it logs a warning.
     #[serde(default)]
     pub pool_instances: u32,
 }
 
 impl Limits {
-    /// Pool slots per core when `isolate` mode turns the pool on by itself.
-    pub const AUTO_POOL_PER_CORE: u32 = 16;
     /// Largest `pool_instances` accepted.
     pub const MAX_POOL_INSTANCES: u32 = 10_000;
 
@@ -244,8 +242,9 @@ impl Default for Fallback {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageConfig {
-    /// `builtin:sentiment`, `builtin:priority`, `builtin:router`, or a path
-    /// to a `.wasm` component (relative to the pipeline file).
+    /// `builtin:sentiment`, `builtin:classify`, `builtin:priority`,
+    /// `builtin:router`, or a path to a `.wasm` component (relative to the
+    /// pipeline file); read by `cxr_host::source::PluginSpec`.
     pub plugin: String,
     /// Handed to the plugin's `configure` as JSON.
     #[serde(default)]
@@ -302,28 +301,7 @@ impl StageConfig {
     }
 }
 
-/// Where a stage's component comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PluginSource {
-    /// One of the reference plugins compiled into this build.
-    Builtin(String),
-    /// A component file.
-    File(PathBuf),
-}
-
 impl PipelineConfig {
-    /// The limits to build this pipeline's runtime with: as configured, but
-    /// with the pooling allocator turned on for `isolate` mode when
-    /// `limits.pool_instances` is 0.
-    pub fn runtime_limits(&self) -> Limits {
-        let mut limits = self.limits.clone();
-        if self.instance_mode == InstanceMode::Isolate && limits.pool_instances == 0 {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-            limits.pool_instances = (Limits::AUTO_POOL_PER_CORE * cores).min(Limits::MAX_POOL_INSTANCES);
-        }
-        limits
-    }
-
     /// Parses a pipeline file's text. Errors name the line and key.
     pub fn from_toml(text: &str) -> Result<Self> {
         let config: PipelineConfig = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -396,14 +374,6 @@ impl PipelineConfig {
             }
         }
         Ok(())
-    }
-}
-
-/// Resolves a stage's `plugin` string.
-pub fn plugin_source(spec: &str, base: &Path) -> PluginSource {
-    match spec.strip_prefix("builtin:") {
-        Some(name) => PluginSource::Builtin(name.to_string()),
-        None => PluginSource::File(base.join(spec)),
     }
 }
 

@@ -2,6 +2,12 @@
 //!
 //! Only `id` and `body` are required. Unknown top-level fields are kept as
 //! attributes (non-string values as their JSON text).
+//!
+//! Error texts name the field and what it must be, and never quote the
+//! value at fault: a value that fails validation may be personal data (a
+//! card number in `received_at`, an e-mail address as the channel), and
+//! these texts reach error records, HTTP error bodies, Python exceptions,
+//! dead-letter headers and logs, where `[privacy]` cannot mask them.
 
 use crate::model::{Channel, Customer, Direction, HistoryMessage, Interaction};
 use chrono::{DateTime, Utc};
@@ -51,6 +57,15 @@ pub fn parse_interaction(text: &str) -> Parsed {
             };
         }
     };
+    let id = value.get("id").and_then(id_text);
+    Parsed {
+        id,
+        result: interaction_from_value(value),
+    }
+}
+
+/// Reads one interaction from parsed JSON, keeping its id for an error record.
+pub fn parse_value(value: Value) -> Parsed {
     let id = value.get("id").and_then(id_text);
     Parsed {
         id,
@@ -150,11 +165,16 @@ fn attribute_text(v: Value) -> String {
     }
 }
 
+/// A string value at fault, described without quoting it.
+fn described(s: &str) -> String {
+    format!("a string of {} characters", s.chars().count())
+}
+
 fn channel(v: &Value, field: &str) -> Result<Channel, InputError> {
     match v {
         Value::String(s) => Channel::parse(s).ok_or_else(|| {
             let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
-            InputError::field(field, format!("unknown channel {s:?} (expected one of {})", known.join(", ")))
+            InputError::field(field, format!("unknown channel, {} (expected one of {})", described(s), known.join(", ")))
         }),
         other => Err(InputError::field(field, format!("must be a string, found {}", kind(other)))),
     }
@@ -173,7 +193,7 @@ fn opt_time(v: Option<Value>, field: &str) -> Result<Option<DateTime<Utc>>, Inpu
         None => Ok(None),
         Some(s) => DateTime::parse_from_rfc3339(s.trim())
             .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|e| InputError::field(field, format!("{s:?} is not an RFC 3339 time ({e})"))),
+            .map_err(|e| InputError::field(field, format!("{} is not an RFC 3339 time such as 2026-11-22T09:14:00Z ({e})", described(&s)))),
     }
 }
 
@@ -182,7 +202,7 @@ fn opt_number(v: Option<Value>, field: &str) -> Result<Option<f64>, InputError> 
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(f) if f.is_finite() => Ok(Some(f)),
-            _ => Err(InputError::field(field, format!("{n} is not a usable number"))),
+            _ => Err(InputError::field(field, "is not a usable number")),
         },
         Some(v) => Err(InputError::field(field, format!("must be a number, found {}", kind(&v)))),
     }
@@ -193,7 +213,7 @@ fn opt_int(v: Option<Value>, field: &str, min: u64, max: u64) -> Result<Option<u
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_u64() {
             Some(i) if (min..=max).contains(&i) => Ok(Some(i)),
-            _ => Err(InputError::field(field, format!("{n} is out of range (expected a whole number {min}..={max})"))),
+            _ => Err(InputError::field(field, format!("is out of range (expected a whole number {min}..={max})"))),
         },
         Some(v) => Err(InputError::field(field, format!("must be a whole number, found {}", kind(&v)))),
     }
@@ -209,7 +229,7 @@ fn customer(mut c: Map<String, Value>) -> Result<Customer, InputError> {
     if let Some(v) = lifetime_value
         && v < 0.0
     {
-        return Err(InputError::field("customer.lifetime_value", format!("{v} is negative")));
+        return Err(InputError::field("customer.lifetime_value", "is negative"));
     }
     Ok(Customer {
         id,
@@ -233,7 +253,7 @@ fn history_message(v: Value, i: usize) -> Result<HistoryMessage, InputError> {
         Some("inbound") | Some("in") => Direction::Inbound,
         Some("outbound") | Some("out") => Direction::Outbound,
         Some(other) => {
-            return Err(InputError::field(field("direction"), format!("{other:?} is neither \"inbound\" nor \"outbound\"")));
+            return Err(InputError::field(field("direction"), format!("{} is neither \"inbound\" nor \"outbound\"", described(other))));
         }
     };
     let channel = match m.remove("channel") {
@@ -279,12 +299,32 @@ mod tests {
     fn errors_name_the_field() {
         assert!(err(r#"{"body":"x"}"#).contains("`id`"));
         assert!(err(r#"{"id":"a"}"#).contains("`body`"));
-        assert!(err(r#"{"id":"a","body":"x","channel":"pigeon"}"#).contains("unknown channel \"pigeon\""));
+        assert!(err(r#"{"id":"a","body":"x","channel":"pigeon"}"#).contains("unknown channel, a string of 6 characters"));
         assert!(err(r#"{"id":"a","body":"x","customer":{"last_csat":9}}"#).contains("customer.last_csat"));
         assert!(err(r#"{"id":"a","body":"x","received_at":"yesterday"}"#).contains("received_at"));
         assert!(err(r#"{"id":"a","body":"x","history":[{"direction":"sideways"}]}"#).contains("history[0].direction"));
         assert!(err(r#"[1,2]"#).contains("expected a JSON object"));
         assert!(err(r#"{"id":"a","#).starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn errors_never_quote_the_value_at_fault() {
+        let card = "4111 1111 1111 1111";
+        for json in [
+            r#"{"id":"a","body":"x","received_at":"4111 1111 1111 1111"}"#,
+            r#"{"id":"a","body":"x","channel":"4111 1111 1111 1111"}"#,
+            r#"{"id":"a","body":"x","history":[{"direction":"4111 1111 1111 1111"}]}"#,
+            r#"{"id":"a","body":"x","history":[{"at":"4111 1111 1111 1111"}]}"#,
+            r#"{"id":"a","body":"x","customer":{"last_csat":4111111111111111}}"#,
+            r#"{"id":"a","body":"x","customer":{"tenure_days":4111111111111111}}"#,
+            r#"{"id":"a","body":"x","customer":{"lifetime_value":-4111111111111111}}"#,
+            r#"{"id":"a","body":"x","customer":{"tier":["4111 1111 1111 1111"]}}"#,
+        ] {
+            let e = err(json);
+            assert!(e.starts_with("field `"), "{e}");
+            assert!(!e.contains("4111"), "{json}: {e}");
+            assert!(!e.contains(&card.replace(' ', "")), "{e}");
+        }
     }
 
     #[test]

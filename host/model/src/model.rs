@@ -1,6 +1,7 @@
 //! The host's own data types: interactions as read from JSON, and decisions
-//! as written to JSON. Plugins see the WIT types; `convert` maps between them.
+//! as written to JSON. Plugins see the WIT types; the host converts.
 
+use crate::hook::{ErrorKind, Hook, TraceOutcome};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -252,7 +253,7 @@ pub struct TraceEntry {
     pub plugin: String,
     pub version: String,
     pub sha256: String,
-    pub hook: String,
+    pub hook: Hook,
     /// Fuel consumed (when the pipeline meters fuel).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fuel: Option<u64>,
@@ -262,7 +263,7 @@ pub struct TraceEntry {
     /// Peak linear memory of the instance, in bytes.
     pub memory_bytes: u64,
     /// `ok`, `pass` or `error`.
-    pub outcome: String,
+    pub outcome: TraceOutcome,
 }
 
 /// The decision for one interaction (the output contract). Every input line
@@ -270,6 +271,10 @@ pub struct TraceEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub id: String,
+    /// The caller's request (correlation) id, when it gave one: every
+    /// decision of one request carries it. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// 1-based input line, when the decision came from a JSON Lines batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
@@ -283,6 +288,14 @@ pub struct Decision {
     pub reasons: Vec<String>,
     pub trace: Vec<TraceEntry>,
     pub error: Option<String>,
+    /// What kind of failure `error` is; absent when there is no error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
+    /// Stages that failed without stopping the decision (`classifiers[0]`,
+    /// ...). Reserved: no failure policy lets a decision go on past a failed
+    /// stage yet, so it is always empty, and then absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub degraded: Vec<String>,
     /// What the pipeline's `[privacy]` masked before any plugin saw the
     /// interaction: kind (`card`, `email`, ...) to count; never the values.
     /// Absent when nothing was masked.
@@ -291,10 +304,13 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// A record for input that could not be read or decided at all.
-    pub fn error_record(id: impl Into<String>, line: Option<u64>, error: impl Into<String>) -> Self {
+    /// A record standing in for input that could not be read or decided at
+    /// all: no route, `error` and `error_kind` set. The front ends build
+    /// them through `cxr_host::io::records`, which words them alike.
+    pub fn error_record(id: impl Into<String>, line: Option<u64>, kind: ErrorKind, error: impl Into<String>) -> Self {
         Decision {
             id: id.into(),
+            request_id: None,
             line,
             discipline: None,
             sentiment: None,
@@ -304,8 +320,15 @@ impl Decision {
             reasons: Vec::new(),
             trace: Vec::new(),
             error: Some(error.into()),
+            error_kind: Some(kind),
+            degraded: Vec::new(),
             masked: BTreeMap::new(),
         }
+    }
+
+    /// Whether this is an error record (nothing was decided).
+    pub fn is_error_record(&self) -> bool {
+        self.route.is_none() && self.error_kind.is_some_and(ErrorKind::is_input)
     }
 }
 

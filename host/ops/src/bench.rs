@@ -1,12 +1,12 @@
 //! Benchmarking a pipeline on an input file: decisions per second, and per
 //! plugin hook the latency percentiles, fuel and memory per call.
 
-use crate::decide::InputLine;
+use crate::decide::recent_ids;
 use crate::stats::Summary;
 use crate::style::Style;
 use cxr_host::text::Shown;
 use chrono::{DateTime, Utc};
-use cxr_host::input::parse_interaction;
+use cxr_host::io::{Input, RecentIds};
 use cxr_host::{Interaction, Pipeline};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -128,17 +128,35 @@ pub struct BenchInput {
     /// The input file's name (for the report).
     pub input: String,
     pub interactions: Vec<Interaction>,
-    /// Lines that were not interactions.
+    /// Lines that were not interactions, or repeated an earlier id.
     pub skipped_lines: usize,
+    /// The ids seen so far (a repeated id is skipped, as `cxr route` refuses it).
+    seen: Option<RecentIds>,
 }
 
 impl BenchInput {
-    /// Adds the interactions of `lines`, counting the lines that are not interactions.
-    pub fn add_lines(&mut self, lines: &[InputLine]) {
+    /// No interaction yet; `pipeline` and `input` name what is measured.
+    pub fn new(pipeline: String, input: String) -> Self {
+        BenchInput {
+            pipeline,
+            input,
+            ..BenchInput::default()
+        }
+    }
+
+    /// Adds the interactions of `lines`, counting the lines that are not
+    /// interactions (or repeat an id) as skipped.
+    pub fn add_lines(&mut self, lines: &[Input]) {
+        let seen = self.seen.get_or_insert_with(recent_ids);
         for line in lines {
-            match line.text.as_ref().ok().map(|t| parse_interaction(t).result) {
-                Some(Ok(ix)) => self.interactions.push(ix),
-                _ => self.skipped_lines += 1,
+            let read = line.read();
+            if read.repeated(seen).is_some() {
+                self.skipped_lines += 1;
+                continue;
+            }
+            match read.interaction {
+                Ok(ix) => self.interactions.push(ix),
+                Err(_) => self.skipped_lines += 1,
             }
         }
     }
@@ -174,7 +192,7 @@ pub fn run(pipeline: &Pipeline, input: &BenchInput, opts: BenchOptions, mut prog
             decision_micros.push(t.elapsed().as_secs_f64() * 1e6);
             errors += u64::from(d.error.is_some());
             for e in d.trace {
-                let s = samples.entry((e.plugin, e.hook)).or_default();
+                let s = samples.entry((e.plugin, e.hook.to_string())).or_default();
                 s.version = e.version;
                 s.micros.push(e.micros);
                 if let Some(f) = e.fuel {
@@ -295,23 +313,15 @@ mod tests {
 
     #[test]
     fn lines_that_are_not_interactions_are_skipped() {
-        let lines = vec![
-            InputLine {
-                number: 1,
-                text: Ok(r#"{"id":"a","body":"hi"}"#.into()),
-            },
-            InputLine {
-                number: 2,
-                text: Ok("{not json".into()),
-            },
-            InputLine {
-                number: 3,
-                text: Err("empty line".into()),
-            },
-        ];
+        let mut lines = Vec::new();
+        crate::decide::for_each_chunk(&b"{\"id\":\"a\",\"body\":\"hi\"}\n{not json\n\n{\"id\":\"a\",\"body\":\"again\"}\n"[..], |c| {
+            lines.extend_from_slice(c);
+            Ok(())
+        })
+        .unwrap();
         let mut input = BenchInput::default();
         input.add_lines(&lines);
         assert_eq!(input.interactions.len(), 1);
-        assert_eq!(input.skipped_lines, 2);
+        assert_eq!(input.skipped_lines, 3, "not JSON, blank, a repeated id");
     }
 }

@@ -173,11 +173,9 @@ fn entry_label(kind: &str, i: usize, v: &Value) -> String {
     }
 }
 
-/// Parses an RFC 3339 time, saying what a good one looks like.
+/// Parses an RFC 3339 time as every front end does (`cxr_host::policy::parse_now`).
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| anyhow!("{s:?} is not an RFC 3339 time like 2026-11-22T09:14:00Z ({e})"))
+    cxr_host::policy::parse_now(s).map_err(|e| anyhow!(e))
 }
 
 /// Converts TOML to JSON; TOML dates and times become RFC 3339 strings.

@@ -1,113 +1,26 @@
 //! What changes between two pipelines deciding the same input: counts per
-//! field, the queue-to-queue matrix, priority shifts, discipline and label
-//! changes, and examples. Deterministic: the same decisions always give the
-//! same diff, in the same order.
+//! field (every field of [`DecisionField`]: queue, discipline, level,
+//! score, due time, sentiment label and score, signals, skills, language,
+//! tags, actions, rule, degraded stages, error kind), the queue-to-queue
+//! matrix, priority shifts, discipline and label changes, and examples.
+//! Deterministic: the same decisions always give the same diff, in the
+//! same order.
 
-use crate::decide::{for_each_chunk, par_map};
+use crate::decide::{for_each_chunk, par_map, recent_ids};
 use crate::invariant::summary;
 use crate::style::Style;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use cxr_host::text::{Shown, neutralise};
-use chrono::{DateTime, Utc};
-use cxr_host::{Decision, Pipeline};
+use cxr_host::policy::Now;
+use cxr_host::{Decision, DecisionField, ErrorKind, Pipeline};
 use std::io::BufRead;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
-/// A part of a decision the diff compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Queue,
-    Discipline,
-    Level,
-    Label,
-    Rule,
-    Actions,
-    /// The classifiers' signals, as `name=value` pairs (confidences ignored).
-    Signals,
-    Error,
-}
-
-impl Field {
-    /// Every field, in report order.
-    pub const ALL: [Field; 8] = [
-        Field::Queue,
-        Field::Discipline,
-        Field::Level,
-        Field::Label,
-        Field::Rule,
-        Field::Actions,
-        Field::Signals,
-        Field::Error,
-    ];
-
-    /// The name used on the command line and in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Queue => "queue",
-            Field::Discipline => "discipline",
-            Field::Level => "level",
-            Field::Label => "label",
-            Field::Rule => "rule",
-            Field::Actions => "actions",
-            Field::Signals => "signals",
-            Field::Error => "error",
-        }
-    }
-
-    /// Parses a comma-separated list such as `queue,discipline`.
-    pub fn parse_list(s: &str) -> Result<Vec<Field>> {
-        let mut out = Vec::new();
-        for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            match Field::ALL.into_iter().find(|f| f.as_str() == name) {
-                Some(f) if !out.contains(&f) => out.push(f),
-                Some(_) => {}
-                None => {
-                    let known: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
-                    bail!("unknown field {name:?} (expected some of {})", known.join(", "));
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// This field's value in a decision, as text (`-` when the decision has none).
-    pub fn value(self, d: &Decision) -> String {
-        let route = d.route.as_ref();
-        match self {
-            Field::Queue => route.map_or("-".to_string(), |r| r.queue.clone()),
-            Field::Discipline => d.discipline.map_or("-", |x| x.as_str()).to_string(),
-            Field::Level => d.priority.as_ref().map_or("-".to_string(), |p| p.level.to_string()),
-            Field::Label => d.sentiment.as_ref().map_or("-", |s| s.label.as_str()).to_string(),
-            Field::Rule => match route {
-                None => "-".to_string(),
-                Some(r) if r.fallback => "(fallback)".to_string(),
-                Some(r) => r.rule.clone().unwrap_or_else(|| "(unnamed)".to_string()),
-            },
-            Field::Actions => {
-                let set: BTreeSet<&str> = route.map(|r| r.actions.iter().map(String::as_str).collect()).unwrap_or_default();
-                format!("[{}]", set.into_iter().collect::<Vec<_>>().join(", "))
-            }
-            Field::Signals => {
-                let set: BTreeSet<String> = d.signals.iter().map(|s| format!("{}={}", s.name, s.value)).collect();
-                format!("[{}]", set.into_iter().collect::<Vec<_>>().join(", "))
-            }
-            Field::Error => match &d.error {
-                None => "none".to_string(),
-                Some(_) => "error".to_string(),
-            },
-        }
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// A part of a decision the diff compares: the one vocabulary of decision
+/// fields (`cxr_host::fields`), shared with shadow mode and the metrics.
+pub type Field = DecisionField;
 
 /// One interaction decided differently.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,7 +106,7 @@ impl UnknownQueues {
         if let Some(q) = outside(base, candidate_known) {
             *self.not_in_candidate.entry(q).or_default() += 1;
         }
-        let refused = |d: &Decision| d.error.as_deref().is_some_and(|e| e.contains(cxr_host::contract::UNKNOWN_QUEUE));
+        let refused = |d: &Decision| d.error_kind == Some(ErrorKind::UnknownQueue);
         self.refused_by_base += u64::from(refused(base));
         self.refused_by_candidate += u64::from(refused(candidate));
     }
@@ -212,20 +125,17 @@ impl Diff {
     /// Adds one interaction as the base and the candidate decided it.
     pub fn add(&mut self, base: &Decision, candidate: &Decision, opts: DiffOptions) {
         self.total += 1;
-        let q0 = Field::Queue.value(base);
-        let q1 = Field::Queue.value(candidate);
+        let q0 = Field::Queue.read(base);
+        let q1 = Field::Queue.read(candidate);
         *self.base_queues.entry(q0.clone()).or_default() += 1;
         *self.candidate_queues.entry(q1.clone()).or_default() += 1;
         if let (Some(p0), Some(p1)) = (&base.priority, &candidate.priority) {
             let shift = (p1.level as i8 - p0.level as i8).clamp(-3, 3);
             *self.level_shift.entry(shift).or_default() += 1;
         }
-        let changes: BTreeMap<Field, (String, String)> = Field::ALL
+        let changes: BTreeMap<Field, (String, String)> = cxr_host::fields::differences(base, candidate)
             .into_iter()
-            .filter_map(|f| {
-                let (a, b) = (f.value(base), f.value(candidate));
-                (a != b).then_some((f, (a, b)))
-            })
+            .map(|d| (d.field, (d.before, d.after)))
             .collect();
         if changes.is_empty() {
             return;
@@ -294,7 +204,7 @@ impl Diff {
             "now": meta.now,
             "total": self.total,
             "changed": self.changed,
-            "fields": self.fields.iter().map(|(f, n)| (f.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "fields": self.fields.iter().map(|(f, n)| (f.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "queue_moves": moves(&self.queue_moves),
             "base_queues": self.base_queues,
             "candidate_queues": self.candidate_queues,
@@ -329,7 +239,7 @@ impl Diff {
         }
         out.push_str(&format!("\n{}\n", style.bold("changed fields")));
         for (f, n) in &self.fields {
-            out.push_str(&format!("  {:<11} {n:>6}\n", f.as_str()));
+            out.push_str(&format!("  {:<15} {n:>6}\n", f.name()));
         }
         if !self.queue_moves.is_empty() {
             out.push_str(&format!("\n{}\n", style.bold("queue moves (rows: base queue, columns: candidate queue)")));
@@ -361,7 +271,7 @@ impl Diff {
         for c in examples {
             out.push_str(&format!("  {} (line {})\n", style.bold(&neutralise(&c.id)), c.line));
             for (field, (a, b)) in &c.changes {
-                out.push_str(&format!("      {:<10} {} -> {}\n", field.as_str(), Shown(a), Shown(b)));
+                out.push_str(&format!("      {:<15} {} -> {}\n", field.name(), Shown(a), Shown(b)));
             }
             out.push_str(&format!("      base:      {}\n", Shown(&c.base)));
             out.push_str(&format!("      candidate: {}\n", Shown(&c.candidate)));
@@ -446,24 +356,36 @@ impl Diff {
     }
 }
 
-/// Decides every line of `reader` with both pipelines at the same `now`
-/// and gathers the differences. `progress` gets the lines done so far.
+/// Decides every line of `reader` with both pipelines, each line as of the
+/// same `now` on both sides (one clock reading per line when `now` is the
+/// clock), and gathers the differences. Lines are read as `cxr route`
+/// reads them: a line that is not an interaction, or repeats an id, is the
+/// same error record on both sides. `progress` gets the lines done so far.
 pub fn compare(
     base: &Pipeline,
     candidate: &Pipeline,
     reader: impl BufRead,
-    now: DateTime<Utc>,
+    now: Now,
     jobs: usize,
     opts: DiffOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<Diff> {
     let mut diff = Diff::new();
     let (base_known, candidate_known) = (base.known_queues(), candidate.known_queues());
+    let mut seen = recent_ids();
     for_each_chunk(reader, |chunk| {
-        let pairs = par_map(chunk, jobs, |line| (line.decide(base, now), line.decide(candidate, now)));
-        for (b, c) in &pairs {
-            diff.add(b, c, opts);
-            diff.unknown.add(b, c, base_known, candidate_known);
+        let decided = par_map(chunk, jobs, |input| {
+            let read = input.read();
+            let at = now.at();
+            (read.decide(base, at), read.decide(candidate, at), read)
+        });
+        for (b, c, read) in decided {
+            let (b, c) = match read.repeated(&mut seen) {
+                Some(record) => (record.clone(), record),
+                None => (b, c),
+            };
+            diff.add(&b, &c, opts);
+            diff.unknown.add(&b, &c, base_known, candidate_known);
         }
         progress(diff.total);
         Ok(())
@@ -475,7 +397,7 @@ fn change_json(c: &Change) -> Value {
     json!({
         "id": c.id,
         "line": c.line,
-        "changes": c.changes.iter().map(|(f, (a, b))| (f.as_str().to_string(), json!({"base": a, "candidate": b}))).collect::<serde_json::Map<_, _>>(),
+        "changes": c.changes.iter().map(|(f, (a, b))| (f.name().to_string(), json!({"base": a, "candidate": b}))).collect::<serde_json::Map<_, _>>(),
         "base": c.base,
         "candidate": c.candidate,
         "base_reasons": c.base_reasons,
@@ -498,8 +420,9 @@ mod tests {
     use cxr_host::model::{Discipline, PriorityResult, RouteResult};
 
     fn d(id: &str, queue: &str, discipline: Discipline, level: u8) -> Decision {
-        let mut d = Decision::error_record(id, Some(1), "x");
+        let mut d = Decision::error_record(id, Some(1), cxr_host::ErrorKind::Input, "x");
         d.error = None;
+        d.error_kind = None;
         d.discipline = Some(discipline);
         d.priority = Some(PriorityResult {
             level,
@@ -570,8 +493,26 @@ mod tests {
     }
 
     #[test]
-    fn field_lists_parse_and_reject_typos() {
-        assert_eq!(Field::parse_list("queue, discipline,queue").unwrap(), [Field::Queue, Field::Discipline]);
-        assert!(Field::parse_list("queue,colour").unwrap_err().to_string().contains("colour"));
+    fn a_candidate_that_only_drops_a_skill_and_changes_the_language_is_reported() {
+        let mut diff = Diff::new();
+        let base = d("A", "billing", Discipline::Service, 2);
+        let mut candidate = base.clone();
+        let route = candidate.route.as_mut().unwrap();
+        route.skills = vec![];
+        route.language = Some("de".into());
+        let mut base = base;
+        base.route.as_mut().unwrap().skills = vec!["billing".into(), "en".into()];
+        base.route.as_mut().unwrap().language = Some("en".into());
+        diff.add(&base, &candidate, OPTS);
+        assert_eq!(diff.changed, 1);
+        assert_eq!(diff.fields[&Field::Skills], 1);
+        assert_eq!(diff.fields[&Field::Language], 1);
+        assert!(diff.any_changed(&[Field::Skills]));
+        assert!(!diff.any_changed(&[Field::Queue, Field::Discipline, Field::Level, Field::Label]));
+        let text = diff.render_text(
+            &DiffMeta { base: "a".into(), candidate: "b".into(), input: "i".into(), now: "t".into() },
+            Style::plain(),
+        );
+        assert!(text.contains("[billing, en] -> []"), "{text}");
     }
 }

@@ -316,6 +316,9 @@ mod tests {
             reasons: vec!["urgent keyword: charged twice".into()],
             trace: vec![],
             error: None,
+            error_kind: None,
+            degraded: vec![],
+            request_id: None,
             masked: Default::default(),
         }
     }

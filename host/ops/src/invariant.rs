@@ -3,10 +3,11 @@
 //! sentiment never makes the priority less urgent".
 
 use crate::cases::Values;
-use crate::decide::{InputLine, for_each_chunk, open_input, par_map};
+use crate::decide::{for_each_chunk, open_input, par_map, recent_ids};
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
-use cxr_host::input::parse_interaction;
+use cxr_host::io::{Input, Read};
+use cxr_host::policy::Now;
 use cxr_host::{Decision, Interaction, Pipeline};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -234,12 +235,26 @@ impl InvariantOutcome {
 }
 
 /// Checks an invariant over every line of its input file.
-pub fn check(spec: &InvariantSpec, pipeline: &Pipeline, now: DateTime<Utc>, jobs: usize) -> Result<InvariantOutcome> {
+/// Each line decides as of `now` (one clock reading per line, shared by the
+/// decisions a check compares).
+pub fn check(spec: &InvariantSpec, pipeline: &Pipeline, now: Now, jobs: usize) -> Result<InvariantOutcome> {
     let mut outcome = InvariantOutcome::default();
     let reader = open_input(&spec.input)?;
+    let mut seen = recent_ids();
     for_each_chunk(reader, |chunk| {
         outcome.lines += chunk.len() as u64;
-        let results = par_map(chunk, jobs, |line| check_line(spec, pipeline, now, line));
+        // Read in order (a repeated id is an error record, as in `cxr route`), check in parallel.
+        let reads: Vec<Read> = chunk
+            .iter()
+            .map(Input::read)
+            .map(|mut read| {
+                if let Some(record) = read.repeated(&mut seen) {
+                    read.interaction = Err(record);
+                }
+                read
+            })
+            .collect();
+        let results = par_map(&reads, jobs, |read| check_line(spec, pipeline, now.at(), read));
         for r in results {
             match r {
                 LineResult::Skipped => {}
@@ -261,26 +276,21 @@ enum LineResult {
     Violated(Violation),
 }
 
-fn check_line(spec: &InvariantSpec, pipeline: &Pipeline, now: DateTime<Utc>, line: &InputLine) -> LineResult {
+fn check_line(spec: &InvariantSpec, pipeline: &Pipeline, now: DateTime<Utc>, read: &Read) -> LineResult {
+    let number = read.position.line().unwrap_or_default();
     let violation = |id: &str, message: String, reasons: Vec<String>| {
         LineResult::Violated(Violation {
             id: id.to_string(),
-            line: line.number,
+            line: number,
             message,
             reasons,
         })
     };
-    let fallback_id = format!("line {}", line.number);
-    let text = match &line.text {
-        Ok(t) => t,
-        Err(why) => return violation(&fallback_id, format!("input line {}: {why}", line.number), vec![]),
-    };
-    let parsed = parse_interaction(text);
-    let ix = match parsed.result {
+    let ix = match &read.interaction {
         Ok(ix) => ix,
-        Err(e) => {
-            let id = parsed.id.unwrap_or(fallback_id);
-            return violation(&id, format!("input line {} is not an interaction: {e}", line.number), vec![]);
+        Err(record) => {
+            let error = record.error.as_deref().unwrap_or_default();
+            return violation(&record.id, format!("input {error} (not an interaction to check)"), vec![]);
         }
     };
     if !spec.filter.matches(&ix) {
@@ -374,8 +384,9 @@ mod tests {
     use cxr_host::model::{Channel, PriorityResult, SentimentLabel, SentimentResult};
 
     fn d(score: f64, level: u8) -> Decision {
-        let mut d = Decision::error_record("T-1", None, "x");
+        let mut d = Decision::error_record("T-1", None, cxr_host::ErrorKind::Input, "x");
         d.error = None;
+        d.error_kind = None;
         d.sentiment = Some(SentimentResult {
             score,
             label: SentimentLabel::Neutral,

@@ -11,9 +11,13 @@
 //!   memory (`cxr bench`);
 //! - [`report`]: self-contained HTML pages with inline SVG charts
 //!   (`cxr route --report`, `cxr diff --report`);
-//! - [`signal_eval`]: a classifier signal against gold labels: per-class
-//!   precision, recall, F1, macro-F1, confusion matrix (`cxr eval --signal`);
-//! - [`scaffold`]: a new plugin crate for one hook (`cxr new`);
+//! - [`eval`]: a sentiment plugin or a classifier signal against a labelled
+//!   TSV/CSV file: one table reader, one set of metrics (precision, recall,
+//!   F1, macro-F1, confusion matrix, Pearson r, medians), reports rendered
+//!   and escaped alike (`cxr eval`);
+//! - [`cache`]: sizes, ages and reports of the compile cache (`cxr cache`);
+//! - [`scaffold`]: a new plugin project in Rust, TypeScript, JavaScript or
+//!   Python for any set of hooks (`cxr new`);
 //! - [`decide`], [`progress`], [`style`]: deciding JSON Lines in order on
 //!   several threads, the stderr progress bar, and `NO_COLOR`-aware colour.
 //!
@@ -21,16 +25,17 @@
 //! crate runs plugin code any other way.
 
 pub mod bench;
+pub mod cache;
 pub mod cases;
 pub mod decide;
 pub mod diff;
+pub mod eval;
 pub mod expect;
 pub mod invariant;
 pub mod junit;
 pub mod progress;
 pub mod report;
 pub mod scaffold;
-pub mod signal_eval;
 pub mod stats;
 pub mod style;
 pub mod testing;

@@ -2,7 +2,7 @@
 //! expected and actual values and the decision's reasons when it fails.
 
 use crate::cases::{Case, CaseFile};
-use crate::decide::default_now;
+use cxr_host::policy::Now;
 use crate::expect::Mismatch;
 use crate::invariant::{self, InvariantOutcome, InvariantSpec, summary};
 use crate::style::Style;
@@ -33,7 +33,8 @@ impl<F: FnMut(Option<&Path>) -> Result<Arc<Pipeline>>> PipelineLoader for F {
 /// How case files run.
 #[derive(Debug, Clone)]
 pub struct TestOptions {
-    /// "now" for files that do not set one; [`default_now`] when `None`.
+    /// "now" for files that do not set one; the clock (read for each case,
+    /// and for each line of an invariant) when `None`.
     pub now: Option<DateTime<Utc>>,
     /// Threads for invariants over input files.
     pub jobs: usize,
@@ -46,7 +47,7 @@ pub struct FileResult {
     pub file: String,
     /// The pipeline the file ran against (`reference` for the built-in one).
     pub pipeline: String,
-    /// The "now" the decisions were made at.
+    /// The "now" the decisions were made at: a time, or `clock`.
     pub now: Option<String>,
     /// Why the file could not be run at all (then `results` is empty).
     pub error: Option<String>,
@@ -144,8 +145,11 @@ pub fn run_file(path: &Path, loader: &mut dyn PipelineLoader, opts: &TestOptions
             return result;
         }
     };
-    let now = file.now.or(opts.now).unwrap_or_else(default_now);
-    result.now = Some(now.to_rfc3339_opts(SecondsFormat::Secs, true));
+    let now = Now::from(file.now.or(opts.now));
+    result.now = Some(match now {
+        Now::Fixed(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        Now::Clock => "clock".to_string(),
+    });
     for case in &file.cases {
         result.results.push(run_case(case, &pipeline, now));
     }
@@ -167,12 +171,12 @@ fn interaction(case: &Case) -> Result<cxr_host::Interaction, String> {
     interaction_from_value(value).map_err(|e| format!("interaction: {e}"))
 }
 
-fn run_case(case: &Case, pipeline: &Pipeline, now: DateTime<Utc>) -> TestResult {
+fn run_case(case: &Case, pipeline: &Pipeline, now: Now) -> TestResult {
     let started = Instant::now();
     let (passed, detail) = match interaction(case) {
         Err(error) => (false, Detail::Error { error }),
         Ok(ix) => {
-            let d: Decision = pipeline.decide(&ix, now);
+            let d: Decision = pipeline.decide(&ix, now.at());
             let mut mismatches = case.expect.check(&d);
             mismatches.extend(unknown_queues(case, pipeline, &d));
             (
@@ -213,7 +217,7 @@ fn unknown_queues(case: &Case, pipeline: &Pipeline, d: &Decision) -> Vec<Mismatc
         .collect()
 }
 
-fn run_invariant(spec: &InvariantSpec, pipeline: &Pipeline, now: DateTime<Utc>, jobs: usize) -> TestResult {
+fn run_invariant(spec: &InvariantSpec, pipeline: &Pipeline, now: Now, jobs: usize) -> TestResult {
     let started = Instant::now();
     let (passed, detail) = match invariant::check(spec, pipeline, now, jobs) {
         Err(e) => (false, Detail::Error { error: format!("{e:#}") }),

@@ -4,8 +4,6 @@
 
 use crate::{CxrError, InputError};
 use chrono::{DateTime, Utc};
-use cxr_host::input::parse_interaction;
-use cxr_host::model::Interaction;
 use pyo3::exceptions::{PyRecursionError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -21,6 +19,14 @@ pub enum BadInput {
 }
 
 impl BadInput {
+    /// An input problem (`cxr_host::io::Problem`), worded as every front end words it.
+    pub fn problem(p: &cxr_host::io::Problem) -> Self {
+        BadInput::Input {
+            message: p.to_string(),
+            field: p.field().map(str::to_string),
+        }
+    }
+
     pub fn message(&self) -> &str {
         match self {
             BadInput::Type(m) | BadInput::Input { message: m, .. } => m,
@@ -45,16 +51,9 @@ pub fn input_error(py: Python<'_>, message: String, field: Option<String>) -> Py
     err
 }
 
-/// An interaction as read: its id when one could be read (for error
-/// records), and the interaction or why it is unusable.
-pub struct ReadInteraction {
-    pub id: Option<String>,
-    pub result: Result<Interaction, BadInput>,
-}
-
 /// The text of an interaction given as a dict (serialised with Python's
 /// `json`; datetimes become RFC 3339 strings) or as a JSON string. Parsing
-/// is left to [`read_text`], which needs no GIL.
+/// is left to `cxr_host::io::Input`, which needs no GIL.
 pub fn interaction_text(obj: &Bound<'_, PyAny>) -> PyResult<Result<String, BadInput>> {
     if obj.is_instance_of::<PyString>() {
         return Ok(Ok(obj.extract::<String>()?));
@@ -78,21 +77,6 @@ pub fn interaction_text(obj: &Bound<'_, PyAny>) -> PyResult<Result<String, BadIn
     }
     let kind = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     Ok(Err(BadInput::Type(format!("an interaction is a dict or a JSON string, not {kind}"))))
-}
-
-/// Parses an interaction's JSON text (no GIL needed).
-pub fn read_text(text: &str) -> ReadInteraction {
-    let parsed = parse_interaction(text);
-    ReadInteraction {
-        id: parsed.id,
-        result: parsed.result.map_err(|e| {
-            let field = match &e {
-                cxr_host::input::InputError::Field { field, .. } => Some(field.clone()),
-                _ => None,
-            };
-            BadInput::Input { message: e.to_string(), field }
-        }),
-    }
 }
 
 fn is_mapping(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -163,10 +147,10 @@ pub fn now(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> 
     if v.is_instance_of::<PyInt>() {
         let ms: i64 = v
             .extract()
-            .map_err(|_| bad(format!("`now` {v} is out of range for epoch milliseconds")))?;
+            .map_err(|_| bad("`now` is out of range for epoch milliseconds".to_string()))?;
         return DateTime::from_timestamp_millis(ms)
             .map(Some)
-            .ok_or_else(|| bad(format!("`now` {ms} is out of range for epoch milliseconds")));
+            .ok_or_else(|| bad("`now` is out of range for epoch milliseconds".to_string()));
     }
     if v.is_instance_of::<PyString>() {
         let s: String = v.extract()?;
@@ -176,9 +160,9 @@ pub fn now(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> 
     let datetime = DATETIME.get_or_try_init(py, || -> PyResult<_> { Ok(py.import("datetime")?.getattr("datetime")?.unbind()) })?;
     if v.is_instance(datetime.bind(py))? {
         if v.call_method0("utcoffset")?.is_none() {
-            return Err(bad(format!(
-                "`now` {v} is a naive datetime (no timezone); give it one, e.g. datetime.now(timezone.utc)"
-            )));
+            return Err(bad(
+                "`now` is a naive datetime (no timezone); give it one, e.g. datetime.now(timezone.utc)".to_string(),
+            ));
         }
         let s: String = v.call_method0("isoformat")?.extract()?;
         return parse_rfc3339(&s).map(Some).map_err(bad);
@@ -192,7 +176,7 @@ pub fn now(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> 
 fn parse_rfc3339(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`now` {s:?} is not an RFC 3339 time like 2026-11-22T09:14:00Z ({e})"))
+        .map_err(|e| format!("`now` is not an RFC 3339 time like 2026-11-22T09:14:00Z ({e})"))
 }
 
 /// A path or a plugin name given as `str` or `os.PathLike`.

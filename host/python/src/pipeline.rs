@@ -1,22 +1,18 @@
 //! `cxr.Pipeline`: load once, decide from any thread.
 
-use crate::convert::{self, BadInput, ReadInteraction};
-use chrono::Utc;
-use cxr_host::batch::{BatchOptions, route_stream};
-use cxr_host::model::Decision;
-use cxr_host::runtime::default_cache_dir;
-use cxr_host::{PipelineConfig, Runtime, builtin};
+use crate::convert::{self, BadInput};
+use cxr_host::{PipelineLoader, PipelineSource, PluginSpec};
+use cxr_host::io::{BatchOptions, Input, Position, Problem, RecentIds, decide_batch, route_stream};
+use cxr_host::policy::{self, Now};
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyPermissionError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A loaded cxr pipeline (sentiment -> priority -> routers -> fallback) of
+/// A loaded cxr pipeline (sentiment -> classifiers -> priority -> routers -> fallback) of
 /// sandboxed WebAssembly plugins.
 ///
 /// Load it once and share it: every method may be called from many threads
@@ -36,12 +32,7 @@ impl Pipeline {
     /// no `--pipeline`).
     #[staticmethod]
     fn reference(py: Python<'_>) -> PyResult<Self> {
-        let load = || -> anyhow::Result<cxr_host::Pipeline> {
-            use anyhow::Context as _;
-            let config = PipelineConfig::from_toml(builtin::REFERENCE_PIPELINE).context("in the built-in reference pipeline")?;
-            load(&config, Path::new(".")).context("loading the reference pipeline")
-        };
-        let inner = py.detach(load).map_err(convert::load_error)?;
+        let inner = py.detach(|| PipelineLoader::new().reference()).map_err(convert::load_error)?;
         Ok(Pipeline { inner: Arc::new(inner) })
     }
 
@@ -50,12 +41,33 @@ impl Pipeline {
     /// configuration cannot be loaded, saying which and why.
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let load = || -> anyhow::Result<cxr_host::Pipeline> {
-            use anyhow::Context as _;
-            let (config, base) = PipelineConfig::from_file(&path)?;
-            load(&config, &base).with_context(|| format!("loading pipeline {}", path.display()))
-        };
-        let inner = py.detach(load).map_err(convert::load_error)?;
+        let inner = py.detach(|| PipelineLoader::new().file(&path)).map_err(convert::load_error)?;
+        Ok(Pipeline { inner: Arc::new(inner) })
+    }
+
+    /// Loads any pipeline the `cxr` command line's `--pipeline` names: a
+    /// pipeline file, a plugin `.wasm` (or `builtin:NAME`) swapped into the
+    /// reference pipeline, or `"builtin"`; `plugins` are swapped in as
+    /// `--plugin` does (each a `.wasm` path or `builtin:NAME`). Raises
+    /// `CxrError` when something cannot be loaded, saying which and why.
+    #[staticmethod]
+    #[pyo3(signature = (source = "builtin", plugins = Vec::new()))]
+    fn load(py: Python<'_>, source: &str, plugins: Vec<String>) -> PyResult<Self> {
+        let source = PipelineSource::parse(source);
+        let plugins: Vec<PluginSpec> = plugins.iter().map(|p| PluginSpec::parse(p)).collect();
+        let inner = py
+            .detach(|| PipelineLoader::new().plugins(plugins).source(&source))
+            .map_err(convert::load_error)?;
+        Ok(Pipeline { inner: Arc::new(inner) })
+    }
+
+    /// Loads a pipeline from its TOML text; plugin paths in it are relative
+    /// to `base` (default: the working directory).
+    #[staticmethod]
+    #[pyo3(signature = (text, base = None))]
+    fn from_toml(py: Python<'_>, text: &str, base: Option<PathBuf>) -> PyResult<Self> {
+        let base = base.unwrap_or_else(|| PathBuf::from("."));
+        let inner = py.detach(|| PipelineLoader::new().toml(text, &base)).map_err(convert::load_error)?;
         Ok(Pipeline { inner: Arc::new(inner) })
     }
 
@@ -69,25 +81,30 @@ impl Pipeline {
     /// JSON `cxr run --json` prints (id, discipline, sentiment, priority,
     /// route, reasons, trace, error).
     ///
-    /// `interaction` is a dict or a JSON string; only `id` and `body` are
-    /// required. `now` is the decision time: None (the clock), a
-    /// timezone-aware `datetime`, an RFC 3339 string or epoch milliseconds
-    /// (int); a naive datetime is refused. Bad input raises `cxr.InputError`
-    /// (a `ValueError`) naming the field; a plugin that fails gives the
-    /// pipeline's fallback decision with `error` set, never an exception.
-    #[pyo3(signature = (interaction, now = None))]
+    /// `interaction` is a dict or a JSON string (at most 1 MiB); only `id`
+    /// and `body` are required. `now` is the decision time: None (the
+    /// clock), a timezone-aware `datetime`, an RFC 3339 string or epoch
+    /// milliseconds (int); a naive datetime is refused. `request_id` is set
+    /// on the decision. Bad input raises `cxr.InputError` (a `ValueError`)
+    /// naming the field; a plugin that fails gives the pipeline's fallback
+    /// decision with `error` and `error_kind` set, never an exception.
+    #[pyo3(signature = (interaction, now = None, request_id = None))]
     fn decide<'py>(
         &self,
         py: Python<'py>,
         interaction: &Bound<'py, PyAny>,
         now: Option<&Bound<'py, PyAny>>,
+        request_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let now = convert::now(now)?;
+        let now = Now::from(convert::now(now)?);
+        let request_id = request_id_arg(py, request_id)?;
         let text = convert::interaction_text(interaction)?.map_err(|e| e.into_py_err(py))?;
         let pipeline = &*self.inner;
         let out = py.detach(|| -> Result<String, BadInput> {
-            let ix = convert::read_text(&text).result?;
-            let decision = pipeline.decide(&ix, now.unwrap_or_else(Utc::now));
+            let (_, parsed) = Input::text(Position::Single, &text, policy::MAX_INTERACTION_BYTES).parse();
+            let ix = parsed.map_err(|p| BadInput::problem(&p))?;
+            let mut decision = pipeline.decide(&ix, now.at());
+            decision.request_id = request_id;
             Ok(serde_json::to_string(&decision).expect("a decision always serialises"))
         });
         convert::json_to_python(py, &out.map_err(|e| e.into_py_err(py))?)
@@ -97,37 +114,43 @@ impl Pipeline {
     /// per core) and returns the decisions in input order, one per element.
     ///
     /// Like `POST /v1/decide/batch` of `cxr serve`, an element that cannot be
-    /// read does not raise: its place holds an error record (its `id`, or
-    /// `"[i]"` when it has none, and `error` saying `"[i]: ..."`).
-    #[pyo3(signature = (interactions, jobs = None, now = None))]
+    /// read, or repeats an earlier element's `id`, does not raise: its place
+    /// holds an error record (its `id`, or `"[i]"` when it has none, `error`
+    /// saying `"[i]: ..."`, `error_kind` `input` or `duplicate`).
+    #[pyo3(signature = (interactions, jobs = None, now = None, request_id = None))]
     fn decide_many<'py>(
         &self,
         py: Python<'py>,
         interactions: &Bound<'py, PyAny>,
         jobs: Option<i64>,
         now: Option<&Bound<'py, PyAny>>,
+        request_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let jobs = jobs_arg(jobs)?;
-        let now = convert::now(now)?;
-        let mut texts: Vec<Result<String, BadInput>> = Vec::new();
-        for item in interactions.try_iter()? {
-            texts.push(convert::interaction_text(&item?)?);
+        let opts = BatchOptions {
+            jobs: jobs_arg(jobs)?,
+            now: convert::now(now)?,
+            request_id: request_id_arg(py, request_id)?,
+            ..BatchOptions::default()
+        };
+        let mut inputs = Vec::new();
+        for (i, item) in interactions.try_iter()?.enumerate() {
+            let position = Position::Element(i);
+            inputs.push(match convert::interaction_text(&item?)? {
+                Ok(text) => Input::text(position, &text, policy::MAX_INTERACTION_BYTES),
+                Err(e) => Input {
+                    position,
+                    text: Err(Problem::Other(e.message().to_string())),
+                },
+            });
         }
         let pipeline = &*self.inner;
-        let decide = |i: usize| -> String {
-            let decision = match &texts[i] {
-                Ok(text) => {
-                    let ReadInteraction { id, result } = convert::read_text(text);
-                    match result {
-                        Ok(ix) => pipeline.decide(&ix, now.unwrap_or_else(Utc::now)),
-                        Err(e) => error_record(i, id, &e),
-                    }
-                }
-                Err(e) => error_record(i, None, e),
-            };
-            serde_json::to_string(&decision).expect("a decision always serialises")
-        };
-        let out = py.detach(|| parallel_in_order(texts.len(), jobs, decide));
+        let out: Vec<String> = py.detach(|| {
+            let mut seen = RecentIds::new(opts.duplicate_window);
+            decide_batch(pipeline, &inputs, &opts, &mut seen, false)
+                .into_iter()
+                .map(|d| serde_json::to_string(&d.decision).expect("a decision always serialises"))
+                .collect()
+        });
         let list = PyList::empty(py);
         for text in out {
             list.append(convert::json_to_python(py, &text)?)?;
@@ -142,7 +165,7 @@ impl Pipeline {
     /// lines, routed, fallbacks, input_errors, plugin_errors, by_queue,
     /// by_discipline, elapsed (seconds). Raises `OSError` when SRC cannot be
     /// read or DST written.
-    #[pyo3(signature = (src, dst, jobs = None, now = None))]
+    #[pyo3(signature = (src, dst, jobs = None, now = None, request_id = None))]
     fn route_jsonl<'py>(
         &self,
         py: Python<'py>,
@@ -150,9 +173,11 @@ impl Pipeline {
         dst: PathBuf,
         jobs: Option<i64>,
         now: Option<&Bound<'py, PyAny>>,
+        request_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut opts = BatchOptions {
             now: convert::now(now)?,
+            request_id: request_id_arg(py, request_id)?,
             ..BatchOptions::default()
         };
         opts.jobs = jobs_arg(jobs)?;
@@ -207,10 +232,10 @@ impl Pipeline {
     /// clock starts), on the calling thread with the GIL released.
     #[pyo3(signature = (interactions, passes, now))]
     fn _time_rust_decide(&self, py: Python<'_>, interactions: Vec<String>, passes: usize, now: &Bound<'_, PyAny>) -> PyResult<f64> {
-        let now = convert::now(Some(now))?.unwrap_or_else(Utc::now);
+        let now = Now::from(convert::now(Some(now))?).at();
         let parsed = interactions
             .iter()
-            .map(|t| convert::read_text(t).result)
+            .map(|t| Input::text(Position::Single, t, policy::MAX_INTERACTION_BYTES).parse().1.map_err(|p| BadInput::problem(&p)))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.into_py_err(py))?;
         let pipeline = &*self.inner;
@@ -233,16 +258,11 @@ impl Pipeline {
     }
 }
 
-/// Loads a pipeline as the `cxr` command line does: compiled components are
-/// kept in (and mapped from) the default compile cache.
-fn load(config: &PipelineConfig, base: &Path) -> anyhow::Result<cxr_host::Pipeline> {
-    let runtime = Runtime::with_cache(&config.runtime_limits(), default_cache_dir().as_deref())?;
-    cxr_host::Pipeline::load_with(config, base, runtime, HashMap::new())
-}
-
-/// The record standing in for element `i` that could not be read.
-fn error_record(i: usize, id: Option<String>, e: &BadInput) -> Decision {
-    Decision::error_record(id.unwrap_or_else(|| format!("[{i}]")), None, format!("[{i}]: {}", e.message()))
+/// A `request_id=` argument, checked as every front end checks one.
+fn request_id_arg(py: Python<'_>, request_id: Option<&str>) -> PyResult<Option<String>> {
+    request_id
+        .map(|id| policy::check_request_id(id).map_err(|e| convert::input_error(py, e, Some("request_id".to_string()))))
+        .transpose()
 }
 
 fn jobs_arg(jobs: Option<i64>) -> PyResult<usize> {
@@ -260,37 +280,6 @@ fn os_error(e: std::io::Error, doing: &str, path: &Path) -> PyErr {
         std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(message),
         _ => PyOSError::new_err(message),
     }
-}
-
-/// `f(0..n)` on up to `jobs` threads, results in index order.
-fn parallel_in_order<T: Send>(n: usize, jobs: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    if jobs <= 1 || n <= 1 {
-        return (0..n).map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..jobs.min(n))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= n {
-                            break done;
-                        }
-                        done.push((i, f(i)));
-                    }
-                })
-            })
-            .collect();
-        for w in workers {
-            for (i, v) in w.join().expect("deciding never panics") {
-                slots[i] = Some(v);
-            }
-        }
-    });
-    slots.into_iter().map(|v| v.expect("every slot is filled")).collect()
 }
 
 /// `Pipeline` is shared between Python threads: it must be `Send + Sync`.

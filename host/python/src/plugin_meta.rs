@@ -4,19 +4,12 @@
 //! describing it with `cxr_host::inspect` (contract version and whether this
 //! host supports it included), whose result is the JSON.
 
-use anyhow::{Context as _, Result};
-use cxr_host::runtime::default_cache_dir;
-use cxr_host::{Limits, Runtime, builtin};
+use anyhow::Result;
+use cxr_host::{CachePolicy, PluginSpec};
 
-/// The metadata of the plugin `spec` (a `.wasm` path or `builtin:NAME`), as JSON.
+/// The metadata of the plugin `spec` (a `.wasm` path or `builtin:NAME`,
+/// read by the one parser of plugin names), as JSON.
 pub fn inspect(spec: &str) -> Result<serde_json::Value> {
-    let bytes = match spec.strip_prefix("builtin:") {
-        Some(name) => builtin::plugin_bytes(name)
-            .with_context(|| format!("unknown built-in plugin {spec:?} (built in: {})", builtin::NAMES.join(", ")))?
-            .to_vec(),
-        None => std::fs::read(spec).with_context(|| format!("reading {spec}"))?,
-    };
-    let runtime = Runtime::with_cache(&Limits::default(), default_cache_dir().as_deref())?;
-    let found = cxr_host::inspect::inspect(&runtime, &bytes, spec)?;
+    let found = cxr_host::inspect::inspect_spec(&PluginSpec::parse(spec), &CachePolicy::Default)?;
     Ok(serde_json::to_value(found)?)
 }

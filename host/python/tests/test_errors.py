@@ -20,10 +20,10 @@ def reference():
         ({"id": "A"}, "body", "`body`: is required"),
         ({"body": "hi"}, "id", "`id`: is required"),
         ({"id": "A", "body": 5}, "body", "must be a string, found a number"),
-        ({"id": "A", "body": "x", "channel": "pigeon"}, "channel", 'unknown channel "pigeon"'),
-        ({"id": "A", "body": "x", "customer": {"last_csat": 9}}, "customer.last_csat", "9 is out of range"),
+        ({"id": "A", "body": "x", "channel": "pigeon"}, "channel", 'unknown channel, a string of 6 characters'),
+        ({"id": "A", "body": "x", "customer": {"last_csat": 9}}, "customer.last_csat", "is out of range"),
         ({"id": "A", "body": "x", "received_at": "yesterday"}, "received_at", "not an RFC 3339 time"),
-        ({"id": "A", "body": "x", "history": [{"direction": "sideways"}]}, "history[0].direction", "sideways"),
+        ({"id": "A", "body": "x", "history": [{"direction": "sideways"}]}, "history[0].direction", "is neither"),
         ('{"id": "A", "body": "x", "customer": {"tier": 3}}', "customer.tier", "must be a string"),
     ],
 )
@@ -135,7 +135,7 @@ def test_route_jsonl_keeps_bad_lines_as_error_records(reference, tmp_path):
     summary = reference.route_jsonl(src, dst, now=NOW)
     out = [json.loads(line) for line in dst.read_text().splitlines()]
     assert len(out) == 4 and summary["lines"] == 4 and summary["input_errors"] == 3
-    assert out[1]["error"] == "line 2: empty line"
+    assert out[1]["error"] == "line 2: empty (no interaction)"
     assert out[2]["id"] == "b" and "field `body`" in out[2]["error"]
 
 
@@ -148,3 +148,36 @@ def test_the_package_is_typed():
     assert (here / "py.typed").exists() and (here / "_cxr.pyi").exists()
     assert (package / "_cxr.pyi").read_text() == (here / "_cxr.pyi").read_text()
     assert cxr.Pipeline.decide.__doc__ and "naive datetime is refused" in cxr.Pipeline.decide.__doc__
+
+
+def test_privacy_nothing_leaks_through_input_errors_keys_or_language(tmp_path, hostile_wasm):
+    """With [privacy] on, personal data in fields that fail validation never
+    reaches an InputError (message or field), and attribute keys, language
+    and the customer's id reach no plugin: every stage echoes what it sees."""
+    stage = f"plugin = {json.dumps(str(hostile_wasm))}\nconfig = {{ mode = \"echo\" }}\n"
+    path = tmp_path / "private.toml"
+    path.write_text(
+        'name = "private"\n[fallback]\nqueue = "general"\n'
+        f"[sentiment]\n{stage}[priority]\n{stage}[[routers]]\n{stage}"
+        '[privacy]\nmask = ["card", "iban", "email", "phone"]\n'
+    )
+    pipeline = cxr.Pipeline.from_file(path)
+    lines = (ROOT / "tests" / "privacy" / "leaks.jsonl").read_text().splitlines()
+    values = [
+        v for v in (ROOT / "tests" / "privacy" / "leaks-values.txt").read_text().splitlines() if v.strip() and not v.startswith("#")
+    ]
+    errors, decisions = [], []
+    for line in lines:
+        try:
+            decisions.append(json.dumps(pipeline.decide(line, now=NOW), ensure_ascii=False))
+        except cxr.InputError as e:
+            errors.append(f"{e} {e.field}")
+    assert len(errors) == 11 and len(decisions) == 3, (errors, decisions)
+    for text in errors + decisions:
+        for v in values:
+            assert v not in text, f"{v!r} leaked: {text}"
+    # the same through decide_many (error records in place)
+    many = json.dumps(pipeline.decide_many(lines, now=NOW), ensure_ascii=False)
+    for v in values:
+        assert v not in many, f"{v!r} leaked: {many}"
+    assert "language dropped" in decisions[0]

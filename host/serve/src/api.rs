@@ -2,22 +2,23 @@
 //! declared once in [`routes`], which both builds the router and lists what
 //! `docs/openapi.json` must describe.
 
-use crate::batch::{self, Format};
 use crate::error::ApiError;
-use crate::shadow::{self, Summary};
+use crate::shadow;
 use crate::state::AppState;
-use crate::tenants::{DEFAULT_TENANT, Tenant, valid_tenant_name};
 use axum::body::{Body, Bytes};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, RawQuery, Request, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Json, Router};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use cxr_fleet::Tenant;
 use cxr_host::Decision;
-use cxr_host::input::parse_interaction;
+use cxr_host::fields::Reading;
+use cxr_host::io::{BatchOptions, Format, Input, Position, RecentIds, decide_batch, parse_body};
+use cxr_host::policy::{self, Now};
 use cxr_host::text::Shown;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
@@ -32,9 +33,13 @@ pub const TENANT_HEADER: &str = "X-Tenant";
 pub const TENANT_RESPONSE_HEADER: &str = "x-cxr-tenant";
 /// Response header: the version of the pipeline that decided.
 pub const VERSION_RESPONSE_HEADER: &str = "x-cxr-pipeline-version";
+/// Response header: the request id the request carried (`Cxr-Request-Id`
+/// or `X-Request-Id`).
+pub const REQUEST_ID_RESPONSE_HEADER: &str = "cxr-request-id";
 
-/// The OpenAPI document of this API (kept in `docs/openapi.json`).
-pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
+/// The OpenAPI document of this API (kept in `docs/openapi.json`;
+/// `openapi.json` beside this crate's manifest links to it, so the packaged crate carries it).
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// One route: method, path and handler.
 pub struct Route {
@@ -63,7 +68,7 @@ where
 pub fn routes() -> Vec<Route> {
     vec![
         route(Method::POST, "/v1/decide", decide),
-        route(Method::POST, "/v1/decide/batch", decide_batch),
+        route(Method::POST, "/v1/decide/batch", decide_batch_route),
         route(Method::GET, "/healthz", healthz),
         route(Method::GET, "/readyz", readyz),
         route(Method::GET, "/metrics", metrics),
@@ -96,55 +101,98 @@ async fn access_log(State(state): State<AppState>, request: Request, next: Next)
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    let tenant = request
-        .headers()
-        .get(TENANT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(64)
-        .collect::<String>();
+    let (tenant, request_id) = {
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .chars()
+                .take(policy::MAX_REQUEST_ID_LEN)
+                .collect::<String>()
+        };
+        let id = header(policy::REQUEST_ID_HEADER);
+        let id = if id.is_empty() { header(policy::REQUEST_ID_ALT_HEADER) } else { id };
+        (header(TENANT_HEADER).chars().take(64).collect::<String>(), id)
+    };
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let metrics = &state.0.metrics;
     metrics.request(&route, method.as_str(), status, elapsed.as_secs_f64());
-    let kind = response.extensions().get::<crate::metrics::ErrorKind>().copied();
+    let kind = response.extensions().get::<crate::metrics::HttpErrorKind>().copied();
     if let Some(kind) = kind {
         metrics.error(kind);
     }
     let micros = elapsed.as_micros() as u64;
+    let request_id = Shown(&request_id);
     if let Some(kind) = kind {
-        tracing::info!(%method, %route, status, micros, tenant = %Shown(&tenant), error = kind.as_str(), "request");
+        tracing::info!(%method, %route, status, micros, tenant = %Shown(&tenant), %request_id, error = kind.as_str(), "request");
     } else if route.starts_with("/v1/") || route.starts_with("/admin/") {
-        tracing::info!(%method, %route, status, micros, tenant = %Shown(&tenant), "request");
+        tracing::info!(%method, %route, status, micros, tenant = %Shown(&tenant), %request_id, "request");
     } else {
         tracing::debug!(%method, %route, status, micros, "request");
     }
     response
 }
 
+/// What a decide request asks besides its interactions (the policy of
+/// `cxr_host::policy`): the decision time and the request id.
+struct RequestParams {
+    /// `Cxr-Now` or `?now=`; else the clock when the request is decided.
+    now: Now,
+    /// `Cxr-Request-Id` or `X-Request-Id`.
+    request_id: Option<String>,
+}
+
+impl RequestParams {
+    /// Reads the parameters; a bad one is a 400 naming it.
+    fn read(headers: &HeaderMap, query: Option<&str>) -> Result<Self, ApiError> {
+        let text = |name: &str| -> Result<Option<String>, ApiError> {
+            match headers.get(name) {
+                None => Ok(None),
+                Some(v) => v
+                    .to_str()
+                    .map(|s| Some(s.to_string()))
+                    .map_err(|_| ApiError::bad_request(format!("the {name} header is not visible ASCII"), Some(name))),
+            }
+        };
+        let query_now = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .find_map(|pair| pair.strip_prefix(policy::NOW_PARAM).and_then(|v| v.strip_prefix('=')))
+            .map(percent_decoded);
+        let (now_text, now_field) = match text(policy::NOW_HEADER)? {
+            Some(t) => (Some(t), policy::NOW_HEADER),
+            None => (query_now, policy::NOW_PARAM),
+        };
+        let now = match now_text {
+            None => Now::Clock,
+            Some(t) => Now::Fixed(policy::parse_now(&t).map_err(|e| ApiError::bad_request(format!("{now_field}: {e}"), Some(now_field)))?),
+        };
+        let (id_text, id_field) = match text(policy::REQUEST_ID_HEADER)? {
+            Some(t) => (Some(t), policy::REQUEST_ID_HEADER),
+            None => (text(policy::REQUEST_ID_ALT_HEADER)?, policy::REQUEST_ID_ALT_HEADER),
+        };
+        let request_id = id_text
+            .map(|t| policy::check_request_id(&t).map_err(|e| ApiError::bad_request(format!("{id_field}: {e}"), Some(id_field))))
+            .transpose()?;
+        Ok(RequestParams { now, request_id })
+    }
+}
+
+/// A query value with its `%XX` escapes decoded (`+` stays a plus: an
+/// RFC 3339 offset, not a space).
+fn percent_decoded(v: &str) -> String {
+    percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned()
+}
+
 impl AppState {
     /// The tenant a request is for: `X-Tenant`, else `default` when it exists.
     fn tenant_for(&self, headers: &HeaderMap) -> Result<Arc<Tenant>, ApiError> {
-        let map = self.0.tenants.load();
-        let Some(value) = headers.get(TENANT_HEADER) else {
-            return map.tenants.get(DEFAULT_TENANT).cloned().ok_or_else(|| {
-                ApiError::bad_request(
-                    format!("the {TENANT_HEADER} header is required (this server has no `{DEFAULT_TENANT}` tenant)"),
-                    Some(TENANT_HEADER),
-                )
-            });
-        };
-        let name = value.to_str().unwrap_or("").trim();
-        if !valid_tenant_name(name) {
-            let shown: String = name.chars().take(64).collect();
-            return Err(ApiError {
-                message: format!("unknown tenant {shown:?}: tenant names are 1-64 characters of a-z, 0-9, _ and -"),
-                ..ApiError::unknown_tenant(&shown)
-            });
-        }
-        map.tenants.get(name).cloned().ok_or_else(|| ApiError::unknown_tenant(name))
+        let name = headers.get(TENANT_HEADER).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+        self.0.fleet.resolve(name).map_err(|e| ApiError::tenant(&e))
     }
 
     /// 413 at once when the declared body is over the limit.
@@ -229,13 +277,16 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
     }
 }
 
-fn with_tenant_headers(mut response: Response, tenant: &Tenant) -> Response {
+fn with_tenant_headers(mut response: Response, tenant: &Tenant, request_id: Option<&str>) -> Response {
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&tenant.name) {
         headers.insert(HeaderName::from_static(TENANT_RESPONSE_HEADER), v);
     }
     if let Ok(v) = HeaderValue::from_str(&tenant.live.version) {
         headers.insert(HeaderName::from_static(VERSION_RESPONSE_HEADER), v);
+    }
+    if let Some(v) = request_id.and_then(|id| HeaderValue::from_str(id).ok()) {
+        headers.insert(HeaderName::from_static(REQUEST_ID_RESPONSE_HEADER), v);
     }
     response
 }
@@ -246,68 +297,74 @@ fn join_error(e: tokio::task::JoinError) -> ApiError {
 }
 
 /// `POST /v1/decide`: one interaction in, one decision out.
-async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn decide(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery, body: Body) -> Result<Response, ApiError> {
+    let params = RequestParams::read(&headers, query.as_deref())?;
     let tenant = state.tenant_for(&headers)?;
     state.check_length(&headers)?;
     let work = async {
         let permit = state.slot().await?;
         let bytes = read_body(body, state.0.options.max_body_bytes).await?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| ApiError::bad_request(format!("the body is not UTF-8 (at byte {})", e.valid_up_to()), None))?;
-        let ix = parse_interaction(text).result.map_err(|e| {
-            state.0.metrics.input_error(&tenant.name);
-            ApiError::input(&e)
+        let (_, parsed) = Input::bytes(Position::Single, &bytes, state.0.options.max_body_bytes).parse();
+        let ix = parsed.map_err(|problem| {
+            state.0.fleet.metrics().input_error(&tenant.name, problem.kind());
+            ApiError::input(&problem)
         })?;
-        let now = Utc::now();
-        let (live, shared, name) = (tenant.live.clone(), state.clone(), tenant.name.clone());
+        // One reading of the clock per request, shared with the shadow.
+        let now: DateTime<Utc> = params.now.at();
+        let request_id = params.request_id.clone();
+        let (live, fleet, name) = (tenant.live.clone(), state.0.fleet.clone(), tenant.name.clone());
         let (decision, ix) = tokio::task::spawn_blocking(move || {
             // The slot is held until the decision is made, even when the
             // request's deadline passed meanwhile.
             let _permit = permit;
-            let d = live.pipeline.decide(&ix, now);
-            shared.0.metrics.decision(&name, &d);
+            let started = Instant::now();
+            let mut d = live.pipeline.decide(&ix, now);
+            d.request_id = request_id;
+            fleet.metrics().decision(&name, &d, Some(started.elapsed().as_secs_f64()));
             (d, ix)
         })
         .await
         .map_err(join_error)?;
         if tenant.shadow.is_some() {
-            shadow::spawn(&state, &tenant, vec![(ix, Summary::of(&decision))], now);
+            shadow::spawn(&state, &tenant, vec![(ix, Reading::of(&decision))], now);
         }
-        Ok(with_tenant_headers(json_response(&decision)?, &tenant))
+        Ok(with_tenant_headers(json_response(&decision)?, &tenant, params.request_id.as_deref()))
     };
     state.within_deadline(work).await
 }
 
 /// `POST /v1/decide/batch`: a JSON array or JSON Lines in, one decision per
-/// element out, in order, in the same format.
-async fn decide_batch(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+/// element out, in order, in the same format; an element that cannot be
+/// read, or repeats an earlier element's id, is an error record in its place.
+async fn decide_batch_route(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery, body: Body) -> Result<Response, ApiError> {
+    let params = RequestParams::read(&headers, query.as_deref())?;
     let tenant = state.tenant_for(&headers)?;
     state.check_length(&headers)?;
     let work = async {
         let permit = state.slot().await?;
         let bytes = read_body(body, state.0.options.max_body_bytes).await?;
-        let (format, items) = batch::parse(&bytes)?;
-        let now = Utc::now();
+        let (format, inputs) = parse_body(&bytes, policy::MAX_INTERACTION_BYTES).map_err(|e| ApiError::body(&e))?;
+        let now: DateTime<Utc> = params.now.at();
         let with_shadow = tenant.shadow.is_some();
-        let (live, shared, name) = (tenant.live.clone(), state.clone(), tenant.name.clone());
+        let opts = BatchOptions {
+            // One slot, one thread: concurrency is bounded by the slots.
+            jobs: 1,
+            now: Some(now),
+            request_id: params.request_id.clone(),
+            ..BatchOptions::default()
+        };
+        let (live, fleet, name) = (tenant.live.clone(), state.0.fleet.clone(), tenant.name.clone());
         let (decisions, work) = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let mut decisions = Vec::with_capacity(items.len());
+            let mut seen = RecentIds::new(opts.duplicate_window);
+            let mut decisions = Vec::with_capacity(inputs.len());
             let mut work = Vec::new();
-            for item in items {
-                let d = match item.parsed {
-                    Ok(ix) => {
-                        let mut d = live.pipeline.decide(&ix, now);
-                        d.line = item.line;
-                        if with_shadow {
-                            work.push((ix, Summary::of(&d)));
-                        }
-                        d
-                    }
-                    Err(record) => record,
-                };
-                shared.0.metrics.decision(&name, &d);
-                decisions.push(d);
+            for decided in decide_batch(&live.pipeline, &inputs, &opts, &mut seen, with_shadow) {
+                fleet.metrics().decision(&name, &decided.decision, None);
+                if let Some(ix) = decided.interaction {
+                    work.push((ix, Reading::of(&decided.decision)));
+                }
+                decisions.push(decided.decision);
             }
             (decisions, work)
         })
@@ -318,7 +375,7 @@ async fn decide_batch(State(state): State<AppState>, headers: HeaderMap, body: B
             Format::Array => json_response(&decisions)?,
             Format::Lines => json_lines(&decisions)?,
         };
-        Ok(with_tenant_headers(response, &tenant))
+        Ok(with_tenant_headers(response, &tenant, params.request_id.as_deref()))
     };
     state.within_deadline(work).await
 }
@@ -344,25 +401,15 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: 200 while tenants are loaded and no shutdown has begun,
-/// with each tenant's pipeline version and what the last reload reported.
+/// `GET /readyz`: 200 while tenants are served and no shutdown has begun,
+/// with each tenant's pipeline version, the tenants not served (broken) and
+/// what the last reload reported.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let map = state.tenants();
-    let last = state.last_reload();
     let draining = state.draining();
-    let ready = !draining && !map.tenants.is_empty();
-    let body = json!({
-        "ready": ready,
-        "draining": draining,
-        "generation": map.generation,
-        "tenants": map.statuses(),
-        "last_reload": {
-            "ok": last.ok,
-            "generation": last.generation,
-            "finished_at": last.finished_at,
-            "errors": last.errors,
-        },
-    });
+    let ready = !draining && !state.tenants().tenants.is_empty();
+    let mut body = state.fleet().readiness();
+    body["ready"] = json!(ready);
+    body["draining"] = json!(draining);
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     match json_response(&body) {
         Ok(mut response) => {

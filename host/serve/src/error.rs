@@ -2,10 +2,11 @@
 //! naming the field or header at fault when there is one, and the kind
 //! counted in `cxr_http_errors_total`.
 
-use crate::metrics::ErrorKind;
+use crate::metrics::HttpErrorKind as ErrorKind;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cxr_host::input::InputError;
+use cxr_fleet::TenantError;
+use cxr_host::io::{BodyError, Problem};
 use serde::Serialize;
 
 /// A request that could not be answered with a decision.
@@ -48,19 +49,32 @@ impl ApiError {
     }
 
     /// 400 for an interaction that cannot be read, naming the field.
-    pub fn input(e: &InputError) -> Self {
-        let field = match e {
-            InputError::Field { field, .. } => Some(field.as_str()),
-            InputError::Json(_) | InputError::NotAnObject(_) => None,
-        };
-        Self::bad_request(e.to_string(), field)
+    pub fn input(p: &Problem) -> Self {
+        Self::bad_request(p.to_string(), p.field())
     }
 
-    /// 404: no such tenant.
-    pub fn unknown_tenant(name: &str) -> Self {
-        ApiError {
-            field: Some(crate::api::TENANT_HEADER.to_string()),
-            ..Self::new(StatusCode::NOT_FOUND, ErrorKind::UnknownTenant, format!("unknown tenant {name:?}"))
+    /// 400 for a batch body that is neither a JSON array nor JSON Lines.
+    pub fn body(e: &BodyError) -> Self {
+        Self::bad_request(e.to_string(), None)
+    }
+
+    /// The answer when no tenant can be chosen: 400 when one is needed,
+    /// 404 for an unknown one, 503 for one whose pipeline failed to load.
+    pub fn tenant(e: &TenantError) -> Self {
+        let header = Some(crate::api::TENANT_HEADER.to_string());
+        match e {
+            TenantError::NoDefault => Self::bad_request(
+                format!("the {} header is required (this server has no `default` tenant)", crate::api::TENANT_HEADER),
+                Some(crate::api::TENANT_HEADER),
+            ),
+            TenantError::InvalidName(_) | TenantError::Unknown(_) => ApiError {
+                field: header,
+                ..Self::new(StatusCode::NOT_FOUND, ErrorKind::UnknownTenant, e.to_string())
+            },
+            TenantError::Broken { .. } => ApiError {
+                field: header,
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorKind::TenantUnavailable, e.to_string())
+            },
         }
     }
 

@@ -5,31 +5,35 @@
 //! `GET /metrics` and `GET /openapi.json` (the document is
 //! `docs/openapi.json`). One pipeline per tenant, chosen by `X-Tenant`;
 //! hot reload that never drops a request; shadow pipelines compared on live
-//! traffic; bounded concurrency, body size and time per request.
+//! traffic; bounded concurrency, body size and time per request. Tenants,
+//! reload, startup policy, signals and decision metrics are `cxr-fleet`'s,
+//! shared with the NATS worker; inputs are read with `cxr_host::io` under
+//! `cxr_host::policy` (size cap, repeated ids, `Cxr-Now`, request ids).
 //!
 //! ```no_run
-//! use cxr_serve::{AppState, ServeOptions, TenantSource, serve, signals};
+//! use cxr_serve::{AppState, ServeOptions, serve};
+//! use cxr_fleet::{TenantSource, signals};
 //! # async fn run() -> anyhow::Result<()> {
 //! let state = AppState::load(TenantSource::default(), ServeOptions::default())?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! signals::reload_on_sighup(state.clone())?;
+//! signals::reload_on_sighup(state.fleet().clone())?;
 //! serve(listener, state, signals::shutdown_signal()).await?;
 //! # Ok(()) }
 //! ```
 
 pub mod api;
-pub mod batch;
 pub mod error;
 pub mod metrics;
+pub mod options;
 pub mod shadow;
-pub mod signals;
 pub mod state;
-pub mod tenants;
 
-pub use state::{AppState, ServeOptions};
-pub use tenants::{ReloadReport, TenantSource};
+pub use cxr_fleet::{ReloadReport, TenantSource};
+pub use options::{ServeArgs, ServeOptions};
+pub use state::AppState;
 
 use anyhow::Context as _;
+use cxr_fleet::signals;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 
@@ -85,7 +89,7 @@ pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl
             .await
             .with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
-        signals::reload_on_sighup(state.clone()).context("listening for SIGHUP")?;
+        signals::reload_on_sighup(state.fleet().clone()).context("listening for SIGHUP")?;
         tracing::info!(address = %local, tenants = state.tenants().tenants.len(), "listening");
         on_listening(local);
         serve(listener, state, signals::shutdown_signal()).await.context("serving HTTP")
@@ -95,4 +99,14 @@ pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl
     runtime.shutdown_timeout(options.drain_timeout);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `cxr serve`: applies the process settings, loads the tenants (as
+/// `--strict` says), and serves until a shutdown signal; `on_listening`
+/// gets the bound address.
+pub fn run(args: ServeArgs, on_listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let options = args.options()?;
+    args.fleet.configure_runtime()?;
+    let state = AppState::load(args.fleet.source(args.shadow_dir.clone()), options)?;
+    run_until_signalled(args.listen, state, on_listening)
 }

@@ -1,31 +1,21 @@
-//! Prometheus metrics: requests, decisions per queue and discipline,
-//! fallbacks, errors, plugin failures and quarantines, per-hook latency,
-//! shadow comparisons and reloads. Served as OpenMetrics text on `/metrics`.
+//! Prometheus metrics of the service: HTTP requests and errors, the
+//! decision queue and slots, shadow comparisons; with the decision metrics
+//! every transport shares (`cxr_fleet::metrics`: decisions, fallbacks,
+//! errors by kind, per-hook latency and failures, reloads, tenants).
+//! Served as OpenMetrics text on `/metrics`.
 
-use crate::tenants::TenantMap;
-use arc_swap::ArcSwap;
-use cxr_host::Decision;
+use cxr_fleet::Fleet;
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
-use prometheus_client::metrics::MetricType;
-use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-/// The content type of `/metrics`.
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
-/// Distinct queue names counted per tenant; further ones are counted as
-/// [`OTHER_QUEUE`], so a plugin inventing queue names cannot grow the
-/// metrics without bound.
-pub const MAX_QUEUES_PER_TENANT: usize = 200;
-/// The queue label used beyond [`MAX_QUEUES_PER_TENANT`].
-pub const OTHER_QUEUE: &str = "_other";
+pub use cxr_fleet::metrics::CONTENT_TYPE;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct HttpLabels {
@@ -50,36 +40,12 @@ struct TenantLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct DecisionLabels {
-    tenant: String,
-    queue: String,
-    discipline: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct HookLabels {
-    tenant: String,
-    plugin: String,
-    hook: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct FieldLabels {
     tenant: String,
     field: &'static str,
 }
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct OutcomeLabels {
-    outcome: &'static str,
-}
-
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
-
-fn hook_histogram() -> Histogram {
-    // 10 µs .. ~1.3 s
-    Histogram::new(exponential_buckets(1e-5, 2.0, 18))
-}
 
 fn request_histogram() -> Histogram {
     // 100 µs .. ~13 s
@@ -88,9 +54,11 @@ fn request_histogram() -> Histogram {
 
 /// Why a request was refused or failed, for `cxr_http_errors_total{kind}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
+pub enum HttpErrorKind {
     BadInput,
     UnknownTenant,
+    /// The tenant exists but its pipeline failed to load.
+    TenantUnavailable,
     NotFound,
     TooLarge,
     Saturated,
@@ -99,18 +67,19 @@ pub enum ErrorKind {
     Internal,
 }
 
-impl ErrorKind {
+impl HttpErrorKind {
     /// The label value.
     pub fn as_str(self) -> &'static str {
         match self {
-            ErrorKind::BadInput => "bad_input",
-            ErrorKind::UnknownTenant => "unknown_tenant",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::TooLarge => "too_large",
-            ErrorKind::Saturated => "saturated",
-            ErrorKind::Deadline => "deadline",
-            ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Internal => "internal",
+            HttpErrorKind::BadInput => "bad_input",
+            HttpErrorKind::UnknownTenant => "unknown_tenant",
+            HttpErrorKind::TenantUnavailable => "tenant_unavailable",
+            HttpErrorKind::NotFound => "not_found",
+            HttpErrorKind::TooLarge => "too_large",
+            HttpErrorKind::Saturated => "saturated",
+            HttpErrorKind::Deadline => "deadline",
+            HttpErrorKind::Unauthorized => "unauthorized",
+            HttpErrorKind::Internal => "internal",
         }
     }
 }
@@ -121,20 +90,12 @@ pub struct Metrics {
     http_requests: Family<HttpLabels, Counter>,
     http_duration: HistogramFamily<RouteLabels>,
     http_errors: Family<KindLabels, Counter>,
-    decisions: Family<DecisionLabels, Counter>,
-    fallbacks: Family<TenantLabels, Counter>,
-    decision_errors: Family<TenantLabels, Counter>,
-    input_errors: Family<TenantLabels, Counter>,
-    plugin_failures: Family<HookLabels, Counter>,
-    hook_duration: HistogramFamily<HookLabels>,
     shadow_decisions: Family<TenantLabels, Counter>,
     shadow_differing: Family<TenantLabels, Counter>,
     shadow_differences: Family<FieldLabels, Counter>,
     shadow_skipped: Family<TenantLabels, Counter>,
-    reloads: Family<OutcomeLabels, Counter>,
     queue_depth: Gauge,
     queue_wait: Histogram,
-    queues_seen: Mutex<HashMap<String, HashSet<String>>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -144,10 +105,11 @@ impl std::fmt::Debug for Metrics {
 }
 
 impl Metrics {
-    /// Registers every metric. `tenants` and `slots` are read at each scrape
-    /// for the per-tenant gauges and the busy decision slots.
-    pub fn new(tenants: Arc<ArcSwap<TenantMap>>, slots: Arc<Semaphore>, max_slots: usize, max_queue: usize) -> Self {
+    /// Registers every metric, the fleet's decision metrics included.
+    /// `slots` is read at each scrape for the busy decision slots.
+    pub fn new(fleet: &Fleet, slots: Arc<Semaphore>, max_slots: usize, max_queue: usize) -> Self {
         let mut registry = Registry::default();
+        fleet.register_metrics(&mut registry);
         let http_requests = Family::<HttpLabels, Counter>::default();
         registry.register(
             "cxr_http_requests",
@@ -163,44 +125,8 @@ impl Metrics {
         let http_errors = Family::<KindLabels, Counter>::default();
         registry.register(
             "cxr_http_errors",
-            "Requests refused or failed: bad_input, unknown_tenant, not_found, too_large, saturated, deadline, unauthorized, internal",
+            "Requests refused or failed: bad_input, unknown_tenant, tenant_unavailable, not_found, too_large, saturated, deadline, unauthorized, internal",
             http_errors.clone(),
-        );
-        let decisions = Family::<DecisionLabels, Counter>::default();
-        registry.register(
-            "cxr_decisions",
-            "Decisions returned, by tenant, queue and discipline",
-            decisions.clone(),
-        );
-        let fallbacks = Family::<TenantLabels, Counter>::default();
-        registry.register(
-            "cxr_fallbacks",
-            "Decisions made by the pipeline's fallback (no router decided, or a plugin failed)",
-            fallbacks.clone(),
-        );
-        let decision_errors = Family::<TenantLabels, Counter>::default();
-        registry.register(
-            "cxr_decision_errors",
-            "Decisions with `error` set: a plugin failed and the fallback decided",
-            decision_errors.clone(),
-        );
-        let input_errors = Family::<TenantLabels, Counter>::default();
-        registry.register(
-            "cxr_input_errors",
-            "Interactions that could not be read (400 on /v1/decide, error records in batches)",
-            input_errors.clone(),
-        );
-        let plugin_failures = Family::<HookLabels, Counter>::default();
-        registry.register(
-            "cxr_plugin_failures",
-            "Hook calls that failed: trap, limit overrun (fuel, deadline, memory), plugin error, contract breach or quarantine",
-            plugin_failures.clone(),
-        );
-        let hook_duration: HistogramFamily<HookLabels> = Family::new_with_constructor(hook_histogram);
-        registry.register(
-            "cxr_hook_duration_seconds",
-            "Wall time of each hook call, by tenant, plugin and hook",
-            hook_duration.clone(),
         );
         let shadow_decisions = Family::<TenantLabels, Counter>::default();
         registry.register(
@@ -217,7 +143,7 @@ impl Metrics {
         let shadow_differences = Family::<FieldLabels, Counter>::default();
         registry.register(
             "cxr_shadow_differences",
-            "Differences between shadow and live decisions, by field: queue, discipline, priority_level, sentiment_label",
+            "Differences between shadow and live decisions, by decision field (cxr_host::DecisionField: queue, discipline, level, score, due, label, sentiment_score, signals, skills, language, tags, actions, rule, degraded, error)",
             shadow_differences.clone(),
         );
         let shadow_skipped = Family::<TenantLabels, Counter>::default();
@@ -225,12 +151,6 @@ impl Metrics {
             "cxr_shadow_skipped",
             "Interactions not run in shadow because every shadow slot was busy",
             shadow_skipped.clone(),
-        );
-        let reloads = Family::<OutcomeLabels, Counter>::default();
-        registry.register(
-            "cxr_reloads",
-            "Reloads, by outcome: ok, partial (some files failed) or failed",
-            reloads.clone(),
         );
         let queue_depth = Gauge::default();
         registry.register(
@@ -244,26 +164,18 @@ impl Metrics {
             "Time each decide request waited for a decision slot (0 when one was free), expired waits included",
             queue_wait.clone(),
         );
-        registry.register_collector(Box::new(ScrapeTime { tenants, slots, max_slots, max_queue }));
+        registry.register_collector(Box::new(Slots { slots, max_slots, max_queue }));
         Metrics {
             registry,
             http_requests,
             http_duration,
             http_errors,
-            decisions,
-            fallbacks,
-            decision_errors,
-            input_errors,
-            plugin_failures,
-            hook_duration,
             shadow_decisions,
             shadow_differing,
             shadow_differences,
             shadow_skipped,
-            reloads,
             queue_depth,
             queue_wait,
-            queues_seen: Mutex::new(HashMap::new()),
         }
     }
 
@@ -299,59 +211,8 @@ impl Metrics {
     }
 
     /// Counts a refused or failed request.
-    pub fn error(&self, kind: ErrorKind) {
+    pub fn error(&self, kind: HttpErrorKind) {
         self.http_errors.get_or_create(&KindLabels { kind: kind.as_str() }).inc();
-    }
-
-    /// Counts an interaction that could not be read.
-    pub fn input_error(&self, tenant: &str) {
-        self.input_errors.get_or_create(&tenant_labels(tenant)).inc();
-    }
-
-    /// Counts a live decision: its queue and discipline, fallback, error,
-    /// and each hook call's time and outcome. An error record (no route)
-    /// counts as an input error.
-    pub fn decision(&self, tenant: &str, d: &Decision) {
-        let Some(route) = &d.route else {
-            self.input_error(tenant);
-            return;
-        };
-        let labels = DecisionLabels {
-            tenant: tenant.to_string(),
-            queue: self.queue_label(tenant, &route.queue),
-            discipline: d.discipline.map_or("none", |x| x.as_str()),
-        };
-        self.decisions.get_or_create(&labels).inc();
-        if route.fallback {
-            self.fallbacks.get_or_create(&tenant_labels(tenant)).inc();
-        }
-        if d.error.is_some() {
-            self.decision_errors.get_or_create(&tenant_labels(tenant)).inc();
-        }
-        for t in &d.trace {
-            let labels = HookLabels {
-                tenant: tenant.to_string(),
-                plugin: cxr_host::text::neutralise(&t.plugin).into_owned(),
-                hook: t.hook.clone(),
-            };
-            self.hook_duration.get_or_create(&labels).observe(t.micros / 1e6);
-            if t.outcome == "error" {
-                self.plugin_failures.get_or_create(&labels).inc();
-            }
-        }
-    }
-
-    fn queue_label(&self, tenant: &str, queue: &str) -> String {
-        let mut seen = self.queues_seen.lock().unwrap_or_else(|e| e.into_inner());
-        let queues = seen.entry(tenant.to_string()).or_default();
-        if queues.contains(queue) {
-            return queue.to_string();
-        }
-        if queues.len() >= MAX_QUEUES_PER_TENANT {
-            return OTHER_QUEUE.to_string();
-        }
-        queues.insert(queue.to_string());
-        queue.to_string()
     }
 
     /// Counts one shadow comparison and the fields that differed.
@@ -375,10 +236,6 @@ impl Metrics {
         self.shadow_skipped.get_or_create(&tenant_labels(tenant)).inc_by(n);
     }
 
-    /// Counts a reload by outcome (`ok`, `partial` or `failed`).
-    pub fn reload(&self, outcome: &'static str) {
-        self.reloads.get_or_create(&OutcomeLabels { outcome }).inc();
-    }
 }
 
 fn tenant_labels(tenant: &str) -> TenantLabels {
@@ -387,25 +244,20 @@ fn tenant_labels(tenant: &str) -> TenantLabels {
     }
 }
 
-/// Metrics read from the live state at each scrape: busy decision slots,
-/// the pipeline each tenant serves, and per-plugin quarantines (from the
-/// pipelines' own counters, which start again at 0 when a tenant is reloaded).
-struct ScrapeTime {
-    tenants: Arc<ArcSwap<TenantMap>>,
+/// The decision slots, read at each scrape.
+struct Slots {
     slots: Arc<Semaphore>,
     max_slots: usize,
     max_queue: usize,
 }
 
-impl std::fmt::Debug for ScrapeTime {
+impl std::fmt::Debug for Slots {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScrapeTime")
-            .field("max_slots", &self.max_slots)
-            .finish_non_exhaustive()
+        f.debug_struct("Slots").field("max_slots", &self.max_slots).finish_non_exhaustive()
     }
 }
 
-impl Collector for ScrapeTime {
+impl Collector for Slots {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let busy = ConstGauge::new(self.max_slots.saturating_sub(self.slots.available_permits()) as i64);
         let e = encoder.encode_descriptor(
@@ -426,66 +278,6 @@ impl Collector for ScrapeTime {
             queue.metric_type(),
         )?;
         queue.encode(e)?;
-
-        let map = self.tenants.load();
-        let generation = ConstGauge::new(map.generation as i64);
-        let e = encoder.encode_descriptor(
-            "cxr_tenants_generation",
-            "Reload generation of the tenant pipelines now served",
-            None,
-            generation.metric_type(),
-        )?;
-        generation.encode(e)?;
-
-        let mut e = encoder.encode_descriptor(
-            "cxr_tenant_pipeline",
-            "1 for the pipeline (name, version) each tenant serves, live or shadow",
-            None,
-            MetricType::Gauge,
-        )?;
-        for t in map.tenants.values() {
-            let loaded = std::iter::once(("live", &t.live)).chain(t.shadow.as_ref().map(|s| ("shadow", s)));
-            for (role, l) in loaded {
-                let labels = [
-                    ("tenant", t.name.clone()),
-                    ("role", role.to_string()),
-                    ("pipeline", l.pipeline.name().to_string()),
-                    ("version", l.version.clone()),
-                ];
-                ConstGauge::new(1i64).encode(e.encode_family(&labels)?)?;
-            }
-        }
-
-        let stats: Vec<_> = map
-            .tenants
-            .values()
-            .flat_map(|t| t.live.pipeline.stats().into_iter().map(move |s| (t.name.clone(), s)))
-            .collect();
-        let labels = |tenant: &str, s: &cxr_host::pipeline::StageStats| {
-            [
-                ("tenant", tenant.to_string()),
-                ("plugin", cxr_host::text::neutralise(&s.plugin).into_owned()),
-                ("hook", s.hook.as_str().to_string()),
-            ]
-        };
-        let mut e = encoder.encode_descriptor(
-            "cxr_plugin_quarantines",
-            "Times a live plugin was quarantined after consecutive failures (since its tenant was last loaded)",
-            None,
-            MetricType::Counter,
-        )?;
-        for (tenant, s) in &stats {
-            ConstCounter::new(s.quarantines).encode(e.encode_family(&labels(tenant, s))?)?;
-        }
-        let mut e = encoder.encode_descriptor(
-            "cxr_plugin_quarantined",
-            "1 while a live plugin is in quarantine (not called; the fallback decides)",
-            None,
-            MetricType::Gauge,
-        )?;
-        for (tenant, s) in &stats {
-            ConstGauge::new(i64::from(s.quarantined)).encode(e.encode_family(&labels(tenant, s))?)?;
-        }
         Ok(())
     }
 }

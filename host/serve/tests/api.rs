@@ -121,7 +121,7 @@ async fn batches_keep_order_and_mark_bad_elements() {
     }
     assert_eq!(got[0]["id"], "L-1");
     assert!(got[0]["route"].is_object());
-    assert_eq!(got[1]["error"], "line 2: empty line");
+    assert_eq!(got[1]["error"], "line 2: empty (no interaction)");
     assert!(got[2]["error"].as_str().unwrap().starts_with("line 3: invalid JSON"), "{}", got[2]);
     assert_eq!(got[3]["id"], "L-4");
 
@@ -195,10 +195,12 @@ async fn bad_input_is_a_400_naming_the_field() {
         Some(cases.len() as f64 + 1.0),
         "{text}"
     );
+    // Every unreadable body is an input error, the one that is not UTF-8 included.
     assert_eq!(
         metric(&text, "cxr_input_errors_total{tenant=\"default\"}"),
-        Some(cases.len() as f64)
+        Some(cases.len() as f64 + 1.0)
     );
+    assert_eq!(metric(&text, "cxr_errors_total{tenant=\"default\",kind=\"input\"}"), Some(cases.len() as f64 + 1.0));
     assert!(!text.contains("cxr_decisions_total{"), "bad input is never decided:\n{text}");
     server.stop().await;
 }

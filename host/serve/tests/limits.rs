@@ -17,7 +17,7 @@ const FAST: &str = r#"{"id":"F-1","body":"Where is my order?"}"#;
 fn slow_source(dir: &TempDir, timeout_ms: u64) -> TenantSource {
     let path = dir.write("slow.toml", &slow_router(timeout_ms));
     TenantSource {
-        pipeline: Some(path),
+        pipeline: Some(path.into()),
         ..TenantSource::default()
     }
 }

@@ -115,20 +115,77 @@ async fn each_tenant_gets_its_own_pipeline() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_does_not_start_half_configured() {
+async fn a_broken_tenant_is_reported_and_the_healthy_ones_are_served() {
     let dir = TempDir::new("bad-start");
     dir.write("acme.toml", REFERENCE_PIPELINE);
     dir.write("Bad Name.toml", REFERENCE_PIPELINE);
-    let e = load(dir_source(&dir), ServeOptions::default()).await.err().expect("refused");
+    dir.write("broken.toml", "[limits]\nfuell = 5\n");
+    let server = Server::start(dir_source(&dir), ServeOptions::default()).await;
+    let (status, _, decision) = decide_for(&server, "acme").await;
+    assert_eq!(status, 200, "the healthy tenant is served: {decision}");
+
+    // The broken tenant: 503 naming why, in /readyz and the metrics.
+    let response = client()
+        .post(server.url("/v1/decide"))
+        .header("X-Tenant", "broken")
+        .body(ONE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().get("retry-after").is_none());
+    let error: Value = response.json().await.unwrap();
+    let message = error["error"].as_str().unwrap();
+    assert!(message.contains("tenant `broken` is not served") && message.contains("fuell"), "{message}");
+    assert_eq!(error["field"], "X-Tenant");
+    let ready_response = client().get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready_response.status(), 200, "ready: a tenant is served");
+    let ready: Value = ready_response.json().await.unwrap();
+    assert_eq!(ready["broken"][0]["tenant"], "broken");
+    assert!(ready["broken"][0]["error"].as_str().unwrap().contains("fuell"), "{ready}");
+    let errors = ready["last_reload"]["errors"].as_array().unwrap();
+    assert!(errors.iter().any(|e| e.as_str().unwrap().contains("Bad Name.toml")), "{ready}");
+    let names: Vec<&str> = ready["tenants"].as_array().unwrap().iter().map(|t| t["tenant"].as_str().unwrap()).collect();
+    assert_eq!(names, ["acme"]);
+    let text = server.metrics().await;
+    assert_eq!(metric(&text, "cxr_tenant_broken{tenant=\"broken\"}"), Some(1.0), "{text}");
+    assert_eq!(metric(&text, "cxr_http_errors_total{kind=\"tenant_unavailable\"}"), Some(1.0));
+
+    // Fixed and reloaded, it is served.
+    dir.write("broken.toml", REFERENCE_PIPELINE);
+    server.state.reload().await;
+    let (status, _, _) = decide_for(&server, "broken").await;
+    assert_eq!(status, 200);
+    assert!(server.state.tenants().broken.is_empty());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_refuses_to_start_half_configured() {
+    let strict = || ServeOptions {
+        startup: cxr_fleet::StartupPolicy::Strict,
+        ..ServeOptions::default()
+    };
+    let dir = TempDir::new("strict-start");
+    dir.write("acme.toml", REFERENCE_PIPELINE);
+    dir.write("Bad Name.toml", REFERENCE_PIPELINE);
+    let e = load(dir_source(&dir), strict()).await.err().expect("refused");
     assert!(e.to_string().contains("Bad Name.toml"), "{e}");
     assert!(e.to_string().contains("not a valid tenant name"), "{e}");
+    assert!(e.to_string().contains("--strict"), "{e}");
 
-    let dir = TempDir::new("bad-start-2");
-    dir.write("acme.toml", "[limits]\nfuell = 5\n");
-    let e = load(dir_source(&dir), ServeOptions::default()).await.err().expect("refused");
+    let dir = TempDir::new("strict-start-2");
+    dir.write("acme.toml", REFERENCE_PIPELINE);
+    dir.write("beta.toml", "[limits]\nfuell = 5\n");
+    let e = load(dir_source(&dir), strict()).await.err().expect("refused");
     let message = format!("{e:#}");
-    assert!(message.contains("acme") && message.contains("fuell"), "{message}");
+    assert!(message.contains("beta") && message.contains("fuell"), "{message}");
 
+    // With no tenant at all, no policy starts.
+    let only_broken = TempDir::new("only-broken");
+    only_broken.write("acme.toml", "[limits]\nfuell = 5\n");
+    let e = load(dir_source(&only_broken), ServeOptions::default()).await.err().expect("refused");
+    assert!(format!("{e:#}").contains("no tenant could be loaded"), "{e:#}");
     let empty = TempDir::new("empty");
     let e = load(dir_source(&empty), ServeOptions::default()).await.err().expect("refused");
     assert!(e.to_string().contains("no tenant pipeline"), "{e}");
@@ -230,15 +287,17 @@ async fn a_failed_reload_keeps_the_old_pipeline_serving() {
         "{errors:?}"
     );
 
-    // The old pipeline still answers; the new tenant is not served.
+    // The old pipeline still answers; the new tenant is not served (503,
+    // broken: its file exists but does not load).
     let (status, after, decision) = decide_for(&server, "acme").await;
     assert_eq!(status, 200);
     assert_eq!(after, before);
     assert_eq!(decision["error"], Value::Null);
     let (status, _, _) = decide_for(&server, "newco").await;
-    assert_eq!(status, 404);
+    assert_eq!(status, 503);
     let ready: Value = client().get(server.url("/readyz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(ready["ready"], true);
+    assert_eq!(ready["broken"][0]["tenant"], "newco");
     assert_eq!(ready["last_reload"]["ok"], false);
     assert_eq!(ready["last_reload"]["errors"].as_array().unwrap().len(), 2);
 
@@ -287,7 +346,8 @@ async fn shadow_decisions_are_compared_and_counted_never_returned() {
         assert_ne!(d["route"]["queue"], "shadow-general", "the live decision is returned");
         assert_eq!(d["route"]["fallback"], false);
     }
-    let batch = format!("{}\n{}\n", ONE.replace('\n', " "), ONE.replace('\n', " "));
+    // Two interactions (a repeated id would be an error record, never decided nor shadowed).
+    let batch = format!("{}\n{}\n", ONE.replace('\n', " "), ONE.replace('\n', " ").replace("T-1001", "T-1002"));
     let response = client()
         .post(server.url("/v1/decide/batch"))
         .header("X-Tenant", "acme")
@@ -310,10 +370,9 @@ async fn shadow_decisions_are_compared_and_counted_never_returned() {
         metric(&text, "cxr_shadow_differing_decisions_total{tenant=\"acme\"}"),
         Some(decided)
     );
-    assert_eq!(
-        metric(&text, "cxr_shadow_differences_total{tenant=\"acme\",field=\"sentiment_label\"}"),
-        None
-    );
+    assert_eq!(metric(&text, "cxr_shadow_differences_total{tenant=\"acme\",field=\"label\"}"), None);
+    // Every field is compared: the candidate's fallback also has another rule.
+    assert_eq!(metric(&text, "cxr_shadow_differences_total{tenant=\"acme\",field=\"rule\"}"), Some(decided));
     assert_eq!(
         metric(&text, "cxr_shadow_decisions_total{tenant=\"other\"}"),
         None,

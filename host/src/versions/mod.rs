@@ -1,17 +1,136 @@
-//! The versions of the plugin contract this host runs side by side.
+//! The versions of the plugin contract this host runs side by side, and
+//! every piece of code that depends on one.
 //!
-//! Each released version of `cxr:plugin` has its frozen WIT under `wit/`,
-//! its own bindings ([`crate::bindings`]) and a module here that finds its
-//! exports in a component and converts between its types and the host's
-//! (the current version's). A plugin built against any supported version
+//! Each released version of `cxr:plugin` has its frozen WIT under `wit/`
+//! and a module here (`since_vX_Y_Z`) holding its wasmtime bindings, its
+//! host interface (`host.log`), where its exports are in a component, and
+//! the conversions between its types and the host's working types ([`wit`],
+//! the current version's). A plugin built against any supported version
 //! decides exactly as it did on the host it was built for; a component of
 //! an unknown or newer version is refused at load, naming both.
+//!
+//! Adding a version touches `wit/` and this folder only: a new module, a
+//! variant of [`ContractVersion`], [`Exports`] and [`Guests`], a line in
+//! [`link`], and (when it becomes the current one) the [`wit`] alias.
 
-pub(crate) mod since_v0_1_0;
-pub(crate) mod since_v0_2_0;
+mod since_v0_1_0;
+mod since_v0_2_0;
 
-use crate::plugin::Hook;
+use crate::sandbox::PluginState;
+use cxr_model::Hook;
 use std::fmt;
+use wasmtime::component::{Instance, InstancePre, Linker};
+use wasmtime::{Result, Store};
+
+/// The host's working types: those of the current contract version. The
+/// pipeline, the contract checks and the conversions from the host's
+/// interaction use them; every older version converts into them.
+pub(crate) use since_v0_2_0::wit;
+
+/// Links the host interface of every supported version (`cxr:plugin/host`).
+pub(crate) fn link(linker: &mut Linker<PluginState>) -> Result<()> {
+    since_v0_1_0::link(linker)?;
+    since_v0_2_0::link(linker)?;
+    Ok(())
+}
+
+/// Where a component's exports are, for its contract version; found once per component.
+pub(crate) enum Exports {
+    V0_1_0(since_v0_1_0::Exports),
+    V0_2_0(since_v0_2_0::Exports),
+}
+
+/// The exported functions of one instance, for its contract version.
+#[derive(Clone)]
+pub(crate) enum Guests {
+    V0_1_0(since_v0_1_0::Guests),
+    V0_2_0(since_v0_2_0::Guests),
+}
+
+/// A hook call's raw result: `None` when the component does not export the hook.
+pub(crate) type Returned<T> = Option<Result<std::result::Result<T, wit::PluginError>>>;
+
+/// Calls the same function on whichever version's guests an instance has.
+macro_rules! dispatch {
+    ($guests:expr, $g:ident => $call:expr) => {
+        match $guests {
+            Guests::V0_1_0($g) => $call,
+            Guests::V0_2_0($g) => $call,
+        }
+    };
+}
+
+impl Exports {
+    /// Finds the lifecycle export and those of `hooks` in a component of
+    /// `version`; the error names the export that does not match.
+    pub(crate) fn new(
+        version: ContractVersion,
+        pre: &InstancePre<PluginState>,
+        hooks: &[Hook],
+    ) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
+        Ok(match version {
+            ContractVersion::V0_1_0 => Exports::V0_1_0(since_v0_1_0::Exports::new(pre, hooks)?),
+            ContractVersion::V0_2_0 => Exports::V0_2_0(since_v0_2_0::Exports::new(pre, hooks)?),
+        })
+    }
+
+    /// The functions of a fresh instance.
+    pub(crate) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
+        Ok(match self {
+            Exports::V0_1_0(e) => Guests::V0_1_0(e.load(store, instance)?),
+            Exports::V0_2_0(e) => Guests::V0_2_0(e.load(store, instance)?),
+        })
+    }
+}
+
+impl Guests {
+    pub(crate) fn info(&self, store: &mut Store<PluginState>) -> Result<wit::PluginInfo> {
+        dispatch!(self, g => g.info(store))
+    }
+
+    pub(crate) fn configure(&self, store: &mut Store<PluginState>, config: &str) -> Result<std::result::Result<(), wit::PluginError>> {
+        dispatch!(self, g => g.configure(store, config))
+    }
+
+    pub(crate) fn score(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context) -> Returned<wit::Sentiment> {
+        dispatch!(self, g => g.score(store, input, ctx))
+    }
+
+    /// `None` for versions without the classify hook too.
+    pub(crate) fn classify(
+        &self,
+        store: &mut Store<PluginState>,
+        input: &wit::Interaction,
+        ctx: &wit::Context,
+        s: &wit::Sentiment,
+    ) -> Returned<Vec<wit::Signal>> {
+        match self {
+            Guests::V0_1_0(_) => None,
+            Guests::V0_2_0(g) => g.classify(store, input, ctx, s),
+        }
+    }
+
+    pub(crate) fn prioritize(
+        &self,
+        store: &mut Store<PluginState>,
+        input: &wit::Interaction,
+        ctx: &wit::Context,
+        s: &wit::Sentiment,
+    ) -> Returned<wit::Priority> {
+        dispatch!(self, g => g.prioritize(store, input, ctx, s))
+    }
+
+    pub(crate) fn route(
+        &self,
+        store: &mut Store<PluginState>,
+        input: &wit::Interaction,
+        ctx: &wit::Context,
+        s: &wit::Sentiment,
+        p: &wit::Priority,
+    ) -> Returned<wit::RoutingOutcome> {
+        dispatch!(self, g => g.route(store, input, ctx, s, p))
+    }
+}
 
 /// The WIT package plugins implement.
 pub const WIT_PACKAGE: &str = "cxr:plugin";
@@ -68,6 +187,13 @@ impl fmt::Display for ContractVersion {
 /// The supported versions as text: `0.1.0, 0.2.0`.
 pub fn supported_list() -> String {
     SUPPORTED.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether version `v` is newer than every version this host supports.
+pub(crate) fn newer_than_supported(v: &str) -> bool {
+    let parse = |s: &str| s.split('.').map(|p| p.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+    let newest = SUPPORTED.iter().map(|s| parse(s.as_str())).max().unwrap_or_default();
+    parse(v) > newest
 }
 
 /// What a component's exports say about the contract it was built for.

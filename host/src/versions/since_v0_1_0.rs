@@ -2,13 +2,41 @@
 //! are converted from the host's (current) types into 0.1.0's, results
 //! back; a 0.1.0 plugin never sees what later versions added.
 
-use crate::bindings::v0_1_0::cxr::plugin::types as old;
-use crate::bindings::v0_1_0::exports::cxr::plugin::{lifecycle, priority, routing, sentiment};
-use crate::bindings::wit;
-use crate::plugin::Hook;
-use crate::sandbox::PluginState;
-use wasmtime::component::{Instance, InstancePre};
+use super::wit;
+use crate::sandbox::{LogLevel, PluginState};
+use bindings::cxr::plugin::host;
+use bindings::cxr::plugin::types as old;
+use bindings::exports::cxr::plugin::{lifecycle, priority, routing, sentiment};
+use cxr_model::Hook;
+use wasmtime::component::{HasSelf, Instance, InstancePre, Linker};
 use wasmtime::{Result, Store};
+
+/// The bindings of `cxr:plugin@0.1.0`, from its frozen WIT (`wit/v0.1.0`).
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "wit/v0.1.0",
+        world: "full-plugin",
+    });
+}
+
+/// Links `cxr:plugin/host@0.1.0`.
+pub(super) fn link(linker: &mut Linker<PluginState>) -> Result<()> {
+    host::add_to_linker::<PluginState, HasSelf<PluginState>>(linker, |s| s)
+}
+
+/// Plugins of contract 0.1.0 import `cxr:plugin/host@0.1.0`: the same log.
+impl host::Host for PluginState {
+    fn log(&mut self, level: host::LogLevel, message: String) {
+        let level = match level {
+            host::LogLevel::Trace => LogLevel::Trace,
+            host::LogLevel::Debug => LogLevel::Debug,
+            host::LogLevel::Info => LogLevel::Info,
+            host::LogLevel::Warn => LogLevel::Warn,
+            host::LogLevel::Error => LogLevel::Error,
+        };
+        self.log(level, &message);
+    }
+}
 
 /// Where the exports of a 0.1.0 component are, found once per component.
 pub(crate) struct Exports {
@@ -29,7 +57,7 @@ pub(crate) struct Guests {
 
 impl Exports {
     /// Finds the lifecycle export and those of `hooks`; the error names the export that does not match.
-    pub(crate) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
+    pub(super) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
         let has = |h: Hook| hooks.contains(&h);
         Ok(Exports {
             lifecycle: lifecycle::GuestIndices::new(pre).map_err(|e| ("lifecycle", e))?,
@@ -40,7 +68,7 @@ impl Exports {
     }
 
     /// The functions of a fresh instance.
-    pub(crate) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
+    pub(super) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
         Ok(Guests {
             lifecycle: self.lifecycle.load(&mut *store, instance)?,
             sentiment: self.sentiment.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
@@ -50,7 +78,7 @@ impl Exports {
     }
 }
 
-type Returned<T> = Option<Result<std::result::Result<T, wit::PluginError>>>;
+use super::Returned;
 
 /// Converts a call's result from 0.1.0's types into the host's.
 fn back<T, U>(r: Result<std::result::Result<T, old::PluginError>>, f: impl FnOnce(T) -> U) -> Result<std::result::Result<U, wit::PluginError>> {
@@ -58,7 +86,7 @@ fn back<T, U>(r: Result<std::result::Result<T, old::PluginError>>, f: impl FnOnc
 }
 
 impl Guests {
-    pub(crate) fn info(&self, store: &mut Store<PluginState>) -> Result<wit::PluginInfo> {
+    pub(super) fn info(&self, store: &mut Store<PluginState>) -> Result<wit::PluginInfo> {
         let i = self.lifecycle.call_info(store)?;
         Ok(wit::PluginInfo {
             name: i.name,
@@ -67,22 +95,22 @@ impl Guests {
         })
     }
 
-    pub(crate) fn configure(&self, store: &mut Store<PluginState>, config: &str) -> Result<std::result::Result<(), wit::PluginError>> {
+    pub(super) fn configure(&self, store: &mut Store<PluginState>, config: &str) -> Result<std::result::Result<(), wit::PluginError>> {
         back(self.lifecycle.call_configure(store, config), |()| ())
     }
 
     /// Each hook call is `None` when the component does not export the hook.
-    pub(crate) fn score(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context) -> Returned<wit::Sentiment> {
+    pub(super) fn score(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context) -> Returned<wit::Sentiment> {
         let g = self.sentiment.as_ref()?;
         Some(back(g.call_score(store, &interaction(input), &context(ctx)), sentiment_back))
     }
 
-    pub(crate) fn prioritize(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<wit::Priority> {
+    pub(super) fn prioritize(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<wit::Priority> {
         let g = self.priority.as_ref()?;
         Some(back(g.call_prioritize(store, &interaction(input), &context(ctx), &sentiment(s)), priority_back))
     }
 
-    pub(crate) fn route(
+    pub(super) fn route(
         &self,
         store: &mut Store<PluginState>,
         input: &wit::Interaction,

@@ -1,12 +1,41 @@
-//! `cxr:plugin@0.2.0`, the current version: its values are the host's own,
-//! so nothing is converted.
+//! `cxr:plugin@0.2.0`, the current version: its values are the host's own
+//! working types ([`wit`]), so nothing is converted.
 
-use crate::bindings::v0_2_0::exports::cxr::plugin::{classify, lifecycle, priority, routing, sentiment};
-use crate::bindings::wit;
-use crate::plugin::Hook;
-use crate::sandbox::PluginState;
-use wasmtime::component::{Instance, InstancePre};
+use crate::sandbox::{LogLevel, PluginState};
+use bindings::cxr::plugin::host;
+use bindings::exports::cxr::plugin::{classify, lifecycle, priority, routing, sentiment};
+use cxr_model::Hook;
+use wasmtime::component::{HasSelf, Instance, InstancePre, Linker};
 use wasmtime::{Result, Store};
+
+/// The bindings of `cxr:plugin@0.2.0`, from its frozen WIT (`wit/v0.2.0`).
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "wit/v0.2.0",
+        world: "full-plugin",
+    });
+}
+
+/// The types of this version: the host's working types while it is the current one.
+pub(crate) use bindings::cxr::plugin::types as wit;
+
+/// Links `cxr:plugin/host@0.2.0`.
+pub(super) fn link(linker: &mut Linker<PluginState>) -> Result<()> {
+    host::add_to_linker::<PluginState, HasSelf<PluginState>>(linker, |s| s)
+}
+
+impl host::Host for PluginState {
+    fn log(&mut self, level: host::LogLevel, message: String) {
+        let level = match level {
+            host::LogLevel::Trace => LogLevel::Trace,
+            host::LogLevel::Debug => LogLevel::Debug,
+            host::LogLevel::Info => LogLevel::Info,
+            host::LogLevel::Warn => LogLevel::Warn,
+            host::LogLevel::Error => LogLevel::Error,
+        };
+        self.log(level, &message);
+    }
+}
 
 /// Where the exports of a 0.2.0 component are, found once per component.
 pub(crate) struct Exports {
@@ -29,7 +58,7 @@ pub(crate) struct Guests {
 
 impl Exports {
     /// Finds the lifecycle export and those of `hooks`; the error names the export that does not match.
-    pub(crate) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
+    pub(super) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
         let has = |h: Hook| hooks.contains(&h);
         Ok(Exports {
             lifecycle: lifecycle::GuestIndices::new(pre).map_err(|e| ("lifecycle", e))?,
@@ -41,7 +70,7 @@ impl Exports {
     }
 
     /// The functions of a fresh instance.
-    pub(crate) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
+    pub(super) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
         Ok(Guests {
             lifecycle: self.lifecycle.load(&mut *store, instance)?,
             sentiment: self.sentiment.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
@@ -52,31 +81,31 @@ impl Exports {
     }
 }
 
-type Returned<T> = Option<Result<std::result::Result<T, wit::PluginError>>>;
+use super::Returned;
 
 impl Guests {
-    pub(crate) fn info(&self, store: &mut Store<PluginState>) -> Result<wit::PluginInfo> {
+    pub(super) fn info(&self, store: &mut Store<PluginState>) -> Result<wit::PluginInfo> {
         self.lifecycle.call_info(store)
     }
 
-    pub(crate) fn configure(&self, store: &mut Store<PluginState>, config: &str) -> Result<std::result::Result<(), wit::PluginError>> {
+    pub(super) fn configure(&self, store: &mut Store<PluginState>, config: &str) -> Result<std::result::Result<(), wit::PluginError>> {
         self.lifecycle.call_configure(store, config)
     }
 
     /// Each hook call is `None` when the component does not export the hook.
-    pub(crate) fn score(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context) -> Returned<wit::Sentiment> {
+    pub(super) fn score(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context) -> Returned<wit::Sentiment> {
         self.sentiment.as_ref().map(|g| g.call_score(store, input, ctx))
     }
 
-    pub(crate) fn classify(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<Vec<wit::Signal>> {
+    pub(super) fn classify(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<Vec<wit::Signal>> {
         self.classify.as_ref().map(|g| g.call_classify(store, input, ctx, s))
     }
 
-    pub(crate) fn prioritize(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<wit::Priority> {
+    pub(super) fn prioritize(&self, store: &mut Store<PluginState>, input: &wit::Interaction, ctx: &wit::Context, s: &wit::Sentiment) -> Returned<wit::Priority> {
         self.priority.as_ref().map(|g| g.call_prioritize(store, input, ctx, s))
     }
 
-    pub(crate) fn route(
+    pub(super) fn route(
         &self,
         store: &mut Store<PluginState>,
         input: &wit::Interaction,

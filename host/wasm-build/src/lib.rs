@@ -88,7 +88,6 @@ pub fn wasm_target_dir() -> PathBuf {
     target.join("wasm-plugins")
 }
 
-/// A `cargo` command without the outer build's environment.
 /// A `cargo` command that inherits none of the outer build's `CARGO_*`,
 /// `RUSTC*` or `RUSTFLAGS` settings (an inner build must not see them).
 pub fn clean_cargo() -> Command {
@@ -129,7 +128,11 @@ fn ensure_target() {
     if installed {
         return;
     }
-    println!("cargo:warning=installing the {TARGET} target with rustup (needed to build the plugins)");
+    // Not a `cargo:warning`: cargo replays a build script's warnings on every
+    // later build for as long as the script's output is cached, so a one-time
+    // install would be announced on every cargo command ever after. Build
+    // scripts' stderr shows with `cargo build -vv` and when the build fails.
+    eprintln!("installing the {TARGET} target with rustup (needed to build the plugins)");
     let status = Command::new("rustup")
         .args(["target", "add", TARGET])
         .status();

@@ -10,6 +10,10 @@ pub enum Reason {
     /// The tenant named by the header or subject does not exist (or none
     /// was named and there is no `default` tenant).
     UnknownTenant,
+    /// Another message with the same decision key (the interaction id, with
+    /// its tenant) was already decided within the output stream's duplicate
+    /// window: a repeated id, not a redelivery.
+    DuplicateId,
     /// Deciding failed outright (the decision task panicked).
     DecisionFailed,
     /// The message was delivered `--max-deliver` times without success
@@ -19,13 +23,14 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason.
-    pub const ALL: [Reason; 4] = [Reason::BadInput, Reason::UnknownTenant, Reason::DecisionFailed, Reason::MaxDeliver];
+    pub const ALL: [Reason; 5] = [Reason::BadInput, Reason::UnknownTenant, Reason::DuplicateId, Reason::DecisionFailed, Reason::MaxDeliver];
 
     /// The subject token and metric label.
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::BadInput => "bad_input",
             Reason::UnknownTenant => "unknown_tenant",
+            Reason::DuplicateId => "duplicate_id",
             Reason::DecisionFailed => "decision_failed",
             Reason::MaxDeliver => "max_deliver",
         }

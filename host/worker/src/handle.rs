@@ -1,9 +1,13 @@
 //! Handling one message, from delivery to acknowledgement: read the
-//! interaction, choose the tenant, decide on the blocking pool, publish the
-//! decision (or a dead letter) and wait for the broker to store it, and only
-//! then acknowledge the input. A transient failure is negatively
-//! acknowledged with a growing delay; after `--max-deliver` deliveries the
-//! message is dead-lettered.
+//! interaction (under `cxr_host::policy`: the size cap, blank payloads,
+//! `Cxr-Now`, `Cxr-Request-Id`), choose the tenant, decide on the blocking
+//! pool, publish the decision (or a dead letter) and wait for the broker to
+//! store it, and only then acknowledge the input. A decision the broker
+//! recognises as a duplicate is looked up: a redelivery of this message is
+//! fine, another message with the same id is dead-lettered
+//! (`duplicate_id`). A transient failure is negatively acknowledged with a
+//! growing delay; after `--max-deliver` deliveries the message is
+//! dead-lettered.
 
 use crate::dead_letter::{Reason, header_text};
 use crate::metrics::Outcome;
@@ -12,10 +16,11 @@ use crate::worker::Ctx;
 use async_nats::HeaderMap;
 use async_nats::jetstream::{self, AckKind};
 use bytes::Bytes;
-use chrono::Utc;
-use cxr_host::Decision;
-use cxr_host::input::interaction_from_value;
-use cxr_serve::tenants::{DEFAULT_TENANT, Tenant};
+use cxr_fleet::{DEFAULT_TENANT, Tenant, TenantError};
+use cxr_host::io::{Input, Position, Problem, Text};
+use cxr_host::input::InputError;
+use cxr_host::policy::{self, Now};
+use cxr_host::{Decision, ErrorKind};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,6 +36,10 @@ pub const FALLBACK: &str = "Cxr-Fallback";
 /// Header: on a dead letter, why; on a decision, the plugin error its
 /// fallback decision records.
 pub const ERROR: &str = "Cxr-Error";
+/// Header: the kind of that error (`input`, `duplicate`, `fuel`, ...: the
+/// decision's `error_kind`, or the error record's a front end deciding
+/// a batch would write).
+pub const ERROR_KIND: &str = "Cxr-Error-Kind";
 /// Header on a dead letter: the reason (also the last subject token).
 pub const REASON: &str = "Cxr-Reason";
 /// Header: the subject the interaction was published to.
@@ -46,6 +55,8 @@ pub const MSG_ID: &str = "Nats-Msg-Id";
 struct DeadLetter {
     reason: Reason,
     error: String,
+    /// The error kind of the record a batch front end would write (`input`, `duplicate`).
+    kind: Option<ErrorKind>,
 }
 
 impl DeadLetter {
@@ -53,8 +64,30 @@ impl DeadLetter {
         DeadLetter {
             reason,
             error: error.into(),
+            kind: None,
         }
     }
+
+    /// An input problem, worded as error records word it.
+    fn input(problem: &Problem) -> Self {
+        let reason = match problem {
+            Problem::Duplicate { .. } => Reason::DuplicateId,
+            _ => Reason::BadInput,
+        };
+        DeadLetter {
+            reason,
+            error: problem.to_string(),
+            kind: Some(problem.kind()),
+        }
+    }
+}
+
+/// Why a message is not decided now.
+enum Refusal {
+    /// Never: dead-letter it.
+    Dead(DeadLetter),
+    /// Not yet (its tenant's pipeline failed to load): redeliver later.
+    Later(String),
 }
 
 /// What one message is, as far as it could be read.
@@ -63,8 +96,11 @@ struct Read {
     tenant_name: Option<String>,
     /// The interaction's id, when the payload has one.
     id: Option<String>,
+    /// The `Cxr-Now` and `Cxr-Request-Id` headers.
+    now: Now,
+    request_id: Option<String>,
     /// The interaction and its tenant, or why there is none.
-    result: Result<(Arc<Tenant>, cxr_host::Interaction), DeadLetter>,
+    result: Result<(Arc<Tenant>, cxr_host::Interaction), Refusal>,
 }
 
 /// Handles one delivered message to the end: it is acknowledged once its
@@ -86,6 +122,7 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
     let read = read(&ctx, &msg);
     let key = output_key(read.tenant_name.as_deref(), read.id.as_deref());
     let max = ctx.options.max_deliver;
+    let source = format!("{stream}:{sequence}");
     let step = if delivered > max {
         Err(DeadLetter::new(
             Reason::MaxDeliver,
@@ -93,10 +130,20 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
         ))
     } else {
         match read.result {
-            Err(dl) => Err(dl),
-            Ok((tenant, ix)) => match decide(&ctx, tenant.clone(), ix).await {
+            Err(Refusal::Dead(dl)) => Err(dl),
+            Err(Refusal::Later(why)) => Ok(Err(why)),
+            Ok((tenant, ix)) => match decide(&ctx, tenant.clone(), ix, read.now, read.request_id.clone()).await {
                 Err(dl) => Err(dl),
-                Ok(decision) => Ok(publish_decision(&ctx, &msg, &tenant, &decision, key.as_deref(), &stream, sequence).await),
+                Ok(decision) => match publish_decision(&ctx, &msg, &tenant, &decision, key.as_deref(), &source).await {
+                    Ok(Stored::New) => Ok(Ok(())),
+                    Ok(Stored::Repeat(first)) => {
+                        ctx.fleet.metrics().input_error(&tenant.name, ErrorKind::Duplicate);
+                        let mut dl = DeadLetter::new(Reason::DuplicateId, format!("duplicate id {:?} (first seen at {first})", decision.id));
+                        dl.kind = Some(ErrorKind::Duplicate);
+                        Err(dl)
+                    }
+                    Err(transient) => Ok(Err(transient)),
+                },
             },
         }
     };
@@ -121,7 +168,14 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
             nak(&ctx, &msg, delay).await;
             Outcome::Retried
         }
-        Err(dl) => dead_letter(&ctx, &msg, dl, key.as_deref(), &stream, sequence, delivered).await,
+        Err(dl) => {
+            // A repeated id's dead letter gets a key of its own: the decision key is taken.
+            let key = match dl.reason {
+                Reason::DuplicateId => key.as_deref().map(|k| format!("{k}#{source}")),
+                _ => key.clone(),
+            };
+            dead_letter(&ctx, &msg, dl, key.as_deref(), &stream, sequence, delivered).await
+        }
     };
     ctx.metrics.processed(outcome, started.elapsed().as_secs_f64());
     ctx.metrics.message_finished();
@@ -141,16 +195,10 @@ fn header<'a>(msg: &'a jetstream::Message, name: &str) -> Option<&'a str> {
     msg.headers.as_ref()?.get(name).map(|v| v.as_str())
 }
 
-fn id_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// Reads the interaction and chooses its tenant: the tenant header, else
-/// the subject; the subject's channel fills in a payload without one.
+/// the subject; the subject's channel fills in a payload without one. The
+/// payload is read as every front end reads one interaction (size cap,
+/// blank, UTF-8, the fields), and so are `Cxr-Now` and `Cxr-Request-Id`.
 fn read(ctx: &Ctx, msg: &jetstream::Message) -> Read {
     let hints = subjects::hints(&ctx.input_prefix, msg.subject.as_str());
     let tenant_name = header(msg, &ctx.options.tenant_header)
@@ -161,54 +209,92 @@ fn read(ctx: &Ctx, msg: &jetstream::Message) -> Read {
     let mut read = Read {
         tenant_name,
         id: None,
-        result: Err(DeadLetter::new(Reason::BadInput, String::new())),
+        now: Now::Clock,
+        request_id: None,
+        result: Err(Refusal::Dead(DeadLetter::new(Reason::BadInput, String::new()))),
     };
-    let text = match std::str::from_utf8(&msg.payload) {
-        Ok(t) => t,
-        Err(e) => {
-            read.result = Err(DeadLetter::new(
-                Reason::BadInput,
-                format!("the payload is not UTF-8 (at byte {})", e.valid_up_to()),
-            ));
+    let bad = |why: String| Err(Refusal::Dead(DeadLetter::input(&Problem::Input(InputError::Json(why)))));
+    if let Some(t) = header(msg, policy::NOW_HEADER) {
+        match policy::parse_now(t) {
+            Ok(t) => read.now = Now::Fixed(t),
+            Err(e) => {
+                let mut dl = DeadLetter::new(Reason::BadInput, format!("{}: {e}", policy::NOW_HEADER));
+                dl.kind = Some(ErrorKind::Input);
+                read.result = Err(Refusal::Dead(dl));
+                return read;
+            }
+        }
+    }
+    if let Some(t) = header(msg, policy::REQUEST_ID_HEADER) {
+        match policy::check_request_id(t) {
+            Ok(id) => read.request_id = Some(id),
+            Err(e) => {
+                let mut dl = DeadLetter::new(Reason::BadInput, format!("{}: {e}", policy::REQUEST_ID_HEADER));
+                dl.kind = Some(ErrorKind::Input);
+                read.result = Err(Refusal::Dead(dl));
+                return read;
+            }
+        }
+    }
+    let text = match Input::bytes(Position::Single, &msg.payload, policy::MAX_INTERACTION_BYTES).text {
+        Ok(Text::Json(text)) => text,
+        Ok(Text::Value(_)) => unreachable!("bytes are read as text"),
+        Err(problem) => {
+            read.result = Err(Refusal::Dead(DeadLetter::input(&problem)));
             return read;
         }
     };
-    let mut value: Value = match serde_json::from_str(text) {
+    let mut value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            read.result = Err(DeadLetter::new(Reason::BadInput, format!("invalid JSON: {e}")));
+            read.result = bad(e.to_string());
             return read;
         }
     };
-    read.id = value.get("id").and_then(id_text);
     if let (Some(channel), Value::Object(fields)) = (hints.channel, &mut value)
         && fields.get("channel").is_none_or(Value::is_null)
     {
         fields.insert("channel".to_string(), Value::String(channel.as_str().to_string()));
     }
-    let tenant = match ctx.tenants.resolve(read.tenant_name.as_deref()) {
+    let (id, parsed) = Input {
+        position: Position::Single,
+        text: Ok(Text::Value(value)),
+    }
+    .parse();
+    read.id = id;
+    let tenant = match ctx.fleet.resolve(read.tenant_name.as_deref()) {
         Ok(t) => t,
+        Err(e @ TenantError::Broken { .. }) => {
+            read.result = Err(Refusal::Later(e.to_string()));
+            return read;
+        }
         Err(e) => {
-            read.result = Err(DeadLetter::new(Reason::UnknownTenant, e.0));
+            read.result = Err(Refusal::Dead(DeadLetter::new(Reason::UnknownTenant, e.to_string())));
             return read;
         }
     };
-    read.result = interaction_from_value(value)
-        .map(|ix| (tenant, ix))
-        .map_err(|e| DeadLetter::new(Reason::BadInput, e.to_string()));
+    read.result = match parsed {
+        Ok(ix) => Ok((tenant, ix)),
+        Err(problem) => {
+            ctx.fleet.metrics().input_error(&tenant.name, problem.kind());
+            Err(Refusal::Dead(DeadLetter::input(&problem)))
+        }
+    };
     read
 }
 
-/// Decides on the blocking pool, one of `--jobs` at a time.
-async fn decide(ctx: &Arc<Ctx>, tenant: Arc<Tenant>, ix: cxr_host::Interaction) -> Result<Decision, DeadLetter> {
+/// Decides on the blocking pool, one of `--jobs` at a time, as of `now`,
+/// the request id set on the decision.
+async fn decide(ctx: &Arc<Ctx>, tenant: Arc<Tenant>, ix: cxr_host::Interaction, now: Now, request_id: Option<String>) -> Result<Decision, DeadLetter> {
     let slot = ctx.decide_slots.clone().acquire_owned().await.expect("the decision slots are never closed");
-    let metrics = ctx.metrics.clone();
+    let fleet = ctx.fleet.clone();
     let id = ix.id.clone();
     let decided = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let started = Instant::now();
-        let d = tenant.live.pipeline.decide(&ix, Utc::now());
-        metrics.decision(&tenant.name, &d, started.elapsed().as_secs_f64());
+        let mut d = tenant.live.pipeline.decide(&ix, now.at());
+        d.request_id = request_id;
+        fleet.metrics().decision(&tenant.name, &d, Some(started.elapsed().as_secs_f64()));
         d
     })
     .await;
@@ -229,17 +315,19 @@ fn insert(headers: &mut HeaderMap, name: &str, value: &str) {
     headers.insert(name, header_text(value).as_str());
 }
 
+/// How a decision's publication ended.
+enum Stored {
+    /// Stored, or already stored by an earlier delivery of this message.
+    New,
+    /// The key was taken by another message (its `Cxr-Source`): a repeated id.
+    Repeat(String),
+}
+
 /// Publishes a decision to `OUT_PREFIX.<queue>` and waits until the broker
-/// stored it; `Err` is a transient failure.
-async fn publish_decision(
-    ctx: &Ctx,
-    msg: &jetstream::Message,
-    tenant: &Tenant,
-    d: &Decision,
-    key: Option<&str>,
-    stream: &str,
-    sequence: u64,
-) -> Result<(), String> {
+/// stored it; `Err` is a transient failure. When the broker says the key
+/// is a duplicate, the stored message tells whether it came from this
+/// input message (a redelivery) or another one (a repeated id).
+async fn publish_decision(ctx: &Ctx, msg: &jetstream::Message, tenant: &Tenant, d: &Decision, key: Option<&str>, source: &str) -> Result<Stored, String> {
     let route = d.route.as_ref().expect("checked by decide");
     let mut headers = HeaderMap::new();
     let key = key.map_or_else(|| d.id.clone(), str::to_string);
@@ -249,16 +337,39 @@ async fn publish_decision(
     insert(&mut headers, PIPELINE_VERSION, &tenant.live.version);
     insert(&mut headers, QUEUE, &route.queue);
     insert(&mut headers, SOURCE_SUBJECT, msg.subject.as_str());
-    insert(&mut headers, SOURCE, &format!("{stream}:{sequence}"));
+    insert(&mut headers, SOURCE, source);
     if route.fallback {
         insert(&mut headers, FALLBACK, "true");
     }
     if let Some(e) = &d.error {
         insert(&mut headers, ERROR, e);
     }
+    if let Some(kind) = d.error_kind {
+        insert(&mut headers, ERROR_KIND, kind.as_str());
+    }
+    if let Some(id) = &d.request_id {
+        insert(&mut headers, policy::REQUEST_ID_HEADER, id);
+    }
     let payload = cxr_host::text::to_json(d).map(String::into_bytes).map_err(|e| format!("writing the decision as JSON: {e}"))?;
     let subject = subjects::under(&ctx.options.out_prefix, &route.queue);
-    store(ctx, subject, headers, payload.into()).await
+    let ack = store(ctx, subject, headers, payload.into()).await?;
+    if !ack.duplicate {
+        return Ok(Stored::New);
+    }
+    // The broker holds a message under this key: from this input (a
+    // redelivery after a lost acknowledgement) or from another (a repeat).
+    let stored = async {
+        let stream = ctx.js.get_stream(&ack.stream).await.map_err(|e| e.to_string())?;
+        stream.get_raw_message(ack.sequence).await.map_err(|e| e.to_string())
+    };
+    match tokio::time::timeout(ctx.options.publish_timeout, stored).await {
+        Ok(Ok(m)) => {
+            let first = m.headers.get(SOURCE).map(|v| v.as_str().to_string()).unwrap_or_default();
+            Ok(if first == source { Stored::New } else { Stored::Repeat(first) })
+        }
+        Ok(Err(e)) => Err(format!("looking up the decision stored under the same key: {e}")),
+        Err(_) => Err("looking up the decision stored under the same key timed out".to_string()),
+    }
 }
 
 /// Publishes a dead letter to `DLQ_PREFIX.<reason>`: the original payload
@@ -294,6 +405,9 @@ async fn dead_letter(
     }
     insert(&mut headers, REASON, dl.reason.as_str());
     insert(&mut headers, ERROR, &dl.error);
+    if let Some(kind) = dl.kind {
+        insert(&mut headers, ERROR_KIND, kind.as_str());
+    }
     insert(&mut headers, SOURCE_SUBJECT, msg.subject.as_str());
     insert(&mut headers, SOURCE, &format!("{stream}:{sequence}"));
     insert(&mut headers, DELIVERIES, &delivered.to_string());
@@ -303,7 +417,7 @@ async fn dead_letter(
         "dead letter: {}", header_text(&dl.error)
     );
     match store(ctx, subject, headers, msg.payload.clone()).await {
-        Ok(()) => {
+        Ok(_) => {
             ctx.metrics.dead_lettered(dl.reason);
             ack(ctx, msg).await;
             Outcome::DeadLettered
@@ -319,7 +433,7 @@ async fn dead_letter(
 
 /// Publishes and waits for the broker's acknowledgement (stored, or
 /// recognised as a duplicate of what it stored).
-async fn store(ctx: &Ctx, subject: String, headers: HeaderMap, payload: Bytes) -> Result<(), String> {
+async fn store(ctx: &Ctx, subject: String, headers: HeaderMap, payload: Bytes) -> Result<jetstream::publish::PublishAck, String> {
     let publish = async {
         let pending = ctx
             .js
@@ -333,7 +447,7 @@ async fn store(ctx: &Ctx, subject: String, headers: HeaderMap, payload: Bytes) -
             if ack.duplicate {
                 ctx.metrics.duplicate();
             }
-            Ok(())
+            Ok(ack)
         }
         Ok(Err(e)) => {
             ctx.metrics.publish_error();

@@ -41,18 +41,16 @@ async fn metrics(State(ctx): State<Arc<Ctx>>) -> Response {
 }
 
 fn status(ctx: &Ctx) -> serde_json::Value {
-    let tenants = ctx.tenants.current();
-    json!({
-        "broker": if ctx.connected.load(Ordering::SeqCst) { "connected" } else { "disconnected" },
-        "draining": ctx.draining.load(Ordering::SeqCst),
-        "stream": ctx.options.in_stream,
-        "consumer": ctx.options.consumer,
-        "tenants": tenants.statuses(),
-    })
+    let mut status = ctx.fleet.readiness();
+    status["broker"] = json!(if ctx.connected.load(Ordering::SeqCst) { "connected" } else { "disconnected" });
+    status["draining"] = json!(ctx.draining.load(Ordering::SeqCst));
+    status["stream"] = json!(ctx.options.in_stream);
+    status["consumer"] = json!(ctx.options.consumer);
+    status
 }
 
-/// Liveness: the process answers (200), with the broker connection and
-/// the tenants' pipeline versions.
+/// Liveness: the process answers (200), with the broker connection, the
+/// tenants' pipeline versions, the tenants not served and the last reload.
 async fn healthz(State(ctx): State<Arc<Ctx>>) -> Response {
     Json(status(&ctx)).into_response()
 }

@@ -1,9 +1,12 @@
 //! Prometheus metrics of a worker: messages processed, acknowledged,
-//! redelivered and dead-lettered (by reason), decision latency, in-flight
-//! work, the consumer's lag, the broker connection and reloads.
+//! redelivered and dead-lettered (by reason), message latency, in-flight
+//! work, the consumer's lag and the broker connection; with the decision
+//! metrics every transport shares (`cxr_fleet::metrics`: decisions,
+//! fallbacks, errors by kind, per-hook latency and failures, decision time,
+//! reloads, tenants), under the same names as `cxr serve`.
 
 use crate::dead_letter::Reason;
-use cxr_host::Decision;
+use cxr_fleet::Fleet;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -12,7 +15,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 /// The content type of `/metrics`.
-pub use cxr_serve::metrics::CONTENT_TYPE;
+pub use cxr_fleet::metrics::CONTENT_TYPE;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
@@ -22,11 +25,6 @@ struct OutcomeLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ReasonLabels {
     reason: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct TenantLabels {
-    tenant: String,
 }
 
 /// How the handling of one message ended.
@@ -60,14 +58,11 @@ pub struct Metrics {
     duplicates: Counter,
     publish_errors: Counter,
     fetch_errors: Counter,
-    fallbacks: Family<TenantLabels, Counter>,
-    decision_seconds: Histogram,
     message_seconds: Histogram,
     in_flight: Gauge,
     pending: Gauge,
     ack_pending: Gauge,
     connected: Gauge,
-    reloads: Family<OutcomeLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -89,9 +84,11 @@ fn gauge(registry: &mut Registry, name: &str, help: &str) -> Gauge {
 }
 
 impl Metrics {
-    /// Registers every metric; `in_flight_limit` is exported as a constant.
-    pub fn new(in_flight_limit: usize) -> Self {
+    /// Registers every metric, the fleet's decision metrics included;
+    /// `in_flight_limit` is exported as a constant.
+    pub fn new(in_flight_limit: usize, fleet: &Fleet) -> Self {
         let mut r = Registry::default();
+        fleet.register_metrics(&mut r);
         let processed = Family::<OutcomeLabels, Counter>::default();
         r.register(
             "cxr_worker_processed",
@@ -117,19 +114,6 @@ impl Metrics {
         );
         let publish_errors = counter(&mut r, "cxr_worker_publish_errors", "Publications that got no acknowledgement from the broker");
         let fetch_errors = counter(&mut r, "cxr_worker_fetch_errors", "Pull requests that failed (broker unreachable, consumer missing)");
-        let fallbacks = Family::<TenantLabels, Counter>::default();
-        r.register(
-            "cxr_worker_fallbacks",
-            "Decisions made by the pipeline's fallback (no router decided, or a plugin failed), by tenant",
-            fallbacks.clone(),
-        );
-        // 10 µs .. ~1.3 s
-        let decision_seconds = Histogram::new(exponential_buckets(1e-5, 2.0, 18));
-        r.register(
-            "cxr_worker_decision_seconds",
-            "Time to decide one interaction (Pipeline::decide)",
-            decision_seconds.clone(),
-        );
         // 100 µs .. ~13 s
         let message_seconds = Histogram::new(exponential_buckets(1e-4, 2.0, 18));
         r.register(
@@ -155,8 +139,6 @@ impl Metrics {
             "Messages delivered to the workers of the consumer and not yet acknowledged (read periodically)",
         );
         let connected = gauge(&mut r, "cxr_worker_broker_connected", "1 while connected to the broker, else 0");
-        let reloads = Family::<OutcomeLabels, Counter>::default();
-        r.register("cxr_worker_reloads", "Reloads, by outcome: ok, partial (some files failed) or failed", reloads.clone());
         Metrics {
             registry: r,
             processed,
@@ -166,14 +148,11 @@ impl Metrics {
             duplicates,
             publish_errors,
             fetch_errors,
-            fallbacks,
-            decision_seconds,
             message_seconds,
             in_flight,
             pending,
             ack_pending,
             connected,
-            reloads,
         }
     }
 
@@ -230,18 +209,6 @@ impl Metrics {
         self.fetch_errors.inc();
     }
 
-    /// Records a decision: its time, and whether the fallback decided.
-    pub fn decision(&self, tenant: &str, d: &Decision, seconds: f64) {
-        self.decision_seconds.observe(seconds);
-        if d.route.as_ref().is_some_and(|r| r.fallback) {
-            self.fallbacks
-                .get_or_create(&TenantLabels {
-                    tenant: tenant.to_string(),
-                })
-                .inc();
-        }
-    }
-
     /// A message was received.
     pub fn message_started(&self) {
         self.in_flight.inc();
@@ -261,10 +228,5 @@ impl Metrics {
     /// Whether the broker connection is up.
     pub fn set_connected(&self, up: bool) {
         self.connected.set(i64::from(up));
-    }
-
-    /// Counts a reload by outcome (`ok`, `partial`, `failed`).
-    pub fn reload(&self, outcome: &'static str) {
-        self.reloads.get_or_create(&OutcomeLabels { outcome }).inc();
     }
 }

@@ -1,11 +1,189 @@
 //! What a worker is told: where the broker is, the names of its streams,
-//! consumer and subjects, and its limits. Every field has a default that
-//! works with nothing but the broker's URL.
+//! consumer and subjects, and its limits ([`WorkerOptions`]; every field has
+//! a default that works with nothing but the broker's URL), and the
+//! `cxr worker` command line that sets them ([`WorkerArgs`], flattened into
+//! the `cxr` binary, with the options every transport shares from
+//! `cxr_fleet`).
 
 use crate::subjects;
+use clap::Args;
+use cxr_fleet::FleetArgs;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Decide interactions from NATS JetStream: consume, decide, publish the decision, then acknowledge.
+///
+/// Reads interactions from the stream --in-stream (created when missing,
+/// on --in-subjects) through the durable pull consumer --consumer, shared
+/// by every worker: run as many workers as needed, on as many machines.
+/// Each decision (the JSON `cxr route` writes) is published to
+/// OUT_PREFIX.<queue> with Nats-Msg-Id = the interaction id, into the
+/// stream --out-stream (created when missing, deduplicating), and the input
+/// is acknowledged only once the broker stored it: a worker killed at any
+/// moment loses nothing, and a redelivery is not stored twice.
+///
+/// A message that cannot be read, names an unknown tenant, repeats another
+/// message's id, or failed --max-deliver times goes to DLQ_PREFIX.<reason>
+/// with its original payload and headers, the error in the Cxr-Error
+/// header; it never blocks the stream. The tenant comes from the Cxr-Tenant
+/// header or the subject (cxr.in.TENANT.CHANNEL; cxr.in.CHANNEL goes to
+/// tenant `default`); the subject's last token fills in the channel when
+/// the payload has none. A Cxr-Now header decides as of that RFC 3339 time;
+/// a Cxr-Request-Id header is echoed in the decision and on its message.
+///
+/// SIGHUP reloads every pipeline (a file that fails to load leaves the old
+/// pipeline deciding); SIGTERM or Ctrl-C stops pulling, finishes and
+/// acknowledges what is in flight, drains the connection and exits 0.
+/// A tenant whose file fails to load at start is not served (its messages
+/// wait, then go to max_deliver), unless --strict refuses the start.
+/// Prints `worker ready` on stdout once it consumes.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = "\
+Examples:
+  cxr worker --nats nats://127.0.0.1:4222
+  cxr worker --nats nats://nats:4222 --config-dir tenants/ --metrics-listen 0.0.0.0:9464 --log-json
+  nats pub cxr.in.chat '{\"id\":\"T-1\",\"body\":\"I was charged twice\"}'   # then: nats sub 'cxr.out.>'
+  nats pub cxr.in.chat -H 'Cxr-Now:2026-11-22T10:00:00Z' -H 'Cxr-Request-Id:r-42' '{\"id\":\"T-2\",\"body\":\"hi\"}'
+  kill -HUP $(pidof cxr)    # reload every tenant
+
+Dead-letter reasons (DLQ_PREFIX.<reason>):
+  bad_input        not UTF-8, blank, over 1 MiB, not JSON, a field missing or wrong, or a bad
+                   Cxr-Now / Cxr-Request-Id header (Cxr-Error names it)
+  unknown_tenant   the header or subject names no tenant
+  duplicate_id     another message with the same id (same tenant) was already decided
+                   within the output stream's duplicate window
+  decision_failed  the decision could not be made at all
+  max_deliver      delivered --max-deliver times without its decision being stored
+
+Exit status:
+  0  stopped by SIGTERM or Ctrl-C, after finishing and acknowledging what was in flight
+  1  did not start: no tenant loads (with --strict: any tenant file fails to
+     load), no connection within --connect-timeout-secs, a stream or consumer
+     missing with --no-create, an option out of range
+  2  invalid command-line usage")]
+pub struct WorkerArgs {
+    /// The NATS server(s): nats://HOST:PORT, comma-separated for a cluster;
+    /// tls:// for TLS; nats://USER:PASS@HOST for credentials.
+    #[arg(long, value_name = "URL", env = "NATS_URL")]
+    pub nats: String,
+    /// A NATS credentials file (JWT and NKey seed).
+    #[arg(long, value_name = "FILE", env = "NATS_CREDS")]
+    pub creds: Option<PathBuf>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// The input stream (created when missing, as a work queue on --in-subjects).
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_IN_STREAM)]
+    pub in_stream: String,
+    /// The input stream's subjects; the consumer's filter.
+    #[arg(long, value_name = "FILTER", default_value = DEFAULT_IN_SUBJECTS)]
+    pub in_subjects: String,
+    /// The durable pull consumer shared by every worker.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_CONSUMER)]
+    pub consumer: String,
+    /// Decisions are published to OUT_PREFIX.<queue>.
+    #[arg(long, value_name = "SUBJECT", default_value = DEFAULT_OUT_PREFIX)]
+    pub out_prefix: String,
+    /// Dead letters are published to DLQ_PREFIX.<reason>.
+    #[arg(long, value_name = "SUBJECT", default_value = DEFAULT_DLQ_PREFIX)]
+    pub dlq_prefix: String,
+    /// The stream that stores decisions and dead letters and deduplicates
+    /// them by Nats-Msg-Id (created when missing on OUT_PREFIX.> and DLQ_PREFIX.>).
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_OUT_STREAM)]
+    pub out_stream: String,
+    /// Do not create streams or the consumer: they must exist.
+    #[arg(long)]
+    pub no_create: bool,
+    /// The output stream's duplicate window, in seconds (when created here):
+    /// also how long a repeated id is recognised.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub duplicate_window_secs: u64,
+    /// How long the output stream keeps messages, in hours (when created here).
+    #[arg(long, value_name = "HOURS", default_value_t = 168)]
+    pub out_max_age_hours: u64,
+    /// The header naming the tenant (it wins over the subject).
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_TENANT_HEADER)]
+    pub tenant_header: String,
+    /// Messages held at once (received, not yet acknowledged); work beyond
+    /// waits in the stream. Default: 8 per core.
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<usize>,
+    /// Most messages asked for by one pull request. Default: 2 per core.
+    #[arg(long, value_name = "N")]
+    pub batch: Option<usize>,
+    /// Decisions computed at once. Default: one per core.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// The consumer's cap on unacknowledged messages over all workers (when created here).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_ack_pending: i64,
+    /// Seconds the broker waits for an acknowledgement before redelivering
+    /// (when the consumer is created here).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub ack_wait_secs: u64,
+    /// Deliveries after which a message whose decision still cannot be stored is dead-lettered.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_deliver: u64,
+    /// First retry delay after a transient failure, doubled per delivery (at most 60 s).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub retry_backoff_ms: u64,
+    /// How long one pull request waits for messages.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub fetch_wait_ms: u64,
+    /// How long a publication waits for the broker's acknowledgement.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub publish_timeout_ms: u64,
+    /// After SIGTERM, how long in-flight messages may take to finish, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub drain_secs: u64,
+    /// How long to keep trying the first connection, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub connect_timeout_secs: u64,
+    /// Serve /metrics (Prometheus), /healthz and /readyz on this address.
+    /// Off by default (so several workers can share a machine); port 0 picks a free one.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// The connection's name, as the broker shows it. Default: cxr-worker-PID.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+impl WorkerArgs {
+    /// The worker options these arguments give, checked (the error names the flag).
+    pub fn options(&self) -> Result<WorkerOptions, String> {
+        let defaults = WorkerOptions::default();
+        let options = WorkerOptions {
+            nats_url: self.nats.clone(),
+            creds: self.creds.clone(),
+            name: self.name.clone().unwrap_or(defaults.name.clone()),
+            in_stream: self.in_stream.clone(),
+            in_subjects: self.in_subjects.clone(),
+            consumer: self.consumer.clone(),
+            out_prefix: self.out_prefix.clone(),
+            dlq_prefix: self.dlq_prefix.clone(),
+            out_stream: Some(self.out_stream.clone()),
+            create: !self.no_create,
+            duplicate_window: Duration::from_secs(self.duplicate_window_secs),
+            out_max_age: Duration::from_secs(self.out_max_age_hours.saturating_mul(3600)),
+            tenant_header: self.tenant_header.clone(),
+            max_in_flight: self.max_in_flight.unwrap_or(defaults.max_in_flight),
+            batch: self.batch.unwrap_or(defaults.batch),
+            jobs: self.jobs.unwrap_or(defaults.jobs),
+            max_ack_pending: self.max_ack_pending,
+            ack_wait: Duration::from_secs(self.ack_wait_secs),
+            max_deliver: self.max_deliver,
+            retry_backoff: Duration::from_millis(self.retry_backoff_ms),
+            fetch_wait: Duration::from_millis(self.fetch_wait_ms),
+            publish_timeout: Duration::from_millis(self.publish_timeout_ms),
+            drain_timeout: Duration::from_secs(self.drain_secs),
+            connect_timeout: Duration::from_secs(self.connect_timeout_secs),
+            lag_interval: defaults.lag_interval,
+            metrics_listen: self.metrics_listen,
+        };
+        options.check()?;
+        Ok(options)
+    }
+}
 
 /// The input stream created when missing.
 pub const DEFAULT_IN_STREAM: &str = "CXR_IN";

@@ -7,8 +7,8 @@ use crate::handle;
 use crate::metrics::Metrics;
 use crate::options::WorkerOptions;
 use crate::subjects;
-use crate::tenants::Tenants;
 use anyhow::Result;
+use cxr_fleet::Fleet;
 use async_nats::jetstream::{self, consumer::PullConsumer};
 use futures_util::StreamExt;
 use std::future::Future;
@@ -22,7 +22,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 pub(crate) struct Ctx {
     pub options: WorkerOptions,
     pub js: jetstream::Context,
-    pub tenants: Arc<Tenants>,
+    pub fleet: Fleet,
     pub metrics: Arc<Metrics>,
     /// The literal tokens of the input filter (`cxr`, `in`).
     pub input_prefix: Vec<String>,
@@ -47,7 +47,7 @@ pub struct Ready {
 /// timeout), and drains the connection. SIGHUP reloads the tenants.
 pub async fn run(
     options: WorkerOptions,
-    tenants: Arc<Tenants>,
+    fleet: Fleet,
     shutdown: impl Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(Ready),
 ) -> Result<()> {
@@ -56,14 +56,14 @@ pub async fn run(
     let mut js = jetstream::new(client.clone());
     js.set_timeout(options.publish_timeout);
     let consumer = broker::ensure(&js, &options).await?;
-    let metrics = Arc::new(Metrics::new(options.max_in_flight));
+    let metrics = Arc::new(Metrics::new(options.max_in_flight, &fleet));
     metrics.set_connected(true);
     let ctx = Arc::new(Ctx {
         input_prefix: subjects::literal_prefix(&options.in_subjects),
         decide_slots: Arc::new(Semaphore::new(options.jobs)),
         options,
         js,
-        tenants,
+        fleet: fleet.clone(),
         metrics,
         connected,
         draining: AtomicBool::new(false),
@@ -73,7 +73,7 @@ pub async fn run(
         Some(addr) => Some(crate::http::spawn(addr, ctx.clone(), stop.clone()).await?),
         None => None,
     };
-    reload_on_sighup(ctx.clone())?;
+    cxr_fleet::signals::reload_on_sighup(fleet)?;
     tokio::spawn(poll_lag(ctx.clone(), consumer.clone(), stop.clone()));
     tokio::spawn(async move {
         shutdown.await;
@@ -207,28 +207,4 @@ async fn poll_lag(ctx: Arc<Ctx>, mut consumer: PullConsumer, mut stop: watch::Re
             _ = stop.changed() => return,
         }
     }
-}
-
-/// Reloads every tenant on each SIGHUP.
-fn reload_on_sighup(ctx: Arc<Ctx>) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-        tokio::spawn(async move {
-            while hup.recv().await.is_some() {
-                tracing::info!("SIGHUP: reloading");
-                let before = ctx.tenants.current().generation;
-                let report = ctx.tenants.reload().await;
-                let outcome = match (report.ok, report.generation == before) {
-                    (true, _) => "ok",
-                    (false, false) => "partial",
-                    (false, true) => "failed",
-                };
-                ctx.metrics.reload(outcome);
-            }
-        });
-    }
-    #[cfg(not(unix))]
-    drop(ctx);
-    Ok(())
 }

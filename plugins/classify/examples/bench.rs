@@ -57,7 +57,7 @@ fn main() {
 
     let dir = common::data_dir();
     let mut messages = Vec::new();
-    for lang in ["en", "de", "es", "fr", "pt"] {
+    for lang in ["en", "de", "es", "fr", "pt", "it"] {
         messages.extend(common::read(&dir.join(format!("{lang}.tsv"))));
         messages.extend(common::read(&dir.join("tuning").join(format!("{lang}.tsv"))));
     }

@@ -1,5 +1,6 @@
 //! Classifies interaction JSON lines (the CLI's input format) and prints one
-//! line per interaction: id, intent, confidence, churn risk and the cues.
+//! line per interaction: id, intent, confidence, churn risk, language, the
+//! cues, and the risks found (if any).
 //! `cargo run --release -p cxr-classify --example classify -- examples/interactions.jsonl`
 
 use cxr_classify::{Classifier, ClassifyInput};
@@ -47,15 +48,26 @@ fn main() {
             last_csat: num("last_csat").map(|n| n.min(5) as u8),
             history_inbound: &history,
         });
+        let risks: Vec<String> = c.risks.iter().map(|r| format!("{}={:.2} {:?}", r.risk, r.confidence, r.cues)).collect();
         println!(
-            "{}\t{}\t{:.2}\t{}\t{}\t{:?}\t{:?}",
+            "{}\t{}\t{:.2}\t{}\t{}\t{:?}\t{:?}\t{}",
             s("id").unwrap_or("?"),
             c.intent,
             c.intent_confidence,
             c.churn,
             c.language.unwrap_or("-"),
             c.intent_cues,
-            c.churn_cues
+            c.churn_cues,
+            risks.join(" ")
         );
+        if std::env::var_os("CXR_CLASSIFY_SCORES").is_some() {
+            let scores: Vec<String> = cxr_classify::Intent::ALL
+                .iter()
+                .zip(c.scores)
+                .filter(|(_, s)| *s != 0.0)
+                .map(|(i, s)| format!("{i} {s:.1}"))
+                .collect();
+            println!("\tscores: {}", scores.join(", "));
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! The `classify` hook (contract 0.2.0): the engine as a cxr plugin. The
 //! configuration is the engine's JSON config; each interaction becomes a
 //! [`ClassifyInput`] with the sentiment the pipeline computed and the
-//! customer's profile and inbound history; the signals are `intent` and
-//! `churn-risk`.
+//! customer's profile and inbound history; the signals are `intent`,
+//! `churn-risk` and, when one is found, `risk`.
 
 use crate::{Classifier, ClassifyInput};
 use cxr_guest::{ClassifyHook, Context, Interaction, Plugin, PluginError, Sentiment, Signal};
@@ -21,7 +21,7 @@ impl ClassifyPlugin {
 
 impl Plugin for ClassifyPlugin {
     const DESCRIPTION: &'static str =
-        "intent (billing, delivery, returns, technical, outage, account, cancellation, sales, feedback, other) and churn risk, in en/de/es/fr/pt";
+        "intent (billing, delivery, returns, technical, outage, account, cancellation, sales, feedback, other), churn risk and risks (account takeover, fraud, legal threat), in en/de/es/fr/it/pt";
 
     fn configure(config: &str) -> Result<Self, PluginError> {
         let config = if config.trim() == "{}" { "" } else { config };

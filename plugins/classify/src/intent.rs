@@ -77,7 +77,7 @@ impl fmt::Display for Intent {
 }
 
 /// The languages with built-in lexicons (ISO 639-1), by index.
-pub const LANGUAGES: [&str; 5] = ["en", "de", "es", "fr", "pt"];
+pub const LANGUAGES: [&str; 6] = ["en", "de", "es", "fr", "pt", "it"];
 
 /// Index in [`LANGUAGES`] of a language tag (`pt-BR` → `pt`), if it has a
 /// lexicon.
@@ -90,6 +90,7 @@ pub fn language_index(tag: &str) -> Option<u8> {
         "spa" => "es",
         "fra" | "fre" => "fr",
         "por" => "pt",
+        "ita" => "it",
         other => other,
     };
     LANGUAGES.iter().position(|l| *l == code).map(|i| i as u8)
@@ -113,7 +114,8 @@ mod tests {
         assert_eq!(language_index("pt-BR"), Some(4));
         assert_eq!(language_index("DE"), Some(1));
         assert_eq!(language_index("fra"), Some(3));
-        assert_eq!(language_index("it"), None);
+        assert_eq!(language_index("it-CH"), Some(5));
+        assert_eq!(language_index("nl"), None);
         assert_eq!(language_index(""), None);
     }
 }

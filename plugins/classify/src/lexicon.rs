@@ -11,6 +11,17 @@
 //! billing 2 refund*       # `*` at the end: any word starting so
 //! billing 2 *rechnung     # `*` at the start: any word ending so
 //! cancellation 3 !cancel* .. subscription*   # `A .. B`: B within 4 words after A
+//! fraud 3 identity theft  # a risk instead of an intent (see `crate::risk`)
+//! refund 3 refund*        # billing, unless the goods are sent back (then returns)
+//! ```
+//!
+//! `concepts.txt` holds phrases that mean the same in every language, one
+//! concept a line with one column per language, so that no language lacks
+//! what the others have:
+//!
+//! ```text
+//! languages: en de es fr it pt
+//! sales 3 | do you sell | verkaufen sie | vendéis; venden | vous vendez | vendete | vocês vendem
 //! ```
 //!
 //! A cancellation phrase after a threat word (`threat:` lines: "or",
@@ -25,9 +36,10 @@
 //! and phrases with an apostrophe also match without it (`doesnt`).
 
 use crate::intent::{Intent, LANGUAGES, language_index};
+use crate::risk::Risk;
 use crate::normalize::normalize;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Language index of phrases that hold in every language.
 pub const ANY_LANGUAGE: u8 = u8::MAX;
@@ -36,28 +48,38 @@ pub const ANY_LANGUAGE: u8 = u8::MAX;
 pub const MAX_GAP: usize = 4;
 
 /// The built-in tables: language code and text.
-const BUILT_IN: [(&str, &str); 6] = [
+const BUILT_IN: [(&str, &str); 7] = [
     ("*", include_str!("lexicon/common.txt")),
     ("en", include_str!("lexicon/en.txt")),
     ("de", include_str!("lexicon/de.txt")),
     ("es", include_str!("lexicon/es.txt")),
     ("fr", include_str!("lexicon/fr.txt")),
     ("pt", include_str!("lexicon/pt.txt")),
+    ("it", include_str!("lexicon/it.txt")),
 ];
+
+/// Phrases that mean the same in every language, one column per language.
+const CONCEPTS: &str = include_str!("lexicon/concepts.txt");
 
 /// Words that, just before the words, make a negation harmless: the
 /// customer says they cannot do something, not that they do not want to.
 const ABILITY: &[&str] = &[
     "can", "cannot", "could", "able", "unable", "kann", "kan", "konnen", "konnte", "lasst", "laesst",
     "moglich", "puedo", "puede", "podemos", "pude", "consigo", "consegui", "posso", "pode", "peux",
-    "peut", "pouvons", "arrive", "reussi", "parvient", "deja", "deixa", "let", "lets",
+    "peut", "pouvons", "arrive", "reussi", "parvient", "deja", "deixa", "let", "lets", "riesco", "riusciamo",
+    "riuscito", "puo", "possiamo", "potuto",
 ];
 
 /// One weighted phrase.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The intent it speaks for.
+    /// The intent it speaks for (`Other` for a risk phrase).
     pub intent: Intent,
+    /// The risk it shows, for a risk phrase (then it counts for no intent).
+    pub risk: Option<Risk>,
+    /// A refund phrase: billing, or returns when the message is about
+    /// sending the goods back.
+    pub refund: bool,
     /// How much (negative weights speak against).
     pub weight: f64,
     /// Index into [`LANGUAGES`], or [`ANY_LANGUAGE`].
@@ -99,9 +121,9 @@ pub struct Lexicon {
 /// An operator's phrase, added to the built-in ones.
 #[derive(Debug, Clone)]
 pub struct ExtraPhrase<'a> {
-    /// `en`, `de`, `es`, `fr`, `pt` or `*`.
+    /// `en`, `de`, `es`, `fr`, `pt`, `it` or `*`.
     pub language: &'a str,
-    /// Intent name.
+    /// Intent name, or risk name (`fraud`, `account-takeover`, `legal-threat`).
     pub intent: &'a str,
     /// Phrase in the table syntax.
     pub phrase: &'a str,
@@ -110,9 +132,10 @@ pub struct ExtraPhrase<'a> {
 }
 
 struct Builder {
-    /// Which phrases to keep (all but the history lexicon keep all), and
-    /// whether stop words are wanted.
+    /// Which intent phrases to keep (all but the history lexicon keep all),
+    /// whether risk phrases and stop words are wanted.
     keep: fn(Intent, f64) -> bool,
+    risks: bool,
     stop_words: bool,
     patterns: Vec<String>,
     index: HashMap<String, usize>,
@@ -120,6 +143,8 @@ struct Builder {
     entries: Vec<Entry>,
     negations: Vec<String>,
     threats: Vec<String>,
+    /// Phrases already added: (language, intent, risk, refund, phrase).
+    seen: HashSet<(u8, Intent, Option<Risk>, bool, String)>,
 }
 
 impl Builder {
@@ -155,7 +180,12 @@ impl Builder {
     }
 
     /// Adds one phrase; the error says what is wrong with it.
-    fn phrase(&mut self, language: u8, intent: Intent, weight: f64, phrase: &str) -> Result<(), String> {
+    fn phrase(&mut self, language: u8, target: Target, weight: f64, phrase: &str) -> Result<(), String> {
+        let (intent, risk, refund) = match target {
+            Target::Intent(intent) => (intent, None, false),
+            Target::Refund => (Intent::Billing, None, true),
+            Target::Risk(risk) => (Intent::Other, Some(risk), false),
+        };
         if !weight.is_finite() || weight.abs() > 100.0 {
             return Err(format!("weight {weight} is not a number between -100 and 100"));
         }
@@ -166,13 +196,19 @@ impl Builder {
         if body.is_empty() {
             return Err("empty phrase".into());
         }
-        if !(self.keep)(intent, weight) {
+        if (risk.is_some() && !self.risks) || (risk.is_none() && !(self.keep)(intent, weight)) {
+            return Ok(());
+        }
+        // The same phrase for the same target in the same language counts
+        // once, wherever it is written (a language file and the concepts).
+        let key = (language, intent, risk, refund, normalize(body));
+        if !self.seen.insert(key) {
             return Ok(());
         }
         let text = body.replace('*', "").replace(" .. ", " ");
         let exact = !body.contains('*') && !body.contains(" .. ");
         let entry = self.entries.len() as u32;
-        self.entries.push(Entry { intent, weight, language, negatable, text, exact });
+        self.entries.push(Entry { intent, risk, refund, weight, language, negatable, text, exact });
         for variant in spellings(body) {
             let parts: Vec<&str> = variant.split(" .. ").collect();
             match parts.as_slice() {
@@ -208,13 +244,56 @@ impl Builder {
                     fields.next().unwrap_or_default(),
                     fields.next().unwrap_or_default(),
                 );
-                let intent = parse_intent(intent);
+                let intent = parse_target(intent);
                 let weight = weight
                     .parse::<f64>()
                     .map_err(|_| format!("weight '{weight}' is not a number"));
                 intent.and_then(|i| weight.and_then(|w| self.phrase(language, i, w, phrase)))
             };
             result.map_err(|e| format!("line {}: {e}", n + 1))?;
+        }
+        Ok(())
+    }
+}
+
+impl Builder {
+    /// The concepts table: `languages:` names the columns, then each line
+    /// is `target weight | phrases | phrases | ...`, one column per language
+    /// (phrases separated by `;`). Every column must hold a phrase.
+    fn concepts(&mut self, text: &str) -> Result<(), String> {
+        let mut languages: Vec<u8> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let at = |e: String| format!("line {}: {e}", n + 1);
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(codes) = line.strip_prefix("languages:") {
+                languages = codes
+                    .split_whitespace()
+                    .map(|c| language_index(c).ok_or_else(|| at(format!("'{c}' is not a language with a lexicon"))))
+                    .collect::<Result<_, _>>()?;
+                continue;
+            }
+            let mut columns = line.split('|');
+            let head = columns.next().unwrap_or_default();
+            let columns: Vec<&str> = columns.collect();
+            if columns.len() != languages.len() || languages.is_empty() {
+                return Err(at(format!("{} columns, the languages line names {}", columns.len(), languages.len())));
+            }
+            let mut fields = head.split_whitespace();
+            let target = parse_target(fields.next().unwrap_or_default()).map_err(at)?;
+            let weight = fields.next().unwrap_or_default();
+            let weight: f64 = weight.parse().map_err(|_| at(format!("weight '{weight}' is not a number")))?;
+            for (&language, column) in languages.iter().zip(columns) {
+                let phrases: Vec<&str> = column.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+                if phrases.is_empty() {
+                    return Err(at(format!("no phrase for {}", LANGUAGES[language as usize])));
+                }
+                for phrase in phrases {
+                    self.phrase(language, target, weight, phrase).map_err(at)?;
+                }
+            }
         }
         Ok(())
     }
@@ -230,10 +309,30 @@ fn words_before(text: &str, start: usize) -> impl Iterator<Item = &str> {
         .take_while(|w| *w != crate::normalize::CLAUSE)
 }
 
-fn parse_intent(name: &str) -> Result<Intent, String> {
-    Intent::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
-        format!("'{name}' is not an intent (one of {})", names.join(", "))
+/// What a table phrase speaks for.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Intent(Intent),
+    /// Billing, or returns when the goods are sent back.
+    Refund,
+    Risk(Risk),
+}
+
+fn parse_target(name: &str) -> Result<Target, String> {
+    if let Some(intent) = Intent::parse(name) {
+        return Ok(Target::Intent(intent));
+    }
+    if name == "refund" {
+        return Ok(Target::Refund);
+    }
+    Risk::parse(name).map(Target::Risk).ok_or_else(|| {
+        let intents: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
+        let risks: Vec<&str> = Risk::ALL.iter().map(|r| r.as_str()).collect();
+        format!(
+            "'{name}' is not an intent (one of {}), `refund` or a risk ({})",
+            intents.join(", "),
+            risks.join(", ")
+        )
     })
 }
 
@@ -297,7 +396,8 @@ impl Lexicon {
     }
 
     /// Only the strong cancellation phrases (weight at least `2`), without
-    /// stop words: a small automaton to search a customer's earlier messages.
+    /// risks and stop words: a small automaton to search a customer's
+    /// earlier messages.
     pub fn build_history(extra: &[ExtraPhrase<'_>]) -> Result<Lexicon, String> {
         Self::build_with(extra, |intent, weight| intent == Intent::Cancellation && weight >= 2.0, false)
     }
@@ -305,27 +405,30 @@ impl Lexicon {
     fn build_with(
         extra: &[ExtraPhrase<'_>],
         keep: fn(Intent, f64) -> bool,
-        stop_words: bool,
+        full: bool,
     ) -> Result<Lexicon, String> {
         let mut b = Builder {
             keep,
-            stop_words,
+            risks: full,
+            stop_words: full,
             patterns: Vec::new(),
             index: HashMap::new(),
             roles: Vec::new(),
             entries: Vec::new(),
             negations: Vec::new(),
             threats: Vec::new(),
+            seen: HashSet::new(),
         };
         for (code, text) in BUILT_IN {
             let language = parse_language(code).map_err(|e| format!("built-in lexicon {code}: {e}"))?;
             b.table(language, text)
                 .map_err(|e| format!("built-in lexicon {code}.txt {e}"))?;
         }
+        b.concepts(CONCEPTS).map_err(|e| format!("built-in lexicon concepts.txt {e}"))?;
         for (i, p) in extra.iter().enumerate() {
             let at = |field: &str, e: String| format!("phrases[{i}].{field}: {e}");
             let language = parse_language(p.language).map_err(|e| at("language", e))?;
-            let intent = parse_intent(p.intent).map_err(|e| at("intent", e))?;
+            let intent = parse_target(p.intent).map_err(|e| at("intent", e))?;
             b.phrase(language, intent, p.weight, p.phrase)
                 .map_err(|e| at("phrase", e))?;
         }
@@ -409,7 +512,38 @@ mod tests {
                     LANGUAGES[i]
                 );
             }
+            for risk in Risk::ALL {
+                assert!(
+                    lex.entries.iter().any(|e| e.language == i as u8 && e.risk == Some(risk)),
+                    "no {risk} phrase for {}",
+                    LANGUAGES[i]
+                );
+            }
         }
+    }
+
+    #[test]
+    fn concepts_need_a_phrase_in_every_language() {
+        let mut b = Builder {
+            keep: |_, _| true,
+            risks: true,
+            stop_words: false,
+            patterns: Vec::new(),
+            index: HashMap::new(),
+            roles: Vec::new(),
+            entries: Vec::new(),
+            negations: Vec::new(),
+            threats: Vec::new(),
+            seen: HashSet::new(),
+        };
+        assert!(b.concepts("languages: en de\nsales 3 | do you sell | verkaufen sie; zu kaufen\n").is_ok());
+        assert_eq!(b.entries.len(), 3);
+        let e = b.concepts("languages: en de\nsales 3 | do you sell |  \n").unwrap_err();
+        assert!(e.contains("line 2") && e.contains("no phrase for de"), "{e}");
+        let e = b.concepts("languages: en de\nsales 3 | do you sell\n").unwrap_err();
+        assert!(e.contains("1 columns"), "{e}");
+        let e = b.concepts("languages: en xx\n").unwrap_err();
+        assert!(e.contains("'xx'"), "{e}");
     }
 
     #[test]
@@ -433,7 +567,8 @@ mod tests {
             Lexicon::build(&[ExtraPhrase { language, intent, phrase, weight }]).unwrap_err()
         };
         assert!(bad("en", "refunds", "x", 1.0).starts_with("phrases[0].intent:"));
-        assert!(bad("it", "billing", "x", 1.0).starts_with("phrases[0].language:"));
+        assert!(Lexicon::build(&[ExtraPhrase { language: "de", intent: "fraud", phrase: "abzocke", weight: 3.0 }]).is_ok());
+        assert!(bad("nl", "billing", "x", 1.0).starts_with("phrases[0].language:"));
         assert!(bad("en", "billing", "  ", 1.0).starts_with("phrases[0].phrase:"));
         assert!(bad("en", "billing", "a .. b .. c", 1.0).starts_with("phrases[0].phrase:"));
         assert!(bad("en", "billing", "x", f64::NAN).starts_with("phrases[0].phrase:"));

@@ -1,6 +1,6 @@
-//! cxr-classify: a multilingual, explainable intent and churn-risk
+//! cxr-classify: a multilingual, explainable intent, churn-risk and risk
 //! classifier for customer messages (English, German, Spanish, French,
-//! Portuguese).
+//! Italian, Portuguese).
 //!
 //! Weighted phrase lexicons per language are compiled into one
 //! Aho-Corasick automaton over normalised text (lower case, accents
@@ -8,8 +8,9 @@
 //! the longest phrase wins where phrases overlap ("cancel my order" is not
 //! "cancel"), and cancellation is ignored after a negation ("I don't want
 //! to cancel"). The intent with the highest score wins if it reaches
-//! `min_score`; otherwise it is `other` with a low confidence. Every
-//! decision carries the phrases that made it.
+//! `min_score`; otherwise it is `other` with a low confidence. The same
+//! scan finds risks (account takeover, fraud, legal threat), whatever the
+//! intent. Every decision carries the phrases that made it.
 //!
 //! The engine has no I/O, no threads and no clock: it runs unchanged in a
 //! wasm component; [`ClassifyPlugin`] is the `classify` hook of contract
@@ -31,12 +32,14 @@ mod hook;
 mod intent;
 mod lexicon;
 mod normalize;
+mod risk;
 mod scan;
 
 pub use churn::ChurnRisk;
 pub use hook::ClassifyPlugin;
 pub use config::{Config, PhraseConfig};
 pub use intent::{Intent, LANGUAGES};
+pub use risk::{RISK_SIGNAL, Risk, RiskFound};
 
 use lexicon::{ANY_LANGUAGE, ExtraPhrase, Lexicon};
 use normalize::normalize_into;
@@ -59,8 +62,11 @@ const MAX_SUBJECT_BYTES: usize = 512;
 const HISTORY_CUE_WEIGHT: f64 = 2.0;
 /// Weight of a cancellation phrase after a threat word ("... or I cancel").
 const THREAT_WEIGHT: f64 = 0.3;
+/// Returns score from which refund phrases count for returns: the message
+/// is about sending the goods back (one clear phrase such as "send it back").
+const RETURNS_FOR_REFUND: f64 = 3.0;
 /// Extra feedback score for review and survey channels.
-const FEEDBACK_CHANNEL_PRIOR: f64 = 1.0;
+const FEEDBACK_CHANNEL_PRIOR: f64 = 3.0;
 
 /// What is classified: the message and what the host knows about the
 /// customer.
@@ -95,7 +101,7 @@ impl<'a> ClassifyInput<'a> {
 /// One signal, as the `classify` hook returns it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignalOut {
-    /// `intent` or `churn-risk`.
+    /// `intent`, `churn-risk` or `risk`.
     pub name: String,
     /// e.g. `billing`, `high`.
     pub value: String,
@@ -120,6 +126,8 @@ pub struct Classification {
     pub churn: ChurnRisk,
     pub churn_confidence: f64,
     pub churn_cues: Vec<String>,
+    /// Risks found, strongest first (empty for most messages).
+    pub risks: Vec<RiskFound>,
 }
 
 /// The compiled classifier. Build it once; `classify` takes `&self` and
@@ -137,6 +145,8 @@ struct Contribution<'t> {
     intent: Intent,
     weight: f64,
     cue: &'t str,
+    /// A refund phrase (billing, or returns when goods are sent back).
+    refund: bool,
 }
 
 impl Classifier {
@@ -168,10 +178,17 @@ impl Classifier {
         self.lexicon.memory_usage() + self.history.memory_usage()
     }
 
-    /// The signals `intent` and `churn-risk`, in that order.
+    /// The signals `intent` and `churn-risk`, in that order, then one
+    /// `risk` signal per risk found (most messages have none).
     pub fn classify(&self, input: &ClassifyInput<'_>) -> Vec<SignalOut> {
         let c = self.classify_typed(input);
-        vec![
+        let risks = c.risks.into_iter().map(|r| SignalOut {
+            name: RISK_SIGNAL.to_string(),
+            value: r.risk.as_str().to_string(),
+            confidence: r.confidence,
+            cues: r.cues,
+        });
+        let mut signals = vec![
             SignalOut {
                 name: INTENT_SIGNAL.to_string(),
                 value: c.intent.as_str().to_string(),
@@ -184,7 +201,9 @@ impl Classifier {
                 confidence: c.churn_confidence,
                 cues: c.churn_cues,
             },
-        ]
+        ];
+        signals.extend(risks);
+        signals
     }
 
     /// The intent only (no history needed): the same decision as
@@ -221,6 +240,8 @@ impl Classifier {
         ];
         let mut cancellation_cues: Vec<(f64, &str)> = Vec::new();
         let mut contributions: Vec<Contribution<'_>> = Vec::new();
+        let mut risk_scores = [0.0f64; Risk::ALL.len()];
+        let mut risk_cues: Vec<(Risk, f64, &str)> = Vec::new();
         for (text, sc, field_weight) in fields {
             for hit in &sc.hits {
                 let entry = &lex.entries[hit.entry as usize];
@@ -234,6 +255,14 @@ impl Classifier {
                     _ => 1.0,
                 };
                 let cue = lex.cue(text, hit);
+                // Risk phrases are specific in any language: a guessed
+                // language does not weaken them.
+                if let Some(risk) = entry.risk {
+                    let weight = entry.weight * field_weight;
+                    risk_scores[risk.index()] += weight;
+                    risk_cues.push((risk, weight, cue));
+                    continue;
+                }
                 let mut threat_weight = 1.0;
                 if entry.intent == Intent::Cancellation && entry.weight > 0.0 {
                     cancellation_cues.push((entry.weight, cue));
@@ -245,6 +274,7 @@ impl Classifier {
                     intent: entry.intent,
                     weight: entry.weight * lang_weight * field_weight * threat_weight,
                     cue,
+                    refund: entry.refund,
                 });
             }
         }
@@ -252,6 +282,15 @@ impl Classifier {
         let mut scores = [0.0f64; 10];
         for c in &contributions {
             scores[c.intent.index()] += c.weight;
+        }
+        // A refund is billing, unless the message is about sending the goods
+        // back: then it is part of the return.
+        if scores[Intent::Returns.index()] >= RETURNS_FOR_REFUND {
+            for c in contributions.iter_mut().filter(|c| c.refund && c.intent == Intent::Billing) {
+                scores[Intent::Billing.index()] -= c.weight;
+                scores[Intent::Returns.index()] += c.weight;
+                c.intent = Intent::Returns;
+            }
         }
         let mut channel_cue = None;
         if matches!(input.channel, "review" | "survey") {
@@ -289,6 +328,21 @@ impl Classifier {
             last_csat: input.last_csat,
             history_cue: history_cue.as_deref(),
         });
+        risk_cues.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut risks: Vec<RiskFound> = Risk::ALL
+            .into_iter()
+            .filter(|r| risk_scores[r.index()] >= risk::MIN_RISK_SCORE)
+            .map(|risk| {
+                let mut cues: Vec<String> = Vec::new();
+                for (_, _, cue) in risk_cues.iter().filter(|(r, w, _)| *r == risk && *w > 0.0) {
+                    if cues.len() < MAX_CUES && !cues.iter().any(|k| k == cue) {
+                        cues.push(cue.to_string());
+                    }
+                }
+                RiskFound { risk, confidence: round2(risk::confidence(risk_scores[risk.index()])), cues }
+            })
+            .collect();
+        risks.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         Classification {
             intent,
             intent_confidence: round2(confidence),
@@ -298,6 +352,7 @@ impl Classifier {
             churn,
             churn_confidence: round2(churn_confidence),
             churn_cues,
+            risks,
         }
     }
 

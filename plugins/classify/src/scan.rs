@@ -60,7 +60,8 @@ pub fn scan(lex: &Lexicon, text: &str) -> Scan {
     if !tails.is_empty() && !heads.is_empty() {
         pair(text, &heads, &tails, &mut found);
     }
-    select(found, lex.entries.len(), text.len(), &mut out.hits);
+    let is_risk = |entry: u32| lex.entries[entry as usize].risk.is_some();
+    select(found, lex.entries.len(), text.len(), is_risk, &mut out.hits);
     out
 }
 
@@ -142,22 +143,31 @@ impl Gaps {
 
 /// Longest first; a phrase strictly inside a longer accepted one (or an
 /// entry already accepted) is dropped: "cancel my order" is not also
-/// "cancel". Phrases of one length are checked against longer ones only.
-fn select(mut found: Vec<Hit>, entries: usize, len: usize, hits: &mut Vec<Hit>) {
+/// "cancel". Risk phrases and intent phrases do not hide each other: they
+/// answer different questions, so each class has its own tree. Phrases of
+/// one length are checked against longer ones only.
+fn select(
+    mut found: Vec<Hit>,
+    entries: usize,
+    len: usize,
+    is_risk: impl Fn(u32) -> bool,
+    hits: &mut Vec<Hit>,
+) {
     found.sort_by_key(|h| (std::cmp::Reverse(h.end - h.start), h.start));
     let mut taken = vec![0u64; entries.div_ceil(64)];
-    let mut longer = MaxEnd::new(len + 1);
+    // [intent phrases, risk phrases]
+    let mut longer = [MaxEnd::new(len + 1), MaxEnd::new(len + 1)];
     let mut group_start = 0;
     for i in 0..found.len() {
         let h = found[i];
         if i > 0 && found[i - 1].end - found[i - 1].start != h.end - h.start {
             for k in &hits[group_start..] {
-                longer.raise(k.start, k.end);
+                longer[usize::from(is_risk(k.entry))].raise(k.start, k.end);
             }
             group_start = hits.len();
         }
         let (word, bit) = (h.entry as usize / 64, 1u64 << (h.entry % 64));
-        if taken[word] & bit != 0 || longer.max_before(h.start) >= h.end {
+        if taken[word] & bit != 0 || longer[usize::from(is_risk(h.entry))].max_before(h.start) >= h.end {
             continue;
         }
         taken[word] |= bit;
@@ -232,10 +242,15 @@ mod tests {
             }
         }
         found.sort_by_key(|h| (std::cmp::Reverse(h.end - h.start), h.start));
+        let is_risk = |h: &Hit| lex.entries[h.entry as usize].risk.is_some();
         let mut hits: Vec<Hit> = Vec::new();
         for h in found {
             let inside = hits.iter().any(|k| {
-                k.entry == h.entry || (k.start <= h.start && h.end <= k.end && (k.end - k.start) > (h.end - h.start))
+                k.entry == h.entry
+                    || (k.start <= h.start
+                        && h.end <= k.end
+                        && (k.end - k.start) > (h.end - h.start)
+                        && is_risk(k) == is_risk(&h))
             });
             if !inside {
                 hits.push(h);

@@ -12,7 +12,7 @@ mod common;
 use common::{Labelled, data_dir, read, report};
 use cxr_classify::{Classifier, Intent};
 
-const LANGUAGES: [&str; 5] = ["en", "de", "es", "fr", "pt"];
+const LANGUAGES: [&str; 6] = ["en", "de", "es", "fr", "pt", "it"];
 
 fn evaluate(classifier: &Classifier, messages: &[Labelled], language: Option<&str>) -> Vec<(Intent, Intent)> {
     messages

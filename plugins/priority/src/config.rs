@@ -9,8 +9,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::keywords::Phrase;
+use crate::keywords::{Keywords, Phrase};
 use crate::sla::Sla;
+use crate::cues::{self, CuePhrases, cues};
 
 /// Default first-response SLA per channel, in minutes, in `Channel::ALL` order.
 pub const DEFAULT_SLA_MINUTES: [(Channel, f64); 9] = [
@@ -33,41 +34,6 @@ pub const DEFAULT_TIERS: [(&str, f64, i32); 6] = [
     ("silver", 0.85, 7),
     ("standard", 1.0, 0),
     ("free", 1.5, -5),
-];
-
-/// Default urgency keywords.
-pub const DEFAULT_URGENT_KEYWORDS: &[&str] = &[
-    "outage",
-    "down",
-    "charged twice",
-    "double charged",
-    "fraud",
-    "unauthorized",
-    "unauthorised",
-    "hacked",
-    "legal",
-    "lawyer",
-    "lawsuit",
-    "data breach",
-    "security",
-    "emergency",
-    "urgent",
-    "asap",
-    "can't log in",
-    "cannot log in",
-    "locked out",
-];
-
-/// Default churn keywords.
-pub const DEFAULT_CHURN_KEYWORDS: &[&str] = &[
-    "cancel",
-    "cancelling",
-    "canceling",
-    "switch to",
-    "switching to",
-    "close my account",
-    "leave",
-    "competitor",
 ];
 
 /// Default score thresholds for levels 1, 2 and 3.
@@ -124,10 +90,10 @@ pub struct Tier {
 pub struct Config {
     sla_minutes: [f64; 9],
     tiers: Vec<Tier>,
-    /// Urgency keyword phrases.
-    pub urgent: Vec<Phrase>,
+    /// Urgency keyword phrases (built in: six languages, `cues.json`).
+    pub urgent: Keywords,
     /// Churn keyword phrases.
-    pub churn: Vec<Phrase>,
+    pub churn: Keywords,
     /// Minimum scores for levels 1, 2 and 3, strictly descending.
     pub thresholds: [u32; 3],
     /// Lifetime value from which a customer counts as high-value.
@@ -148,8 +114,8 @@ impl Default for Config {
                     weight,
                 })
                 .collect(),
-            urgent: phrases(DEFAULT_URGENT_KEYWORDS.iter().copied()),
-            churn: phrases(DEFAULT_CHURN_KEYWORDS.iter().copied()),
+            urgent: built_in(&cues().urgent),
+            churn: built_in(&cues().churn),
             thresholds: DEFAULT_LEVEL_THRESHOLDS,
             high_value_ltv: DEFAULT_HIGH_VALUE_LTV,
             sla: Sla::default(),
@@ -335,23 +301,19 @@ fn field<T: DeserializeOwned>(name: &str, value: Option<Value>) -> Result<Option
     }
 }
 
-fn phrases<'a>(keywords: impl Iterator<Item = &'a str>) -> Vec<Phrase> {
-    let mut out: Vec<Phrase> = Vec::new();
-    for phrase in keywords.filter_map(Phrase::new) {
-        if !out.iter().any(|p| p.label == phrase.label) {
-            out.push(phrase);
-        }
-    }
-    out
+/// A built-in phrase table, each phrase with its cue.
+fn built_in(table: &'static [CuePhrases]) -> Keywords {
+    Keywords::new(cues::phrases(table).filter_map(|(cue, w)| Phrase::new(w).map(|p| p.with_cue(cue))))
 }
 
-fn keyword_list(name: &str, list: &[String]) -> Result<Vec<Phrase>, PluginError> {
+/// An operator's keyword list: each keyword counts on its own.
+fn keyword_list(name: &str, list: &[String]) -> Result<Keywords, PluginError> {
     if let Some(bad) = list.iter().find(|k| Phrase::new(k).is_none()) {
         return Err(invalid(format_args!(
             "{name}: keyword {bad:?} has nothing to match"
         )));
     }
-    Ok(phrases(list.iter().map(String::as_str)))
+    Ok(Keywords::new(list.iter().filter_map(|k| Phrase::new(k))))
 }
 
 fn thresholds(list: &[i64]) -> Result<[u32; 3], PluginError> {
@@ -393,7 +355,8 @@ mod tests {
             assert_eq!(Config::parse(json).expect(json), defaults);
         }
         assert_eq!(defaults.sla_minutes(Channel::WebForm), 480.0);
-        assert_eq!(defaults.urgent.len(), DEFAULT_URGENT_KEYWORDS.len());
+        assert_eq!(defaults.urgent.len(), cues::phrases(&cues().urgent).count());
+        assert!(defaults.urgent.phrases().iter().all(|p| p.cue.is_some()));
     }
 
     #[test]
@@ -427,7 +390,7 @@ mod tests {
     fn keyword_lists_replace_defaults() {
         let c = Config::parse(r#"{"urgent_keywords": ["Panne", "Störung"], "churn_keywords": []}"#)
             .expect("valid");
-        let labels: Vec<_> = c.urgent.iter().map(|p| p.label.as_str()).collect();
+        let labels: Vec<_> = c.urgent.phrases().iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["panne", "störung"]);
         assert!(c.churn.is_empty());
     }

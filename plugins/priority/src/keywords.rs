@@ -1,16 +1,22 @@
 //! Keyword phrases: text normalisation and whole-word-ish phrase matching.
 //!
 //! Text and phrases are brought to the same form once (phrases at configure
-//! time, the message once per call): lower case, apostrophes dropped (so
-//! "can't", "can’t" and "cant" are one word), and runs of whitespace,
-//! hyphens, underscores and slashes folded into one space ("double-charged"
-//! reads as "double charged", "log-in" as "log in"). Other punctuation stays,
-//! so a phrase never matches across a comma or a sentence end.
+//! time, the message once per call): lower case, common Latin accents
+//! dropped (`kündigen` = `kundigen`, `piraté` = `pirate`, `ß` = `ss`),
+//! apostrophes dropped (so "can't", "can’t" and "cant" are one word), and
+//! runs of whitespace, hyphens, underscores and slashes folded into one
+//! space ("double-charged" reads as "double charged", "log-in" as "log in").
+//! Other punctuation stays, so a phrase never matches across a comma or a
+//! sentence end.
+//!
+//! All phrases of a list are found in one pass of an Aho-Corasick automaton
+//! built at configure time (a DFA: about 230 short phrases make a small
+//! one, and it takes a fifth fewer instructions per message than the NFA).
 
-use memchr::memmem::Finder;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-/// Words that cancel a keyword when they come right before it ("not urgent").
-const NEGATIONS: &[&str] = &["not", "no", "never", "isnt", "wasnt", "arent", "non"];
+use crate::cues::cues;
+use crate::urgency::Cue;
 
 /// Appends `text` to `out` in matching form (see the module docs).
 pub fn normalize_into(text: &str, out: &mut String) {
@@ -43,8 +49,35 @@ pub fn normalize_into(text: &str, out: &mut String) {
             continue;
         }
         space_before_next(out, &mut pending_space);
-        out.extend(ch.to_lowercase());
+        for lower in ch.to_lowercase() {
+            match fold(lower) {
+                Some(plain) => out.push_str(plain),
+                None => out.push(lower),
+            }
+        }
     }
+}
+
+/// The ASCII a lower-case accented Latin letter is written as without its
+/// accent (`None`: kept as it is).
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => "i",
+        'ñ' | 'ń' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
+        'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'œ' => "oe",
+        'æ' => "ae",
+        'š' | 'ś' => "s",
+        'ž' | 'ź' | 'ż' => "z",
+        'ł' => "l",
+        _ => return None,
+    })
 }
 
 /// Writes the single space that a run of separators stands for, before the
@@ -62,25 +95,19 @@ fn is_plain_ascii(b: u8) -> bool {
 }
 
 /// A configured keyword phrase, ready to be searched for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Phrase {
     /// The phrase as the operator wrote it (trimmed, lower case), used in reasons.
     pub label: String,
+    /// What the phrase is evidence of, for the built-in lists (`None` for an
+    /// operator's keyword: it counts on its own).
+    pub cue: Option<Cue>,
     /// The phrase in matching form.
     norm: String,
     /// Whether the phrase starts with a letter or digit (then it needs a word boundary before).
     word_start: bool,
     /// Whether the phrase ends with a letter or digit (then it needs a word boundary after).
     word_end: bool,
-    /// A substring searcher for `norm`, built once (vectorised natively and
-    /// with wasm SIMD, unlike `str::find`, whose fast path is x86-only).
-    finder: Finder<'static>,
-}
-
-impl PartialEq for Phrase {
-    fn eq(&self, other: &Self) -> bool {
-        self.label == other.label && self.norm == other.norm
-    }
 }
 
 impl Phrase {
@@ -92,22 +119,26 @@ impl Phrase {
         let last = norm.chars().next_back()?;
         Some(Phrase {
             label: keyword.trim().to_lowercase(),
+            cue: None,
             word_start: first.is_alphanumeric(),
             word_end: last.is_alphanumeric(),
-            finder: Finder::new(norm.as_bytes()).into_owned(),
             norm,
         })
     }
 
-    /// Whether the phrase occurs in `text` (which must be in matching form) as
-    /// whole words, allowing a plural "s" after it, and not right after a
-    /// negation such as "not" or "no".
-    pub fn found_in(&self, text: &str) -> bool {
-        self.finder.find_iter(text.as_bytes()).any(|at| {
-            let before = &text[..at];
-            let after = &text[at + self.norm.len()..];
-            self.boundary_before(before) && self.boundary_after(after) && !negated(before)
-        })
+    /// The same phrase, as evidence of `cue`.
+    pub fn with_cue(mut self, cue: Cue) -> Phrase {
+        self.cue = Some(cue);
+        self
+    }
+
+    /// Whether the match at byte `at` of `text` (in matching form) is whole
+    /// words, allowing a plural "s" after it, and not right after a negation
+    /// such as "not" or "no".
+    fn counts_at(&self, text: &str, at: usize) -> bool {
+        let before = &text[..at];
+        let after = &text[at + self.norm.len()..];
+        self.boundary_before(before) && self.boundary_after(after) && !negated(before)
     }
 
     fn boundary_before(&self, before: &str) -> bool {
@@ -131,7 +162,9 @@ impl Phrase {
     }
 }
 
-/// Whether the word right before a match (separated by one space) is a negation.
+/// Whether the word right before a match (separated by one space) is a
+/// negation ("not urgent", "nicht dringend", "pas urgent": the `negations`
+/// of `cues.json`).
 fn negated(before: &str) -> bool {
     let Some(head) = before.strip_suffix(' ') else {
         return false;
@@ -142,16 +175,68 @@ fn negated(before: &str) -> bool {
         .take_while(|(_, c)| c.is_alphanumeric())
         .last()
         .map_or(head.len(), |(i, _)| i);
-    NEGATIONS.contains(&&head[start..])
+    let word = &head[start..];
+    cues().negations.iter().any(|n| n == word)
 }
 
-/// Labels of the phrases found in `text` (in matching form), in configured order.
-pub fn matches<'a>(phrases: &'a [Phrase], text: &str) -> Vec<&'a str> {
-    phrases
-        .iter()
-        .filter(|p| p.found_in(text))
-        .map(|p| p.label.as_str())
-        .collect()
+/// A list of phrases and the automaton that finds them all in one pass.
+#[derive(Debug, Clone)]
+pub struct Keywords {
+    phrases: Vec<Phrase>,
+    automaton: AhoCorasick,
+}
+
+impl PartialEq for Keywords {
+    fn eq(&self, other: &Self) -> bool {
+        self.phrases == other.phrases
+    }
+}
+
+impl Keywords {
+    /// Compiles `phrases`; a phrase whose label is already in the list is dropped.
+    pub fn new(phrases: impl IntoIterator<Item = Phrase>) -> Keywords {
+        let mut unique: Vec<Phrase> = Vec::new();
+        for phrase in phrases {
+            if !unique.iter().any(|p| p.label == phrase.label) {
+                unique.push(phrase);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(unique.iter().map(|p| p.norm.as_str()))
+            // Only a list far beyond any configuration's size could fail.
+            .expect("keyword automaton");
+        Keywords { phrases: unique, automaton }
+    }
+
+    /// The phrases, in configured order.
+    pub fn phrases(&self) -> &[Phrase] {
+        &self.phrases
+    }
+
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// The phrases found in `text` (which must be in matching form), each
+    /// once, in configured order.
+    pub fn found<'a>(&'a self, text: &str) -> Vec<&'a Phrase> {
+        let mut hit = vec![false; self.phrases.len()];
+        for m in self.automaton.find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            if !hit[i] && self.phrases[i].counts_at(text, m.start()) {
+                hit[i] = true;
+            }
+        }
+        self.phrases.iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| p).collect()
+    }
 }
 
 #[cfg(test)]
@@ -165,7 +250,8 @@ mod tests {
     }
 
     fn found(keyword: &str, text: &str) -> bool {
-        Phrase::new(keyword).expect("phrase").found_in(&norm(text))
+        let list = Keywords::new(Phrase::new(keyword));
+        !list.found(&norm(text)).is_empty()
     }
 
     #[test]
@@ -174,12 +260,13 @@ mod tests {
         assert_eq!(norm("Double-charged, twice"), "double charged, twice");
         assert_eq!(
             norm("ÉCHEC de paiement – URGENT\tSVP"),
-            "échec de paiement urgent svp"
+            "echec de paiement urgent svp"
         );
         assert_eq!(
             norm("Straße/İstanbul `quoted`"),
-            "straße i\u{307}stanbul quoted"
+            "strasse i\u{307}stanbul quoted"
         );
+        assert_eq!(norm("Kündigung, não, piraté"), "kundigung, nao, pirate");
         assert_eq!(norm("--a__b//"), "a b");
         assert_eq!(norm("\u{2019}"), "");
     }
@@ -209,6 +296,29 @@ mod tests {
         assert!(!found("urgent", "No urgent action needed"));
         assert!(found("urgent", "Not sure who to ask, but this is urgent"));
         assert!(found("down", "No, the site is down again"));
+    }
+
+    #[test]
+    fn accents_and_negations_in_other_languages() {
+        assert!(found("kündigen", "ich will KUENDIGEN".replace("UE", "Ü").as_str()));
+        assert!(found("kündigen", "Ich will kundigen"));
+        assert!(found("piraté", "Mon compte a été PIRATE"));
+        assert!(!found("dringend", "Es ist nicht dringend"));
+        assert!(!found("urgent", "ce n'est pas urgent"));
+        assert!(found("urgente", "é urgente, não demorem"));
+    }
+
+    #[test]
+    fn one_pass_finds_every_phrase_once_in_list_order() {
+        let list = Keywords::new(["outage", "down", "is down", "outage"].into_iter().filter_map(Phrase::new));
+        assert_eq!(list.len(), 3, "the repeated phrase is dropped");
+        let labels: Vec<&str> = list
+            .found(&norm("Outage! The site is down, down, DOWN."))
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect();
+        assert_eq!(labels, ["outage", "down", "is down"]);
+        assert!(list.found(&norm("downloads work")).is_empty());
     }
 
     #[test]

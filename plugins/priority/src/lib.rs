@@ -2,7 +2,8 @@
 //!
 //! Scores how urgent an interaction is from 0 to 100 by adding up simple,
 //! named factors: the channel, the sentiment computed earlier, urgency and
-//! churn keywords, repeat contact, open issues, last CSAT / NPS, the
+//! churn (from the classifiers' signals where the pipeline has a classifier,
+//! else from keywords in six languages), repeat contact, open issues, last CSAT / NPS, the
 //! customer's tier, lifetime value and tenure, and the time already waited
 //! against the SLA. The score maps to a level (1 most urgent .. 4) through
 //! configurable thresholds, and every factor that moved the score leaves a
@@ -22,9 +23,12 @@ use cxr_guest::{Context, Interaction, Plugin, PluginError, Priority, PriorityHoo
 pub mod business_time;
 pub mod calendar;
 pub mod config;
+pub mod cues;
 pub mod keywords;
 pub mod scoring;
+pub mod signals;
 pub mod sla;
+pub mod urgency;
 
 pub use config::Config;
 
@@ -42,9 +46,9 @@ impl PriorityPlugin {
 }
 
 impl Plugin for PriorityPlugin {
-    const DESCRIPTION: &'static str = "explainable priority from channel, sentiment, keywords, \
-        repeat contact, customer value and time waited against the SLA, in calendar or business \
-        hours (time zones: bundled IANA tzdb 2026f)";
+    const DESCRIPTION: &'static str = "explainable priority from channel, sentiment, classifier signals \
+        and keywords (en, de, es, fr, it, pt), repeat contact, customer value and time waited against the SLA, \
+        in calendar or business hours (time zones: bundled IANA tzdb 2026f)";
 
     fn configure(config: &str) -> Result<Self, PluginError> {
         Ok(PriorityPlugin {

@@ -2,10 +2,12 @@
 //! moves the score by at least half a point, a reason; the score is the
 //! clamped sum, the reasons are sorted by how much they moved it.
 
-use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, Timestamp};
+use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, SentimentLabel, Timestamp};
 
 use crate::config::Config;
-use crate::{keywords, sla};
+use crate::keywords::{self, Phrase};
+use crate::signals::{self, SignalCue};
+use crate::sla;
 
 /// Reasons kept in the output, strongest first.
 pub const MAX_REASONS: usize = 8;
@@ -14,12 +16,10 @@ const DAY: Timestamp = 24 * HOUR;
 /// Window for counting repeat contacts.
 const REPEAT_WINDOW: Timestamp = 30 * DAY;
 
-/// Most points negative sentiment can add (score -1 at full confidence).
-const NEGATIVE_SENTIMENT_MAX: f64 = 30.0;
-/// Most points strongly positive sentiment can remove (score +1 at full confidence).
-const POSITIVE_SENTIMENT_MAX: f64 = 6.0;
-/// Positive sentiment only lowers the score above this.
-const POSITIVE_SENTIMENT_FROM: f64 = 0.5;
+/// Points for a message the sentiment hook labels negative.
+const NEGATIVE_SENTIMENT: f64 = 15.0;
+/// Points for a message labelled positive (negative: less urgent).
+const POSITIVE_SENTIMENT: f64 = -4.0;
 
 const URGENT_FIRST: f64 = 22.0;
 const URGENT_EACH_MORE: f64 = 6.0;
@@ -115,7 +115,7 @@ pub fn prioritize(
         format!("channel {}", channel.as_str())
     });
 
-    text_factors(cfg, input, &mut tally);
+    text_factors(cfg, input, ctx, &mut tally);
     sentiment_factor(sentiment, &mut tally);
     contact_factors(input, ctx, &mut tally);
 
@@ -147,8 +147,9 @@ pub fn prioritize(
     }
 }
 
-/// Empty message, urgency keywords and churn keywords.
-fn text_factors(cfg: &Config, input: &Interaction, tally: &mut Tally) {
+/// Empty message, urgency and churn: from the classifiers' signals and
+/// from keywords (see `urgency` for which cues come from where).
+fn text_factors(cfg: &Config, input: &Interaction, ctx: &Context, tally: &mut Tally) {
     let subject = input.subject.as_deref().unwrap_or("");
     if subject.trim().is_empty() && input.body.trim().is_empty() {
         tally.add(EMPTY_MESSAGE, || {
@@ -166,18 +167,66 @@ fn text_factors(cfg: &Config, input: &Interaction, tally: &mut Tally) {
     text.push('\n');
     keywords::normalize_into(body, &mut text);
 
-    let urgent = keywords::matches(&cfg.urgent, &text);
-    let points = keyword_points(urgent.len(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP);
-    let label = if urgent.len() == 1 {
-        "urgent keyword"
-    } else {
-        "urgent keywords"
-    };
-    tally.add(points, || format!("{label}: {}", name_list(&urgent)));
+    let classifier = signals::classifier_present(ctx);
+    let urgent = Evidence::gather(signals::urgent(ctx), cfg.urgent.found(&text), classifier);
+    let points = keyword_points(urgent.count(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP);
+    tally.add(points, || urgent.reason("urgent", "urgent keyword", "urgent keywords"));
 
-    let churn = keywords::matches(&cfg.churn, &text);
-    let points = keyword_points(churn.len(), CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP);
-    tally.add(points, || format!("churn risk: {}", name_list(&churn)));
+    let churn = Evidence::gather(signals::churn(ctx), cfg.churn.found(&text), classifier);
+    let points = keyword_points(churn.count(), CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP);
+    tally.add(points, || churn.reason("churn risk", "churn risk", "churn risk"));
+}
+
+/// What a factor found: signals and the keywords that still count beside them.
+struct Evidence<'a> {
+    signals: Vec<SignalCue>,
+    keywords: Vec<&'a Phrase>,
+}
+
+impl<'a> Evidence<'a> {
+    /// Keeps the keywords that add to the signals: a built-in phrase of a cue
+    /// a classifier covers counts only when no classifier ran, and a phrase
+    /// of a cue already shown counts no more.
+    fn gather(signals: Vec<SignalCue>, found: Vec<&'a Phrase>, classifier: bool) -> Evidence<'a> {
+        let keywords = found
+            .into_iter()
+            .filter(|p| !(classifier && p.cue.is_some_and(|c| c.from_classifier())))
+            .collect();
+        Evidence { signals, keywords }
+    }
+
+    /// Distinct pieces of evidence: each signal's cue, each further cue of
+    /// the built-in phrases, each operator keyword.
+    fn count(&self) -> usize {
+        let mut cues = Vec::new();
+        let mut own = 0;
+        let signal_cues = self.signals.iter().map(|s| Some(s.cue));
+        for cue in signal_cues.chain(self.keywords.iter().map(|p| p.cue)) {
+            match cue {
+                Some(c) if cues.contains(&c) => {}
+                Some(c) => cues.push(c),
+                None => own += 1,
+            }
+        }
+        cues.len() + own
+    }
+
+    /// `urgent: intent=outage 0.86 (classifier signal)`, `urgent keyword:
+    /// charged twice`, or both joined with "; ".
+    fn reason(&self, signal_label: &str, one_keyword: &str, many_keywords: &str) -> String {
+        let mut parts = Vec::new();
+        if !self.signals.is_empty() {
+            let names: Vec<&str> = self.signals.iter().map(|s| s.name.as_str()).collect();
+            let plural = if names.len() == 1 { "signal" } else { "signals" };
+            parts.push(format!("{signal_label}: {} (classifier {plural})", names.join(", ")));
+        }
+        if !self.keywords.is_empty() {
+            let labels: Vec<&str> = self.keywords.iter().map(|p| p.label.as_str()).collect();
+            let label = if labels.len() == 1 { one_keyword } else { many_keywords };
+            parts.push(format!("{label}: {}", name_list(&labels)));
+        }
+        parts.join("; ")
+    }
 }
 
 fn keyword_points(found: usize, first: f64, each_more: f64, cap: f64) -> f64 {
@@ -195,19 +244,20 @@ fn name_list(names: &[&str]) -> String {
     out
 }
 
-/// Negative sentiment raises the score, strongly positive lowers it a little;
-/// both weighted by confidence. Never increases as the score rises.
+/// A negative label raises the score, a positive one lowers it a little.
+/// The label, not the score, decides: sentiment lexicons of different
+/// languages agree on the label far more often than on the exact score, and
+/// the same message must get the same priority in every language.
 fn sentiment_factor(sentiment: &Sentiment, tally: &mut Tally) {
     let score = finite_or(sentiment.score, 0.0).clamp(-1.0, 1.0);
-    let confidence = finite_or(sentiment.confidence, 0.5).clamp(0.0, 1.0);
-    let weight = 0.5 + 0.5 * confidence;
-    if score < 0.0 {
-        let points = -score * weight * NEGATIVE_SENTIMENT_MAX;
-        tally.add(points, || format!("negative sentiment ({score:.2})"));
-    } else if score > POSITIVE_SENTIMENT_FROM {
-        let strength = (score - POSITIVE_SENTIMENT_FROM) / (1.0 - POSITIVE_SENTIMENT_FROM);
-        let points = -strength * weight * POSITIVE_SENTIMENT_MAX;
-        tally.add(points, || format!("positive sentiment ({score:.2})"));
+    match sentiment.label {
+        SentimentLabel::Negative => {
+            tally.add(NEGATIVE_SENTIMENT, || format!("negative sentiment ({score:.2})"));
+        }
+        SentimentLabel::Positive => {
+            tally.add(POSITIVE_SENTIMENT, || format!("positive sentiment ({score:.2})"));
+        }
+        SentimentLabel::Neutral => {}
     }
 }
 

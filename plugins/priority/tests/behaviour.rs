@@ -533,3 +533,18 @@ fn a_message_with_no_signals_still_has_a_reason() {
     assert_eq!(out.level, 4);
     assert_eq!(out.reasons, ["no urgency signals"]);
 }
+
+#[test]
+fn keywords_are_searched_in_the_first_32_kib_of_the_body() {
+    // "outage" ends exactly at byte 32 KiB: found; one byte later: not.
+    let at_cap = format!("{} outage", "x".repeat((32 << 10) - 7));
+    let out = run(&plugin(), &Interaction::new("T-15", Channel::Email, &at_cap), &neutral());
+    assert!(out.reasons.iter().any(|r| r.starts_with("urgent keyword: outage")), "{:?}", out.reasons);
+    let past_cap = format!("x{at_cap}");
+    let out = run(&plugin(), &Interaction::new("T-16", Channel::Email, &past_cap), &neutral());
+    assert!(!out.reasons.iter().any(|r| r.contains("outage")), "{:?}", out.reasons);
+    // A cut inside a multi-byte character falls back to its start.
+    let wide = format!("{} outage", "é".repeat(20_000));
+    let out = run(&plugin(), &Interaction::new("T-17", Channel::Email, &wide), &neutral());
+    assert!(!out.reasons.iter().any(|r| r.contains("outage")), "{:?}", out.reasons);
+}

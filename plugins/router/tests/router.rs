@@ -996,9 +996,13 @@ fn default_rules_fall_back_to_keywords_below_the_confidence_threshold() {
     // a weak technical intent does not beat the billing keywords
     let r = route_default_with(&input, -0.2, &[Signal::new("intent", "technical", 0.45)]);
     assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("billing", Some("billing")));
-    // `other` is never an intent rule
-    let r = route_default_with(&input, -0.2, &[Signal::new("intent", "other", 0.9)]);
+    // `other` as the classifier says it when it found nothing (0.2, 0.3): keywords decide
+    let r = route_default_with(&input, -0.2, &[Signal::new("intent", "other", 0.3)]);
     assert_eq!(r.rule.as_deref(), Some("billing"));
+    // a confident `other` (a job application, a press request): general, not a
+    // guess from a stray keyword (Spanish "¿Dónde envío el currículum?" is no order)
+    let r = route_default_with(&input, -0.2, &[Signal::new("intent", "other", 0.9)]);
+    assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("general", Some("general-intent")));
     // a confident intent wins over another queue's keywords
     let r = route_default_with(&input, -0.2, &[Signal::new("intent", "delivery", 0.7)]);
     assert_eq!((r.queue.as_str(), r.rule.as_deref()), ("orders", Some("orders-intent")));

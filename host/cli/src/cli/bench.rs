@@ -3,6 +3,7 @@
 use super::setup::PipelineArgs;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
+use cxr_host::PipelineSource;
 use cxr_ops::bench::{self, BenchInput, BenchOptions};
 use cxr_ops::decide::{for_each_chunk, open_input};
 use cxr_ops::progress;
@@ -40,11 +41,12 @@ pub struct BenchArgs {
     /// Times every interaction is decided after the warm-up.
     #[arg(short = 'n', long, default_value_t = 20)]
     pub iterations: usize,
-    /// Also time this pipeline file (or `builtin`) decision by decision
-    /// against the benchmarked one, in the same run, and print the ratio:
-    /// e.g. a pipeline with `[privacy]` against the same without.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<String>,
+    /// Also time this pipeline (a file, a .wasm swapped into the reference
+    /// pipeline, or `builtin`), with the same `--plugin`s, decision by
+    /// decision against the benchmarked one, in the same run, and print the
+    /// ratio: e.g. a pipeline with `[privacy]` against the same without.
+    #[arg(long, value_name = "PIPELINE")]
+    pub baseline: Option<PipelineSource>,
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
@@ -55,16 +57,7 @@ pub struct BenchArgs {
 
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let pipeline = args.pipeline.load()?;
-    let mut what: Vec<String> = vec![match &args.pipeline.pipeline {
-        Some(p) => p.display().to_string(),
-        None => "reference".to_string(),
-    }];
-    what.extend(args.pipeline.plugin.iter().map(|p| format!("+ {}", p.display())));
-    let mut input = BenchInput {
-        pipeline: what.join(" "),
-        input: args.input.display().to_string(),
-        ..BenchInput::default()
-    };
+    let mut input = BenchInput::new(args.pipeline.describe(), args.input.display().to_string());
     for_each_chunk(open_input(&args.input)?, |chunk| {
         input.add_lines(chunk);
         Ok(())
@@ -75,6 +68,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     }
     let opts = BenchOptions {
         iterations: args.iterations.max(1),
+        // One reading for every decision timed, so each decides alike.
         now: args.pipeline.now.unwrap_or_else(chrono::Utc::now),
     };
     let total = (input.interactions.len() * opts.iterations) as u64;
@@ -84,13 +78,13 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     if let Some(spec) = &args.baseline {
         let baseline = PipelineArgs {
-            pipeline: (spec != "builtin").then(|| PathBuf::from(spec)),
+            pipeline: Some(spec.clone()),
             plugin: args.pipeline.plugin.clone(),
             now: None,
         }
         .load()
         .with_context(|| format!("loading the baseline {spec}"))?;
-        report.baseline = Some(bench::compare(&pipeline, &baseline, spec, &input, opts));
+        report.baseline = Some(bench::compare(&pipeline, &baseline, &spec.to_string(), &input, opts));
     }
     if args.json {
         println!("{}", cxr_host::text::to_json_pretty(&report)?);

@@ -1,12 +1,12 @@
 //! `cxr diff`: how two pipelines or plugin versions decide the same input differently.
 
-use super::setup::PipelineArgs;
-use super::test::parse_now;
+use super::setup::parse_time;
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
-use cxr_host::Pipeline;
-use cxr_ops::decide::{DEFAULT_NOW, default_jobs, open_input};
+use cxr_host::policy::Now;
+use cxr_host::{DecisionField, Pipeline, PipelineLoader, PipelineSource};
+use cxr_ops::decide::{default_jobs, open_input};
 use cxr_ops::diff::{self, DiffMeta, DiffOptions, Field};
 use cxr_ops::progress::{self, CountingReader};
 use cxr_ops::style::Style;
@@ -16,10 +16,17 @@ use std::sync::atomic::Ordering;
 
 const AFTER_HELP: &str = "\
 BASE and CANDIDATE are each a pipeline file (.toml), a plugin component
-(.wasm) swapped into the reference pipeline for the hooks it implements
-(as `--plugin` does), or `builtin` for the reference pipeline itself.
-Both decide every line as of the same time (--now), so time-dependent
-priority factors cannot show up as changes.
+(.wasm, or builtin:NAME) swapped into the reference pipeline for the hooks
+it implements (as `--plugin` does), or `builtin` for the reference pipeline
+itself. Both decide every line as of the same time (--now, or one reading
+of the clock per line), so time-dependent priority factors cannot show up
+as changes; give --now for the same output on every run. Lines are read as
+`cxr route` reads them (a line that is not an interaction, or repeats an
+id, is the same error record on both sides).
+
+Fields compared (every part of a decision): queue, discipline, level,
+score, due, label, sentiment_score, signals, skills, language, tags,
+actions, rule, degraded, error (the error kind).
 
 Examples:
   cxr diff --base builtin --candidate my_router.wasm examples/interactions.jsonl
@@ -53,8 +60,9 @@ pub struct DiffArgs {
     /// Print the diff as JSON, with every changed interaction.
     #[arg(long)]
     pub json: bool,
-    /// Exit with status 1 when any of these fields changed: queue,
-    /// discipline, level, label, rule, actions, error (comma-separated).
+    /// Exit with status 1 when any of these fields changed (comma-separated):
+    /// queue, discipline, level, score, due, label, sentiment_score,
+    /// signals, skills, language, tags, actions, rule, degraded, error.
     #[arg(long, value_name = "FIELDS", value_parser = parse_fields)]
     pub fail_on: Option<FieldList>,
     /// Also write a self-contained HTML report to this file.
@@ -63,9 +71,10 @@ pub struct DiffArgs {
     /// Examples shown per changed field.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub examples: usize,
-    /// Decide as of this time (both sides).
-    #[arg(long, value_name = "TIME", value_parser = parse_now, default_value = DEFAULT_NOW)]
-    pub now: DateTime<Utc>,
+    /// Decide as of this time (both sides). Default: the clock, read once
+    /// per line for both sides.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub now: Option<DateTime<Utc>>,
     /// Worker threads. Default: one per core.
     #[arg(short, long)]
     pub jobs: Option<usize>,
@@ -79,32 +88,14 @@ pub struct DiffArgs {
 pub struct FieldList(pub Vec<Field>);
 
 fn parse_fields(s: &str) -> Result<FieldList, String> {
-    Field::parse_list(s).map(FieldList).map_err(|e| e.to_string())
+    DecisionField::parse_list(s).map(FieldList)
 }
 
-/// Loads `builtin`, a `.wasm` swapped into the reference pipeline, or a pipeline file.
+/// Loads any spelling of a pipeline (`builtin`, a `.wasm`, a pipeline file).
 fn load(spec: &str, role: &str) -> Result<Pipeline> {
-    let path = PathBuf::from(spec);
-    let args = if matches!(spec, "builtin" | "reference" | "builtin:reference") {
-        PipelineArgs {
-            pipeline: None,
-            plugin: vec![],
-            now: None,
-        }
-    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wasm")) {
-        PipelineArgs {
-            pipeline: None,
-            plugin: vec![path],
-            now: None,
-        }
-    } else {
-        PipelineArgs {
-            pipeline: Some(path),
-            plugin: vec![],
-            now: None,
-        }
-    };
-    args.load().with_context(|| format!("loading the {role} ({spec})"))
+    PipelineLoader::new()
+        .source(&PipelineSource::parse(spec))
+        .with_context(|| format!("loading the {role} ({spec})"))
 }
 
 pub fn run(args: DiffArgs) -> Result<ExitCode> {
@@ -119,7 +110,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
         keep_all: args.json,
     };
     let jobs = args.jobs.unwrap_or_else(default_jobs).max(1);
-    let result = diff::compare(&base, &candidate, reader, args.now, jobs, opts, |done| {
+    let result = diff::compare(&base, &candidate, reader, Now::from(args.now), jobs, opts, |done| {
         bar.set_position(consumed.load(Ordering::Relaxed));
         bar.set_message(format!("{done} compared"));
     });
@@ -129,7 +120,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
         base: args.base.clone(),
         candidate: args.candidate.clone(),
         input: args.input.display().to_string(),
-        now: args.now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        now: args.now.map_or_else(|| "the clock".to_string(), |t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
     };
     if let Some(path) = &args.report {
         std::fs::write(path, cxr_ops::report::diff::render(&d, &meta))

@@ -1,10 +1,10 @@
 //! `cxr inspect`: what a plugin component is.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Args;
-use cxr_host::inspect::inspect;
+use cxr_host::inspect::inspect_spec;
 use cxr_host::text::Shown;
-use cxr_host::{Limits, Runtime, builtin};
+use cxr_host::{CachePolicy, PluginSpec};
 use std::process::ExitCode;
 
 /// Show a plugin component's hooks, contract version, imports, size and hash.
@@ -15,24 +15,17 @@ use std::process::ExitCode;
 /// and the exit status is 1. Anything that is not a cxr plugin at all is
 /// refused with the reason.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr inspect target/wasm32-wasip2/release/my_plugin.wasm\n  cxr inspect builtin:router --json")]
+#[command(after_help = "Examples:\n  cxr inspect target/wasm32-wasip2/release/my_plugin.wasm\n  cxr inspect builtin:router --json\n\nExit status:\n  0  a cxr plugin of a contract version this cxr supports\n  1  a plugin of a contract version this cxr does not support (described, with\n     the reason), not a cxr plugin, or not readable\n  2  invalid command-line usage")]
 pub struct InspectArgs {
     /// A `.wasm` component, or `builtin:sentiment|classify|priority|router`.
-    pub plugin: String,
+    pub plugin: PluginSpec,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(args: InspectArgs) -> Result<ExitCode> {
-    let bytes = match args.plugin.strip_prefix("builtin:") {
-        Some(name) => builtin::plugin_bytes(name)
-            .with_context(|| format!("unknown built-in plugin {:?} (built in: {})", args.plugin, builtin::NAMES.join(", ")))?
-            .to_vec(),
-        None => std::fs::read(&args.plugin).with_context(|| format!("reading {}", args.plugin))?,
-    };
-    let runtime = Runtime::with_cache(&Limits::default(), cxr_host::runtime::default_cache_dir().as_deref())?;
-    let found = inspect(&runtime, &bytes, &args.plugin)?;
+    let found = inspect_spec(&args.plugin, &CachePolicy::Default)?;
     let status = if found.contract_supported { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     if args.json {
         println!("{}", cxr_host::text::to_json_pretty(&found)?);

@@ -1,6 +1,7 @@
 //! Command-line arguments and the verbs.
 
 mod bench;
+mod cache;
 mod diff;
 mod eval;
 mod inspect;
@@ -29,16 +30,18 @@ Exit status:
   2  invalid command-line usage
 
 Environment:
-  CXR_LOG        log filter for stderr, e.g. `info` or `cxr_host=debug` (default: warn)
-  CXR_CACHE_DIR  where compiled plugins are cached (default: $XDG_CACHE_HOME/cxr or ~/.cache/cxr)
-  CXR_CACHE=off  compile plugins on every run instead
-  NO_COLOR       no colour in log output";
+  CXR_LOG           log filter for stderr, e.g. `info` or `cxr_host=debug` (default: warn)
+  CXR_CACHE_DIR     where compiled plugins are cached (default: $XDG_CACHE_HOME/cxr or ~/.cache/cxr)
+  CXR_CACHE=off     compile plugins on every run instead
+  CXR_CACHE_MAX_MB  the cache's cap; least recently used entries go first (default: 512; see `cxr cache`)
+  NO_COLOR          no colour in log output";
 
 /// cxr: customer-experience routing with sandboxed WebAssembly plugins.
 ///
 /// Every interaction (email, chat, call, review...) goes through a pipeline
-/// of plugins (sentiment -> priority -> routers) and comes out as an explained
-/// decision: queue, skills, discipline, urgency and why.
+/// of plugins (sentiment -> classifiers -> priority -> routers) and comes out
+/// as an explained decision: queue, skills, discipline, urgency, the
+/// classifiers' signals (intent, churn risk...) and why.
 #[derive(Parser, Debug)]
 #[command(name = "cxr", version, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -61,6 +64,7 @@ pub enum Command {
     Eval(eval::EvalArgs),
     New(new::NewArgs),
     Worker(worker::WorkerArgs),
+    Cache(cache::CacheArgs),
 }
 
 /// Runs the chosen verb.
@@ -76,5 +80,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::New(a) => new::run(a),
         Command::Worker(a) => worker::run(a),
+        Command::Cache(a) => cache::run(a),
     }
 }

@@ -1,9 +1,10 @@
 //! `cxr route`: decide a JSON Lines batch.
 
-use super::setup::PipelineArgs;
+use super::setup::{PipelineArgs, parse_request_id};
 use anyhow::{Context as _, Result};
 use clap::Args;
-use cxr_host::batch::{BatchOptions, BatchSummary, route_stream};
+use cxr_host::io::{BatchOptions, BatchSummary, route_stream};
+use cxr_host::policy;
 use cxr_ops::progress::{self, CountingReader};
 use cxr_ops::report::{self, route::DecisionTap, route::RouteMeta};
 use std::fs::File;
@@ -19,7 +20,7 @@ use std::sync::atomic::Ordering;
 /// that cannot be read gets an error record naming the line and the problem.
 /// A summary goes to stderr at the end.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr route examples/interactions.jsonl\n  cxr route --pipeline my.toml -o decisions.jsonl inbox.jsonl\n  cat inbox.jsonl | cxr route - --now 2026-11-22T10:00:00Z\n  cxr route examples/interactions.jsonl -o decisions.jsonl --report report.html")]
+#[command(after_help = "Examples:\n  cxr route examples/interactions.jsonl\n  cxr route --pipeline my.toml -o decisions.jsonl inbox.jsonl\n  cat inbox.jsonl | cxr route - --now 2026-11-22T10:00:00Z\n  cxr route examples/interactions.jsonl -o decisions.jsonl --report report.html\n\nExit status:\n  0  every line was read and answered (a line that is not an interaction gets\n     an error record, a plugin failure a fallback decision: neither is a failure)\n  1  the command failed: unreadable input, output not writable, invalid pipeline or plugin\n  2  invalid command-line usage")]
 pub struct RouteArgs {
     /// JSON Lines input, or `-` for stdin.
     pub input: PathBuf,
@@ -32,12 +33,15 @@ pub struct RouteArgs {
     #[arg(short, long)]
     pub jobs: Option<usize>,
     /// Largest accepted input line, in bytes; longer lines get an error record.
-    #[arg(long, default_value_t = 1 << 20)]
+    #[arg(long, default_value_t = policy::MAX_INTERACTION_BYTES)]
     pub max_line_bytes: usize,
     /// How many recent ids are remembered to flag a repeated id as an error
     /// record (0 turns the check off).
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = policy::DUPLICATE_WINDOW)]
     pub duplicate_window: usize,
+    /// A request (correlation) id set on every decision and error record as `request_id`.
+    #[arg(long, value_name = "ID", value_parser = parse_request_id)]
+    pub request_id: Option<String>,
     /// Print the summary as JSON (on stderr).
     #[arg(long)]
     pub json_summary: bool,
@@ -71,6 +75,7 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
         max_line_bytes: args.max_line_bytes,
         duplicate_window: args.duplicate_window,
         now: args.pipeline.now,
+        request_id: args.request_id.clone(),
         ..BatchOptions::default()
     };
     if let Some(j) = args.jobs {
@@ -91,7 +96,7 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
     if let Some(path) = &args.report {
         let meta = RouteMeta {
             input: if from_stdin { "stdin".to_string() } else { args.input.display().to_string() },
-            pipeline: pipeline_name(&args.pipeline),
+            pipeline: args.pipeline.describe(),
             now: args.pipeline.now.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             seconds: summary.elapsed.as_secs_f64(),
             threads: opts.jobs,
@@ -110,18 +115,6 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The pipeline as the user chose it, for the report.
-fn pipeline_name(p: &PipelineArgs) -> String {
-    let mut name = match &p.pipeline {
-        Some(path) => path.display().to_string(),
-        None => "reference (built in)".to_string(),
-    };
-    for plugin in &p.plugin {
-        name.push_str(&format!(" + {}", plugin.display()));
-    }
-    name
 }
 
 fn print_summary(s: &BatchSummary, jobs: usize) {

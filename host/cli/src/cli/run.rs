@@ -1,17 +1,18 @@
 //! `cxr run`: decide one interaction and explain the decision.
 
-use super::setup::{PipelineArgs, read_input};
+use super::setup::{PipelineArgs, parse_request_id, read_input};
 use anyhow::{Result, bail};
 use clap::Args;
-use cxr_host::input::parse_interaction;
+use cxr_host::io::{Input, Position};
 use cxr_host::model::Decision;
+use cxr_host::policy::{self, Now};
 use cxr_host::text::Shown;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Decide one interaction and explain it: reasons, rule, and what each plugin used.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr run examples/one.json\n  echo '{\"id\":\"T-1\",\"body\":\"I want to cancel\"}' | cxr run -\n  cxr run --plugin my_plugin.wasm examples/one.json --json")]
+#[command(after_help = "Examples:\n  cxr run examples/one.json\n  echo '{\"id\":\"T-1\",\"body\":\"I want to cancel\"}' | cxr run -\n  cxr run --plugin my_plugin.wasm examples/one.json --json\n\nExit status:\n  0  decided (a plugin failure is the fallback decision with `error` set)\n  1  the command failed: unreadable file, invalid interaction (the error names\n     the field), invalid pipeline or plugin\n  2  invalid command-line usage")]
 pub struct RunArgs {
     /// A file holding one interaction as JSON (or `-` for stdin).
     pub input: PathBuf,
@@ -20,17 +21,20 @@ pub struct RunArgs {
     /// Print the decision as JSON instead of the explanation.
     #[arg(long)]
     pub json: bool,
+    /// A request (correlation) id set on the decision as `request_id`.
+    #[arg(long, value_name = "ID", value_parser = parse_request_id)]
+    pub request_id: Option<String>,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let text = read_input(&args.input)?;
-    let parsed = parse_interaction(text.trim());
-    let ix = match parsed.result {
+    let ix = match Input::text(Position::Single, &text, policy::MAX_INTERACTION_BYTES).parse().1 {
         Ok(ix) => ix,
-        Err(e) => bail!("{}: {e}", args.input.display()),
+        Err(problem) => bail!("{}: {}", args.input.display(), problem),
     };
     let pipeline = args.pipeline.load()?;
-    let decision = pipeline.decide(&ix, args.pipeline.now.unwrap_or_else(chrono::Utc::now));
+    let mut decision = pipeline.decide(&ix, Now::from(args.pipeline.now).at());
+    decision.request_id = args.request_id;
     if args.json {
         println!("{}", cxr_host::text::to_json_pretty(&decision)?);
     } else {
@@ -102,13 +106,13 @@ pub fn explain(d: &Decision) -> String {
             let fuel = t.fuel.map_or(String::new(), |f| format!("  fuel {f}"));
             out.push_str(&format!(
                 "    {:<9} {} {} ({})  {:.1} us{fuel}  memory {:.1} MiB  {}\n",
-                Shown(&t.hook),
+                t.hook.as_str(),
                 Shown(&t.plugin),
                 Shown(&t.version),
                 Shown(t.sha256.get(..12).unwrap_or(&t.sha256)),
                 t.micros,
                 t.memory_bytes as f64 / (1 << 20) as f64,
-                Shown(&t.outcome)
+                t.outcome.as_str()
             ));
         }
     }
@@ -117,7 +121,8 @@ pub fn explain(d: &Decision) -> String {
         out.push_str(&format!("  masked     {} (before any plugin ran)\n", kinds.join(", ")));
     }
     if let Some(e) = &d.error {
-        out.push_str(&format!("  error      {}\n", Shown(e)));
+        let kind = d.error_kind.map_or(String::new(), |k| format!(" ({k})"));
+        out.push_str(&format!("  error      {}{kind}\n", Shown(e)));
     }
     out
 }

@@ -1,13 +1,12 @@
-//! What several verbs share: logging, choosing the pipeline, "now".
+//! What several verbs share: logging, choosing the pipeline (through the
+//! host's one loader and one parser of plugin and pipeline names), "now".
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
 use clap::Args;
-use cxr_host::config::{PluginSource, StageConfig};
 use cxr_host::text::LineGuard;
-use cxr_host::{Hook, Pipeline, PipelineConfig, PluginComponent, Runtime, builtin};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use cxr_host::{Pipeline, PipelineLoader, PipelineSource, PluginSpec, policy};
+use std::path::Path;
 
 /// Sets up `tracing` on stderr, as JSON lines when `json`; `CXR_LOG`
 /// overrides the level.
@@ -34,68 +33,57 @@ pub fn init_logging(verbose: u8, json: bool) {
 }
 
 /// Options choosing the pipeline.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct PipelineArgs {
-    /// Pipeline file (TOML). Default: the reference pipeline built into cxr.
-    #[arg(short, long, value_name = "FILE")]
-    pub pipeline: Option<PathBuf>,
-    /// A plugin component to use instead of the pipeline's: it replaces the
-    /// sentiment and priority stages for the hooks it implements, replaces
-    /// the classifiers if it classifies (several `--plugin` classifiers run
-    /// in the order given), and goes first in the router chain if it
-    /// routes. Repeatable.
+    /// The pipeline: a pipeline file (TOML), a plugin `.wasm` (or
+    /// `builtin:NAME`) swapped into the reference pipeline, or `builtin`.
+    /// Default: the reference pipeline built into cxr.
+    #[arg(short, long, value_name = "PIPELINE")]
+    pub pipeline: Option<PipelineSource>,
+    /// A plugin component (a `.wasm` file or `builtin:NAME`) to use instead
+    /// of the pipeline's: it replaces the sentiment and priority stages for
+    /// the hooks it implements, replaces the classifiers if it classifies
+    /// (several `--plugin` classifiers run in the order given), and goes
+    /// first in the router chain if it routes. Repeatable.
     #[arg(long, value_name = "WASM")]
-    pub plugin: Vec<PathBuf>,
-    /// Decide as of this time (RFC 3339), for replays. Default: the clock.
+    pub plugin: Vec<PluginSpec>,
+    /// Decide as of this time (RFC 3339), for replays. Default: the clock
+    /// when each interaction is decided.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub now: Option<DateTime<Utc>>,
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{s:?} is not an RFC 3339 time like 2026-11-22T09:14:00Z ({e})"))
+/// Parses `--now` as every front end reads a decision time.
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    policy::parse_now(s)
+}
+
+/// Parses `--request-id` as every front end checks one.
+pub fn parse_request_id(s: &str) -> Result<String, String> {
+    policy::check_request_id(s)
 }
 
 impl PipelineArgs {
     /// Loads the pipeline with any `--plugin` overrides applied.
     pub fn load(&self) -> Result<Pipeline> {
-        let (mut config, base) = match &self.pipeline {
-            Some(path) => PipelineConfig::from_file(path)?,
-            None => (
-                PipelineConfig::from_toml(builtin::REFERENCE_PIPELINE)?,
-                PathBuf::from("."),
-            ),
-        };
-        let runtime = Runtime::with_cache(&config.runtime_limits(), cxr_host::runtime::default_cache_dir().as_deref())?;
-        let mut loaded = HashMap::new();
-        let mut classifiers_replaced = false;
-        for path in &self.plugin {
-            let bytes = std::fs::read(path).with_context(|| format!("reading plugin {}", path.display()))?;
-            let component = PluginComponent::load(&runtime, &bytes, &path.display().to_string())?;
-            let abs = std::path::absolute(path)?;
-            let spec = StageConfig::new(abs.display().to_string());
-            for hook in &component.meta().hooks {
-                match hook {
-                    Hook::Sentiment => config.sentiment = Some(spec.clone()),
-                    Hook::Classify => {
-                        if !classifiers_replaced {
-                            config.classifiers.clear();
-                            classifiers_replaced = true;
-                        }
-                        config.classifiers.push(spec.clone());
-                    }
-                    Hook::Priority => config.priority = Some(spec.clone()),
-                    Hook::Routing => config.routers.insert(0, spec.clone()),
-                }
-            }
-            loaded.insert(PluginSource::File(abs), component);
-        }
-        let pipeline = Pipeline::load_with(&config, &base, runtime, loaded);
+        let loader = PipelineLoader::new().plugins(self.plugin.clone());
         match &self.pipeline {
-            Some(p) => pipeline.with_context(|| format!("loading pipeline {}", p.display())),
-            None => pipeline.context("loading the reference pipeline"),
+            Some(source) => loader.source(source),
+            None => loader.reference(),
         }
+    }
+
+    /// The pipeline as the user chose it, for reports: `reference (built
+    /// in)` or the file, then `+ PLUGIN` for each `--plugin`.
+    pub fn describe(&self) -> String {
+        let mut name = match &self.pipeline {
+            Some(source) => source.to_string(),
+            None => "reference (built in)".to_string(),
+        };
+        for plugin in &self.plugin {
+            name.push_str(&format!(" + {plugin}"));
+        }
+        name
     }
 }
 

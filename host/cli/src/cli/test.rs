@@ -1,11 +1,11 @@
 //! `cxr test`: check case files against a pipeline.
 
-use super::setup::PipelineArgs;
+use super::setup::{PipelineArgs, parse_time};
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use clap::Args;
-use cxr_host::Pipeline;
-use cxr_ops::decide::{DEFAULT_NOW, default_jobs};
+use cxr_host::{Pipeline, PipelineSource, PluginSpec};
+use cxr_ops::decide::default_jobs;
 use cxr_ops::style::Style;
 use cxr_ops::testing::{self, TestOptions, Totals};
 use std::collections::HashMap;
@@ -51,16 +51,18 @@ pub struct TestArgs {
     /// Case files (`.toml` or `.json`), or folders holding them.
     #[arg(required = true, value_name = "CASES")]
     pub cases: Vec<PathBuf>,
-    /// Pipeline for case files that name none. Default: the reference pipeline.
-    #[arg(short, long, value_name = "FILE")]
-    pub pipeline: Option<PathBuf>,
-    /// A plugin component swapped into every pipeline for the hooks it
-    /// implements (as for `cxr run`). Repeatable.
+    /// Pipeline for case files that name none (a file, a .wasm swapped into
+    /// the reference pipeline, or `builtin`). Default: the reference pipeline.
+    #[arg(short, long, value_name = "PIPELINE")]
+    pub pipeline: Option<PipelineSource>,
+    /// A plugin component (a `.wasm` or `builtin:NAME`) swapped into every
+    /// pipeline for the hooks it implements (as for `cxr run`). Repeatable.
     #[arg(long, value_name = "WASM")]
-    pub plugin: Vec<PathBuf>,
-    /// Decide as of this time in case files that set no `now`.
-    #[arg(long, value_name = "TIME", value_parser = parse_now, default_value = DEFAULT_NOW)]
-    pub now: DateTime<Utc>,
+    pub plugin: Vec<PluginSpec>,
+    /// Decide as of this time in case files that set no `now`. Default: the
+    /// clock (read for each case, and each line of an invariant).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub now: Option<DateTime<Utc>>,
     /// Also write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -72,17 +74,15 @@ pub struct TestArgs {
     pub jobs: Option<usize>,
 }
 
-/// Parses `--now`.
-pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    cxr_ops::cases::parse_time(s).map_err(|e| e.to_string())
-}
-
 pub fn run(args: TestArgs) -> Result<ExitCode> {
     let files = testing::collect_files(&args.cases)?;
-    let mut cache: HashMap<Option<PathBuf>, Arc<Pipeline>> = HashMap::new();
+    let mut cache: HashMap<Option<PipelineSource>, Arc<Pipeline>> = HashMap::new();
     let mut loader = |own: Option<&Path>| -> Result<Arc<Pipeline>> {
-        let chosen = own.map(Path::to_path_buf).or_else(|| args.pipeline.clone());
-        let key = chosen.as_ref().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+        let chosen = own.map(|p| PipelineSource::File(p.to_path_buf())).or_else(|| args.pipeline.clone());
+        let key = match &chosen {
+            Some(PipelineSource::File(p)) => Some(PipelineSource::File(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))),
+            other => other.clone(),
+        };
         if let Some(p) = cache.get(&key) {
             return Ok(p.clone());
         }
@@ -97,7 +97,7 @@ pub fn run(args: TestArgs) -> Result<ExitCode> {
         Ok(pipeline)
     };
     let opts = TestOptions {
-        now: Some(args.now),
+        now: args.now,
         jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
     };
     let results: Vec<_> = files.iter().map(|f| testing::run_file(f, &mut loader, &opts)).collect();

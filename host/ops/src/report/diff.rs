@@ -18,7 +18,7 @@ pub fn render(diff: &Diff, meta: &DiffMeta) -> String {
     ];
     for f in Field::ALL {
         let n = diff.fields.get(&f).copied().unwrap_or(0);
-        tiles.push((f.as_str(), n.to_string(), if n > 0 { "warn" } else { "" }));
+        tiles.push((f.name(), n.to_string(), if n > 0 { "warn" } else { "" }));
     }
     page.tiles(&tiles);
     let mut html = String::new();
@@ -80,7 +80,7 @@ pub fn render(diff: &Diff, meta: &DiffMeta) -> String {
         let changes: String = c
             .changes
             .iter()
-            .map(|(f, (a, b))| format!("<div><strong>{}</strong> {} → {}</div>", escape(f.as_str()), escape(a), escape(b)))
+            .map(|(f, (a, b))| format!("<div><strong>{}</strong> {} → {}</div>", escape(f.name()), escape(a), escape(b)))
             .collect();
         let reasons: String = c
             .base_reasons
@@ -156,8 +156,9 @@ mod tests {
     use cxr_host::model::RouteResult;
 
     fn d(id: &str, queue: &str, reason: &str) -> Decision {
-        let mut d = Decision::error_record(id, Some(1), "x");
+        let mut d = Decision::error_record(id, Some(1), cxr_host::ErrorKind::Input, "x");
         d.error = None;
+        d.error_kind = None;
         d.route = Some(RouteResult {
             queue: queue.into(),
             skills: vec![],

@@ -131,7 +131,7 @@ impl RouteStats {
             self.problem(d, "fallback", why);
         }
         for t in &d.trace {
-            let p = self.plugins.entry((t.plugin.clone(), t.hook.clone())).or_default();
+            let p = self.plugins.entry((t.plugin.clone(), t.hook.to_string())).or_default();
             p.version.clone_from(&t.version);
             p.micros.push(t.micros as f32);
             if let Some(f) = t.fuel {
@@ -140,7 +140,7 @@ impl RouteStats {
             }
             p.max_memory = p.max_memory.max(t.memory_bytes);
             p.errors += u64::from(t.outcome == "error");
-            self.slow_call(t.micros, d, &t.plugin, &t.hook);
+            self.slow_call(t.micros, d, &t.plugin, t.hook.as_str());
         }
     }
 
@@ -459,13 +459,16 @@ mod tests {
                 plugin: "p".into(),
                 version: "1".into(),
                 sha256: String::new(),
-                hook: "routing".into(),
+                hook: cxr_host::Hook::Routing,
                 fuel: Some(100),
                 micros,
                 memory_bytes: 1 << 20,
-                outcome: "ok".into(),
+                outcome: cxr_host::TraceOutcome::Ok,
             }],
             error: None,
+            error_kind: None,
+            degraded: vec![],
+            request_id: None,
             masked: Default::default(),
         }
     }
@@ -475,7 +478,7 @@ mod tests {
         let mut out = Vec::new();
         let mut tap = DecisionTap::new(&mut out);
         let a = serde_json::to_string(&decision("A", "billing", 5.0)).unwrap();
-        let bad = serde_json::to_string(&Decision::error_record("line 2", Some(2), "line 2: invalid JSON")).unwrap();
+        let bad = serde_json::to_string(&Decision::error_record("line 2", Some(2), cxr_host::ErrorKind::Input, "line 2: invalid JSON")).unwrap();
         let text = format!("{a}\n{bad}\n");
         // Written in two pieces that split a line.
         tap.write_all(&text.as_bytes()[..10]).unwrap();
@@ -504,7 +507,7 @@ mod tests {
     fn input_text_is_escaped_in_the_page() {
         let mut stats = RouteStats::default();
         stats.add(&decision("<script>alert(1)</script>", "<b>queue</b>", 9.0));
-        let mut bad = Decision::error_record("<img src=x onerror=alert(1)>", Some(2), "line 2: field `channel`: unknown channel \"<script>\"");
+        let mut bad = Decision::error_record("<img src=x onerror=alert(1)>", Some(2), cxr_host::ErrorKind::Input, "line 2: field `channel`: unknown channel \"<script>\"");
         bad.line = Some(2);
         stats.add(&bad);
         let html = render(

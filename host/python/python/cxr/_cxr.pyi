@@ -21,7 +21,8 @@ class CxrError(Exception):
 class InputError(ValueError):
     """An interaction (or a ``now``) could not be read."""
 
-    #: The field at fault (``"customer.last_csat"``, ``"history[0].at"``, ``"now"``), or None.
+    #: The field at fault (``"customer.last_csat"``, ``"history[0].at"``, ``"now"``,
+    #: ``"request_id"``), or None.
     field: Optional[str]
 
 class Pipeline:
@@ -40,28 +41,55 @@ class Pipeline:
     def from_file(path: StrPath) -> "Pipeline":
         """Loads a pipeline file (TOML). Raises ``CxrError`` saying what failed and why."""
 
+    @staticmethod
+    def load(source: str = "builtin", plugins: Iterable[str] = ()) -> "Pipeline":
+        """Any pipeline ``cxr --pipeline`` names: a pipeline file, a ``.wasm`` (or ``builtin:NAME``)
+        swapped into the reference pipeline, or ``"builtin"``; ``plugins`` are swapped in as ``--plugin``.
+
+        Raises ``CxrError`` when something cannot be loaded, saying which and why.
+        """
+
+    @staticmethod
+    def from_toml(text: str, base: Optional[StrPath] = None) -> "Pipeline":
+        """A pipeline from its TOML text; plugin paths in it are relative to ``base`` (default: the working directory)."""
+
     @property
     def name(self) -> str:
         """The pipeline's name."""
 
-    def decide(self, interaction: Interaction, now: Now = None) -> JsonDict:
+    def decide(self, interaction: Interaction, now: Now = None, request_id: Optional[str] = None) -> JsonDict:
         """Decides one interaction; the decision as ``cxr run --json`` prints it.
 
-        Raises ``InputError`` (a ``ValueError``) naming the field for bad input,
-        ``TypeError`` when ``interaction`` is neither a mapping nor a string.
-        A failing plugin gives the fallback decision with ``error`` set.
+        ``request_id`` (1-128 of ``A-Z a-z 0-9 . _ : / + = @ -``) is set on the
+        decision. Raises ``InputError`` (a ``ValueError``) naming the field for
+        bad input (or ``request_id``), ``TypeError`` when ``interaction`` is
+        neither a mapping nor a string. A failing plugin gives the fallback
+        decision with ``error`` and ``error_kind`` set.
         """
 
     def decide_many(
-        self, interactions: Iterable[Interaction], jobs: Optional[int] = None, now: Now = None
+        self,
+        interactions: Iterable[Interaction],
+        jobs: Optional[int] = None,
+        now: Now = None,
+        request_id: Optional[str] = None,
     ) -> List[JsonDict]:
         """Decides many interactions in parallel (``jobs`` threads, default one per core), in order.
 
-        An element that cannot be read gets an error record in its place
-        (``id`` or ``"[i]"``, ``error`` starting with ``"[i]: "``), as in ``cxr serve``'s batch.
+        An element that cannot be read, or repeats an earlier element's ``id``,
+        gets an error record in its place (``id`` or ``"[i]"``, ``error``
+        starting with ``"[i]: "``, ``error_kind`` ``input`` or ``duplicate``),
+        as in ``cxr serve``'s batch.
         """
 
-    def route_jsonl(self, src: StrPath, dst: StrPath, jobs: Optional[int] = None, now: Now = None) -> JsonDict:
+    def route_jsonl(
+        self,
+        src: StrPath,
+        dst: StrPath,
+        jobs: Optional[int] = None,
+        now: Now = None,
+        request_id: Optional[str] = None,
+    ) -> JsonDict:
         """Routes a JSON Lines file to a JSON Lines file of decisions, as ``cxr route SRC -o DST``.
 
         Returns the summary ``cxr route --json-summary`` prints (lines, routed,

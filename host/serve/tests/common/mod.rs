@@ -107,11 +107,8 @@ impl Server {
 
 /// Loads a server state with the tests' compile cache.
 pub async fn load(source: TenantSource, options: ServeOptions) -> anyhow::Result<AppState> {
-    let source = TenantSource {
-        cache_dir: Some(cache_dir()),
-        ..source
-    };
-    tokio::task::spawn_blocking(move || AppState::load(source, options)).await.unwrap()
+    let loader = cxr_host::PipelineLoader::new().cache(cxr_host::CachePolicy::Dir(cache_dir()));
+    tokio::task::spawn_blocking(move || AppState::load_with(source, options, loader)).await.unwrap()
 }
 
 /// Compiled plugins are cached here, so each server starts fast.

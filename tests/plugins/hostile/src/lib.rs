@@ -15,8 +15,9 @@
 //! into every free-text field (cues, priority and route reasons) and logs it
 //! through `host.log`, stdout and stderr; `escapes-names` puts it into the
 //! queue, skills, actions, tags and rule (out of contract); `escapes-error`
-//! returns it as the plugin's error. Mode `echo` copies what it sees (subject,
-//! body, history, attributes) into cues, reasons, tags and the log, as a
+//! returns it as the plugin's error. Mode `echo` copies what it sees (id,
+//! subject, body, language, customer id and tier, history, attribute keys and
+//! values) into cues, reasons, tags and the log, as a
 //! plugin exfiltrating customer data would; `queue-NAME` routes to NAME.
 
 use cxr_guest::*;
@@ -26,11 +27,20 @@ use std::sync::Mutex;
 /// Everything a hostile plugin may try on an operator's terminal and logs.
 pub const ATTACK: &str = "\u{1b}[2J\u{1b}[1;31mRED\u{7}\r\u{1b}]0;pwned\u{7}\u{9b}31m\u{85}\u{202e}txt.exe\u{2066}\u{2069}\u{200f}\u{2028}\u{7f}\n2026-01-01T00:00:00Z ERROR cxr_host: forged log line";
 
-/// Everything the plugin was given, as one line per field.
+/// Everything the plugin was given as text, as one line per field.
 fn echo(input: &Interaction) -> Vec<String> {
-    let mut seen = vec![format!("body: {}", input.body)];
+    let mut seen = vec![format!("body: {}", input.body), format!("id: {}", input.id)];
     if let Some(s) = &input.subject {
         seen.push(format!("subject: {s}"));
+    }
+    if let Some(l) = &input.language {
+        seen.push(format!("language: {l}"));
+    }
+    if let Some(c) = &input.customer.id {
+        seen.push(format!("customer: {c}"));
+    }
+    if let Some(t) = &input.customer.tier {
+        seen.push(format!("tier: {t}"));
     }
     seen.extend(input.history.iter().map(|h| format!("history: {}", h.body)));
     seen.extend(input.attributes.iter().map(|(k, v)| format!("attribute {k}: {v}")));

@@ -1,0 +1,16 @@
+// {{name}}: a cxr plugin implementing {{hooks_text}}.
+//
+// Test:   npm test        (cxr-plugin test: node --test)
+// Build:  npm run build   (cxr-plugin build: {{wasm}})
+// Check:  cxr test --plugin {{wasm}} cases.toml
+import { {{uses}} } from 'cxr-plugin';
+{{items}}
+/** The plugin: nothing to configure yet. */
+export default class {{type}} {
+  static description = '{{description}}';
+
+  /** Builds the plugin from the pipeline's config (JSON; `{}` when none is given). */
+  static configure(_config) {
+    return new {{type}}();
+  }
+{{methods}}}
