@@ -10,7 +10,7 @@ use crate::config::{FailurePolicy, Fallback, InstanceMode, Limits, PipelineConfi
 use crate::contract;
 use crate::convert::{self, millis};
 use crate::loader::PipelineLoader;
-use crate::model::{Decision, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult, TraceEntry};
+use crate::model::{Decision, DegradedStage, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult, TraceEntry};
 use crate::plugin::{CallError, Instance, PluginComponent, Usage};
 use crate::privacy::Masker;
 use crate::runtime::Runtime;
@@ -48,6 +48,8 @@ pub struct Pipeline {
 
 /// One plugin in one role, with its configuration, idle instances and health.
 struct Stage {
+    /// The stage as the pipeline file names it (`classifiers[0]`).
+    role: String,
     hook: Hook,
     limits: Arc<Limits>,
     plugin: Arc<PluginComponent>,
@@ -74,6 +76,9 @@ struct Health {
 /// Counters of one stage, for metrics.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StageStats {
+    /// The stage as the pipeline file names it: `sentiment`,
+    /// `classifiers[0]`, `priority`, `routers[1]`.
+    pub stage: String,
     pub hook: Hook,
     pub plugin: String,
     pub version: String,
@@ -158,6 +163,7 @@ impl Pipeline {
                 InstanceMode::Reuse => None,
             };
             let stage = Stage {
+                role: role.to_string(),
                 hook,
                 limits: limits.clone(),
                 plugin,
@@ -222,6 +228,7 @@ impl Pipeline {
     pub fn stats(&self) -> Vec<StageStats> {
         self.stages()
             .map(|s| StageStats {
+                stage: s.role.clone(),
                 hook: s.hook,
                 plugin: s.plugin.meta().name.clone(),
                 version: s.plugin.meta().version.clone(),
@@ -248,9 +255,12 @@ impl Pipeline {
         self.known.queues()
     }
 
-    /// Decides one interaction. Never fails: a plugin failure yields the
-    /// fallback decision with `error` set. With `[privacy]`, the plugins see
-    /// (and the decision can only carry) the interaction masked.
+    /// Decides one interaction. Never fails: a failing stage is degraded
+    /// (`on_failure = "degrade"`, the default: the decision goes on without
+    /// it and lists it in `degraded`), or yields the fallback decision with
+    /// `error` set (`"fallback"`), or an error-only record (`"error"`).
+    /// With `[privacy]`, the plugins see (and the decision can only carry)
+    /// the interaction masked.
     ///
     /// A `language` that is not a language tag (`crate::language`) is
     /// dropped before any plugin sees it, with a reason that does not quote it.
@@ -295,9 +305,10 @@ impl Pipeline {
             trace: Vec::with_capacity(2 + self.classifiers.len() + self.routers.len()),
             reasons: Vec::new(),
             signals: Vec::new(),
+            degraded: Vec::new(),
         };
 
-        // 1. Sentiment.
+        // 1. Sentiment; degraded: neutral.
         let (sentiment_wit, sentiment) = match &self.sentiment {
             None => {
                 let n = neutral();
@@ -311,12 +322,20 @@ impl Pipeline {
                         run.reasons.push(sentiment_reason(&result));
                         (wit_s, Some(result))
                     }
-                    Err(e) => return self.failed(stage, ix, run, None, None, e),
+                    Err(e) => {
+                        if let Some(stop) = self.stage_failed(stage, ix, &mut run, None, None, e, "neutral sentiment used") {
+                            return stop;
+                        }
+                        let n = neutral();
+                        let result = contract::sentiment(n.clone(), limit).ok();
+                        (n, result)
+                    }
                 }
             }
         };
 
-        // 2. Classifiers, in order; each sees the signals of those before it.
+        // 2. Classifiers, in order; each sees the signals of those before
+        // it. Degraded: no signals from it.
         for stage in &self.classifiers {
             let outcome = stage.call(self.mode, |i| i.classify(&input, &ctx, &sentiment_wit));
             match run.check(stage, outcome, |list| contract::signals(list, limit).map_err(breach)) {
@@ -336,22 +355,27 @@ impl Pipeline {
                     }
                     ctx.signals.extend(list);
                 }
-                Err(e) => return self.failed(stage, ix, run, sentiment, None, e),
+                Err(e) => {
+                    if let Some(stop) = self.stage_failed(stage, ix, &mut run, sentiment.clone(), None, e, "no signals from it") {
+                        return stop;
+                    }
+                }
             }
         }
 
-        // 3. Priority.
+        // 3. Priority; absent or degraded: the fallback level.
+        let fallback_priority = || {
+            let p = wit::Priority {
+                level: self.fallback.level,
+                score: 0,
+                first_response_due: None,
+                reasons: vec![],
+            };
+            let result = contract::priority(p.clone(), limit).ok().map(|(r, _)| r);
+            (p, result)
+        };
         let (priority_wit, priority) = match &self.priority {
-            None => {
-                let p = wit::Priority {
-                    level: self.fallback.level,
-                    score: 0,
-                    first_response_due: None,
-                    reasons: vec![],
-                };
-                let result = contract::priority(p.clone(), limit).ok().map(|(r, _)| r);
-                (p, result)
-            }
+            None => fallback_priority(),
             Some(stage) => {
                 let outcome = stage.call(self.mode, |i| i.priority(&input, &ctx, &sentiment_wit));
                 match run.check(stage, outcome, |p| contract::priority(p.clone(), limit).map(|r| (p, r)).map_err(breach)) {
@@ -359,12 +383,19 @@ impl Pipeline {
                         run.reasons.extend(reasons);
                         (wit_p, Some(result))
                     }
-                    Err(e) => return self.failed(stage, ix, run, sentiment, None, e),
+                    Err(e) => {
+                        let used = format!("fallback level {} used", self.fallback.level);
+                        if let Some(stop) = self.stage_failed(stage, ix, &mut run, sentiment.clone(), None, e, &used) {
+                            return stop;
+                        }
+                        fallback_priority()
+                    }
                 }
             }
         };
 
-        // 4. Routers, in order, until one decides.
+        // 4. Routers, in order, until one decides; a degraded router passes
+        // to the next.
         let mut passes = Vec::new();
         for stage in &self.routers {
             let outcome = stage.call(self.mode, |i| i.routing(&input, &ctx, &sentiment_wit, &priority_wit));
@@ -391,7 +422,7 @@ impl Pipeline {
                         trace: run.trace,
                         error: None,
                         error_kind: None,
-                        degraded: Vec::new(),
+                        degraded: run.degraded,
                         masked: Default::default(),
                     };
                 }
@@ -401,7 +432,12 @@ impl Pipeline {
                     }
                     passes.push(format!("router `{}` passed: {}", stage.plugin.meta().name, why.chars().take(200).collect::<String>()));
                 }
-                Err(e) => return self.failed(stage, ix, run, sentiment, priority, e),
+                Err(e) => {
+                    if let Some(stop) = self.stage_failed(stage, ix, &mut run, sentiment.clone(), priority.clone(), e, "next router tried") {
+                        return stop;
+                    }
+                    passes.push(format!("router `{}` failed", stage.plugin.meta().name));
+                }
             }
         }
         if passes.is_empty() {
@@ -411,22 +447,40 @@ impl Pipeline {
         self.fallback_decision(ix, run, sentiment, priority, None)
     }
 
-    /// The decision when `stage` failed: the fallback (fail open) or an
-    /// error-only record (fail closed), as the stage's policy says.
-    fn failed(
+    /// What a failure of `stage` does, by its policy: `None` when the stage
+    /// is degraded (recorded in the run: the decision goes on), else the
+    /// decision to return now: the fallback (fail open) or an error-only
+    /// record (fail closed).
+    #[allow(clippy::too_many_arguments)]
+    fn stage_failed(
         &self,
         stage: &Stage,
         ix: &Interaction,
-        mut run: Run,
+        run: &mut Run,
         sentiment: Option<SentimentResult>,
         priority: Option<PriorityResult>,
         (kind, error): (ErrorKind, String),
-    ) -> Decision {
+        instead: &str,
+    ) -> Option<Decision> {
         match stage.on_failure {
-            FailurePolicy::Fallback => self.fallback_decision(ix, run, sentiment, priority, Some((kind, error))),
+            FailurePolicy::Degrade => {
+                run.reasons.push(format!("degraded: {} failed, {instead}: {error}", stage.role));
+                run.degraded.push(DegradedStage {
+                    stage: stage.role.clone(),
+                    plugin: stage.plugin.meta().name.clone(),
+                    error,
+                    error_kind: kind,
+                });
+                None
+            }
+            FailurePolicy::Fallback => {
+                let run = std::mem::take(run);
+                Some(self.fallback_decision(ix, run, sentiment, priority, Some((kind, error))))
+            }
             FailurePolicy::Error => {
+                let mut run = std::mem::take(run);
                 run.reasons.push(format!("failed closed: {error}"));
-                Decision {
+                Some(Decision {
                     id: ix.id.clone(),
                     request_id: None,
                     line: None,
@@ -439,9 +493,9 @@ impl Pipeline {
                     trace: run.trace,
                     error: Some(error),
                     error_kind: Some(kind),
-                    degraded: Vec::new(),
+                    degraded: run.degraded,
                     masked: Default::default(),
-                }
+                })
             }
         }
     }
@@ -488,7 +542,7 @@ impl Pipeline {
             trace: run.trace,
             error,
             error_kind,
-            degraded: Vec::new(),
+            degraded: run.degraded,
             masked: Default::default(),
         }
     }
@@ -499,11 +553,14 @@ fn breach(why: String) -> CallError {
     CallError::Contract(ErrorKind::Contract, why)
 }
 
-/// Trace, reasons and signals gathered while deciding one interaction.
+/// Trace, reasons, signals and degraded stages gathered while deciding one
+/// interaction.
+#[derive(Default)]
 struct Run {
     trace: Vec<TraceEntry>,
     reasons: Vec<String>,
     signals: Vec<SignalResult>,
+    degraded: Vec<DegradedStage>,
 }
 
 impl Run {

@@ -146,7 +146,7 @@ pub const TABLE: &[Rule] = &[
     },
     Rule {
         rule: "a plugin fails",
-        cli: "the fallback decision with `error` and `error_kind` (`fuel`, `deadline`, `memory`, `trap`, `plugin`, `contract`, `unknown_queue`, `quarantined`)",
+        cli: "by the stage's `on_failure`: `degrade` (default) the decision goes on without the stage and lists it in `degraded` (`stage`, `plugin`, `error`, `error_kind`); `fallback` the fallback decision with `error` and `error_kind` (`fuel`, `deadline`, `memory`, `trap`, `plugin`, `contract`, `unknown_queue`, `quarantined`); `error` no route",
         http: "the same decision, status 200",
         nats: "the same decision, published to `cxr.out.<queue>`",
         python: "the same decision, no exception",

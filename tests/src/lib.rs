@@ -22,7 +22,10 @@ pub enum Role {
 
 /// A pipeline of the reference plugins where `role` is played by the hostile
 /// plugin in `mode`, misbehaving only on bodies containing `when` (always
-/// when `None`). `limits` is TOML for the `[limits]` table.
+/// when `None`). `limits` is TOML for the `[limits]` table. The hostile
+/// stage has `on_failure = "fallback"`, so that a failure shows as the
+/// decision's `error` (the sandbox tests check what stopped the plugin);
+/// [`degrading_pipeline_toml`] keeps the default (`degrade`).
 pub fn hostile_pipeline(role: Role, mode: &str, when: Option<&str>, limits: &str) -> Pipeline {
     let config = PipelineConfig::from_toml(&hostile_pipeline_toml(role, mode, when, limits)).expect("test pipeline parses");
     load(&config).expect("test pipeline loads")
@@ -31,7 +34,7 @@ pub fn hostile_pipeline(role: Role, mode: &str, when: Option<&str>, limits: &str
 /// The pipeline file behind [`hostile_pipeline`].
 pub fn hostile_pipeline_toml(role: Role, mode: &str, when: Option<&str>, limits: &str) -> String {
     let when = when.map_or(String::new(), |w| format!(", when = {w:?}"));
-    let hostile = format!("plugin = {HOSTILE_WASM:?}\nconfig = {{ mode = {mode:?}{when} }}\n");
+    let hostile = format!("plugin = {HOSTILE_WASM:?}\nconfig = {{ mode = {mode:?}{when} }}\non_failure = \"fallback\"\n");
     let builtin = |name: &str| format!("plugin = \"builtin:{name}\"\n");
     let (s, p, r) = match role {
         Role::Sentiment => (hostile.clone(), builtin("priority"), builtin("router")),
@@ -122,3 +125,10 @@ pub fn check_batch(role: Role, mode: &str, expect: &str) -> Vec<Decision> {
     decisions
 }
 
+
+/// Why the decision is not what its plugins would have given: `error`
+/// (the decision could not be made, or a stage with `on_failure =
+/// "fallback"` failed), else the first degraded stage's error.
+pub fn failure(d: &Decision) -> Option<&str> {
+    d.error.as_deref().or_else(|| d.degraded.first().map(|s| s.error.as_str()))
+}

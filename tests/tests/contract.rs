@@ -182,12 +182,30 @@ fn each_classifier_sees_the_signals_of_those_before_it() {
 }
 
 #[test]
-fn a_signal_out_of_contract_is_a_fallback_naming_the_field() {
+fn a_signal_out_of_contract_degrades_the_classifier_naming_the_field() {
     let p = mixed_pipeline(1);
     let d = p.decide(&ix(r#"{"id":"M-4","body":"BADSIGNAL my invoice"}"#), now());
-    let err = d.error.expect("an error");
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.degraded.len(), 1, "{:?}", d.degraded);
+    assert_eq!((d.degraded[0].stage.as_str(), d.degraded[0].plugin.as_str()), ("classifiers[0]", "cxr-test-signals"));
+    let err = &d.degraded[0].error;
     assert!(err.contains("classify hook of plugin `cxr-test-signals`"), "{err}");
     assert!(err.contains("signal `broken` confidence 1.5 is outside [0, 1]"), "{err}");
+    // No signals from it; the other stages decided.
+    assert!(d.signals.is_empty(), "{:?}", d.signals);
+    assert!(d.sentiment.is_some() && d.priority.is_some());
+    assert!(d.route.is_some());
+}
+
+#[test]
+fn a_signal_out_of_contract_is_a_fallback_when_the_stage_says_so() {
+    let mut toml = format!("name = \"mixed\"\n[[classifiers]]\nplugin = {SIGNALS_WASM:?}\non_failure = \"fallback\"\n");
+    toml.push_str(&format!("[[routers]]\nplugin = {:?}\n", v0_1_0("cxr_router.wasm")));
+    let p = load(&PipelineConfig::from_toml(&toml).unwrap()).unwrap();
+    let d = p.decide(&ix(r#"{"id":"M-4","body":"BADSIGNAL my invoice"}"#), now());
+    let err = d.error.expect("an error");
+    assert!(err.contains("signal `broken` confidence 1.5 is outside [0, 1]"), "{err}");
+    assert!(d.degraded.is_empty());
     assert!(d.route.unwrap().fallback);
 }
 

@@ -9,9 +9,10 @@ use cxr_host::{Decision, PipelineConfig};
 
 /// A pipeline whose three stages are the hostile plugin in `mode`, then the
 /// reference router; `top` goes at the top of the file (keys), `tail` at
-/// the end (tables).
+/// the end (tables). A failing hostile stage falls back (`on_failure =
+/// "fallback"`), so the decision's route shows what was refused.
 fn hostile_everywhere(mode: &str, top: &str, tail: &str) -> String {
-    let stage = format!("plugin = {HOSTILE_WASM:?}\nconfig = {{ mode = {mode:?} }}\n");
+    let stage = format!("plugin = {HOSTILE_WASM:?}\nconfig = {{ mode = {mode:?} }}\non_failure = \"fallback\"\n");
     format!(
         "{top}\nname = \"hardening\"\n[limits]\n{LIMITS}\n[fallback]\nqueue = \"triage\"\n\
          [sentiment]\n{stage}[priority]\n{stage}[[routers]]\n{stage}[[routers]]\nplugin = \"builtin:router\"\n{tail}"
@@ -65,7 +66,7 @@ fn names_with_controls_or_bidi_are_out_of_contract_and_the_error_is_escaped() {
 #[test]
 fn a_router_naming_an_unknown_queue_gets_the_fallback_naming_plugin_and_value() {
     let toml = all_hostile("queue-bogus", "queues = [\"triage\", \"billing\", \"general\"]")
-        .replace(&format!("[sentiment]\nplugin = {HOSTILE_WASM:?}\nconfig = {{ mode = \"queue-bogus\" }}\n"), "[sentiment]\nplugin = \"builtin:sentiment\"\n");
+        .replace(&format!("[sentiment]\nplugin = {HOSTILE_WASM:?}\nconfig = {{ mode = \"queue-bogus\" }}\non_failure = \"fallback\"\n"), "[sentiment]\nplugin = \"builtin:sentiment\"\n");
     let p = pipeline(&toml);
     assert_eq!(p.known_queues().unwrap(), ["triage", "billing", "general"]);
     let d = p.decide(&ix(r#"{"id":"Q-1","body":"I was charged twice"}"#), now());

@@ -157,7 +157,7 @@ fn failing_closed_gives_an_error_record_without_a_route() {
 #[test]
 fn repeated_failures_quarantine_the_plugin_then_it_is_retried() {
     let p = cxr_e2e::reference_with(|t| t.replace("[sentiment]\nplugin = \"builtin:sentiment\"", &format!(
-        "[sentiment]\nplugin = {:?}\nconfig = {{ mode = \"panic\", when = \"BAD\" }}\nquarantine_after = 3\nquarantine_secs = 1", cxr_e2e::HOSTILE_WASM
+        "[sentiment]\nplugin = {:?}\nconfig = {{ mode = \"panic\", when = \"BAD\" }}\non_failure = \"fallback\"\nquarantine_after = 3\nquarantine_secs = 1", cxr_e2e::HOSTILE_WASM
     )));
     let bad = ix(r#"{"id":"Q","body":"BAD"}"#);
     let good = ix(r#"{"id":"G","body":"Where is my parcel?"}"#);

@@ -104,17 +104,65 @@ fn the_0_1_0_starter_plugin_decides_as_recorded() {
     );
 }
 
+/// The decisions of a 0.1.0 hostile pipeline with `on_failure = "fallback"`
+/// on its hostile stage (the 0.1.0 behaviour, which 0.2.0 keeps under that
+/// name): a copy of the fixture pipeline with absolute plugin paths.
+fn route_as_fallback(mode: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(fixtures().join(format!("hostile-{mode}.toml"))).unwrap();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compat-fallback");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut edited = String::new();
+    for line in text.lines() {
+        match line.strip_prefix("plugin = \"").and_then(|l| l.strip_suffix('"')) {
+            Some(file) => edited.push_str(&format!("plugin = {:?}\n", fixtures().join(file).display().to_string())),
+            None => edited.push_str(&format!("{line}\n")),
+        }
+        if line.starts_with("config = { mode = ") {
+            edited.push_str("on_failure = \"fallback\"\n");
+        }
+    }
+    assert!(edited.contains("on_failure"), "{mode}: the hostile stage found");
+    let path = dir.join(format!("hostile-{mode}.toml"));
+    std::fs::write(&path, edited).unwrap();
+    route(&["--pipeline", path.to_str().unwrap(), "hostile-input.jsonl"])
+}
+
 #[test]
 fn failures_of_a_0_1_0_plugin_are_reported_as_recorded() {
     for (mode, kind) in [("panic", "trap"), ("score-7", "contract"), ("level-9", "contract"), ("empty-queue", "contract"), ("huge-output", "contract")] {
-        let pipeline = format!("hostile-{mode}.toml");
-        let decided = route(&["--pipeline", &pipeline, "hostile-input.jsonl"]);
+        // With `on_failure = "fallback"`: exactly the 0.1.0 decisions.
+        let decided = route_as_fallback(mode);
         let failed: Vec<&Value> = decided.iter().filter(|d| !d["error"].is_null()).collect();
         assert!(!failed.is_empty(), "{mode}: the hostile plugin failed somewhere");
         for d in failed {
             assert_eq!(d["error_kind"], kind, "{mode}: {d}");
         }
         assert_same(&format!("hostile-{mode}.jsonl"), decided);
+
+        // The 0.1.0 pipeline file as it is (0.2.0's default, `degrade`):
+        // every decision whose plugins succeed is as recorded; one whose
+        // hostile stage failed names the recorded error under `degraded`
+        // and has no `error` (docs/compatibility.md).
+        let pipeline = format!("hostile-{mode}.toml");
+        let decided = route(&["--pipeline", &pipeline, "hostile-input.jsonl"]);
+        let expected = recorded(&format!("hostile-{mode}.jsonl"));
+        assert_eq!(decided.len(), expected.len());
+        let mut degraded = 0;
+        for (d, e) in decided.into_iter().zip(expected) {
+            if e["error"].is_null() {
+                let id = e["id"].clone();
+                assert_eq!(comparable(d, true), comparable(e, false), "{mode}: decision {id} differs from the 0.1.0 host's");
+                continue;
+            }
+            degraded += 1;
+            assert!(d["error"].is_null(), "{mode}: {d}");
+            let stage = &d["degraded"][0];
+            assert_eq!(stage["error"], e["error"], "{mode}: {d}");
+            assert_eq!(stage["error_kind"], kind, "{mode}: {d}");
+            assert_eq!(stage["plugin"], "cxr-test-hostile", "{mode}: {d}");
+            assert!(d["route"]["queue"].is_string(), "{mode}: {d}");
+        }
+        assert!(degraded > 0, "{mode}");
     }
 }
 

@@ -156,7 +156,7 @@ fn no_verb_lets_a_hostile_plugin_write_raw_escapes() {
     // The plugin's error text is escaped too.
     let o = cxr(&["run", "--pipeline", pipelines[2].to_str().unwrap(), one]);
     let (out, _) = check("run (error)", &o);
-    assert!(out.contains("error      sentiment hook of plugin `cxr-test-hostile`"), "{out}");
+    assert!(out.contains("degraded   sentiment (cxr-test-hostile, plugin): sentiment hook of plugin `cxr-test-hostile`"), "{out}");
     assert!(out.contains("\\u{1b}[2J"), "{out}");
     // inspect shows the plugin's own words escaped.
     let o = cxr(&["inspect", HOSTILE_WASM]);

@@ -266,8 +266,14 @@ pub struct StageConfig {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailurePolicy {
-    /// Fail open: the pipeline's fallback decides, with `error` set.
+    /// The decision goes on without the stage and lists it in `degraded`:
+    /// a failed sentiment stage gives neutral sentiment, a failed classifier
+    /// no signals, a failed priority stage the fallback level, a failed
+    /// router passes to the next router (then the fallback route).
     #[default]
+    Degrade,
+    /// Fail open, all or nothing (the behaviour before 0.2.0): the
+    /// pipeline's fallback decides, with `error` set.
     Fallback,
     /// Fail closed: the decision carries only the error (no route).
     Error,

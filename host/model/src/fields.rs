@@ -163,7 +163,7 @@ impl DecisionField {
                 Some(r) if r.fallback => "(fallback)".to_string(),
                 Some(r) => r.rule.clone().unwrap_or_else(|| "(unnamed)".to_string()),
             },
-            DecisionField::Degraded => set(d.degraded.iter().cloned()),
+            DecisionField::Degraded => set(d.degraded.iter().map(|s| s.stage.clone())),
             DecisionField::Error => match (&d.error, d.error_kind) {
                 (None, _) => "none".to_string(),
                 (Some(_), Some(kind)) => kind.as_str().to_string(),

@@ -291,11 +291,11 @@ pub struct Decision {
     /// What kind of failure `error` is; absent when there is no error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_kind: Option<ErrorKind>,
-    /// Stages that failed without stopping the decision (`classifiers[0]`,
-    /// ...). Reserved: no failure policy lets a decision go on past a failed
-    /// stage yet, so it is always empty, and then absent.
+    /// Stages that failed without stopping the decision (`on_failure =
+    /// "degrade"`, the default): what each would have contributed was
+    /// replaced by its default. Absent when every stage ran.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub degraded: Vec<String>,
+    pub degraded: Vec<DegradedStage>,
     /// What the pipeline's `[privacy]` masked before any plugin saw the
     /// interaction: kind (`card`, `email`, ...) to count; never the values.
     /// Absent when nothing was masked.
@@ -330,6 +330,23 @@ impl Decision {
     pub fn is_error_record(&self) -> bool {
         self.route.is_none() && self.error_kind.is_some_and(ErrorKind::is_input)
     }
+}
+
+/// A stage that failed while the decision went on without it: a failed
+/// sentiment stage gives neutral sentiment, a failed classifier no signals,
+/// a failed priority stage the fallback level, a failed router passes to
+/// the next router (then the fallback route).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DegradedStage {
+    /// The stage as the pipeline file names it: `sentiment`,
+    /// `classifiers[0]`, `priority`, `routers[1]`.
+    pub stage: String,
+    /// The plugin's name.
+    pub plugin: String,
+    /// Why the stage failed, naming the hook and the plugin.
+    pub error: String,
+    /// What kind of failure it was (`fuel`, `trap`, `contract`, ...).
+    pub error_kind: ErrorKind,
 }
 
 /// An interaction as one line of JSON (the input contract).

@@ -106,7 +106,11 @@ impl UnknownQueues {
         if let Some(q) = outside(base, candidate_known) {
             *self.not_in_candidate.entry(q).or_default() += 1;
         }
-        let refused = |d: &Decision| d.error_kind == Some(ErrorKind::UnknownQueue);
+        // Refused by the failing stage's policy: the decision's error, or a
+        // degraded router (the next router or the fallback decided).
+        let refused = |d: &Decision| {
+            d.error_kind == Some(ErrorKind::UnknownQueue) || d.degraded.iter().any(|s| s.error_kind == ErrorKind::UnknownQueue)
+        };
         self.refused_by_base += u64::from(refused(base));
         self.refused_by_candidate += u64::from(refused(candidate));
     }

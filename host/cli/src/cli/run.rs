@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 /// Decide one interaction and explain it: reasons, rule, and what each plugin used.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  cxr run examples/one.json\n  echo '{\"id\":\"T-1\",\"body\":\"I want to cancel\"}' | cxr run -\n  cxr run --plugin my_plugin.wasm examples/one.json --json\n\nExit status:\n  0  decided (a plugin failure is the fallback decision with `error` set)\n  1  the command failed: unreadable file, invalid interaction (the error names\n     the field), invalid pipeline or plugin\n  2  invalid command-line usage")]
+#[command(after_help = "Examples:\n  cxr run examples/one.json\n  echo '{\"id\":\"T-1\",\"body\":\"I want to cancel\"}' | cxr run -\n  cxr run --plugin my_plugin.wasm examples/one.json --json\n\nExit status:\n  0  decided (a failing stage is listed under `degraded`, or, with\n     on_failure = \"fallback\", gives the fallback decision with `error` set)\n  1  the command failed: unreadable file, invalid interaction (the error names\n     the field), invalid pipeline or plugin\n  2  invalid command-line usage")]
 pub struct RunArgs {
     /// A file holding one interaction as JSON (or `-` for stdin).
     pub input: PathBuf,
@@ -119,6 +119,15 @@ pub fn explain(d: &Decision) -> String {
     if !d.masked.is_empty() {
         let kinds: Vec<String> = d.masked.iter().map(|(k, n)| format!("{} {n}", Shown(k))).collect();
         out.push_str(&format!("  masked     {} (before any plugin ran)\n", kinds.join(", ")));
+    }
+    for g in &d.degraded {
+        out.push_str(&format!(
+            "  degraded   {} ({}, {}): {}\n",
+            Shown(&g.stage),
+            Shown(&g.plugin),
+            g.error_kind,
+            Shown(&g.error)
+        ));
     }
     if let Some(e) = &d.error {
         let kind = d.error_kind.map_or(String::new(), |k| format!(" ({k})"));

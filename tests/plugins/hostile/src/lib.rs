@@ -1,7 +1,7 @@
 //! A plugin that misbehaves on purpose, for the end-to-end tests.
 //!
 //! Config: `{"mode": "...", "when": "MARKER"}`. The plugin behaves (neutral
-//! sentiment, level-4 priority, route to queue `hostile-ok`) unless the
+//! sentiment, no signals, level-4 priority, route to queue `hostile-ok`) unless the
 //! interaction's body contains `when` (every interaction when `when` is
 //! absent); then it does what `mode` says. Probe modes (`read-file`, `env`,
 //! `clock`, `random`, `socket`) report what they observed as a plugin error
@@ -18,7 +18,8 @@
 //! returns it as the plugin's error. Mode `echo` copies what it sees (id,
 //! subject, body, language, customer id and tier, history, attribute keys and
 //! values) into cues, reasons, tags and the log, as a
-//! plugin exfiltrating customer data would; `queue-NAME` routes to NAME.
+//! plugin exfiltrating customer data would; `queue-NAME` routes to NAME;
+//! `signal-bad` returns a signal with confidence 1.5 (out of contract).
 
 use cxr_guest::*;
 use serde::Deserialize;
@@ -206,6 +207,16 @@ impl SentimentHook for Hostile {
     }
 }
 
+impl ClassifyHook for Hostile {
+    fn classify(&self, input: &Interaction, _ctx: &Context, _s: &Sentiment) -> Result<Vec<Signal>, PluginError> {
+        self.misbehave(input)?;
+        if self.triggered(input) && self.mode == "signal-bad" {
+            return Ok(vec![Signal::new("hostile", "bad", 1.5)]);
+        }
+        Ok(Vec::new())
+    }
+}
+
 impl PriorityHook for Hostile {
     fn prioritize(&self, input: &Interaction, _ctx: &Context, _s: &Sentiment) -> Result<Priority, PluginError> {
         self.misbehave(input)?;
@@ -266,4 +277,4 @@ impl RoutingHook for Hostile {
     }
 }
 
-cxr_guest::export!(Hostile: sentiment, priority, routing);
+cxr_guest::export!(Hostile: sentiment, classify, priority, routing);
