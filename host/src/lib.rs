@@ -39,8 +39,10 @@
 
 mod contract;
 mod convert;
+mod deadline;
 mod gate;
 mod guest_error;
+mod health;
 mod loader;
 mod pipeline;
 mod plugin;

@@ -9,6 +9,7 @@
 use crate::config::{FailurePolicy, Fallback, InstanceMode, Limits, PipelineConfig, StageConfig};
 use crate::contract;
 use crate::convert::{self, millis};
+use crate::health::{Breaker, BreakerSettings, INPUT_BLAME_BYTES, Outcome, Source};
 use crate::loader::PipelineLoader;
 use crate::model::{Decision, DegradedStage, Interaction, PriorityResult, RouteResult, SentimentLabel, SentimentResult, SignalResult, TraceEntry};
 use crate::plugin::{CallError, Instance, PluginComponent, Usage};
@@ -22,9 +23,8 @@ use chrono::{DateTime, Utc};
 use cxr_model::{ErrorKind, Hook, TraceOutcome};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The reason given when an interaction's `language` is not a language tag.
 pub const LANGUAGE_DROPPED: &str = "language dropped: not a language tag such as en or pt-BR";
@@ -58,19 +58,8 @@ struct Stage {
     isolate: Option<IsolateStart>,
     idle: Mutex<Vec<Instance>>,
     on_failure: FailurePolicy,
-    quarantine_after: u32,
-    quarantine_for: Duration,
-    health: Health,
-}
-
-/// Failure bookkeeping of a stage, for quarantine.
-#[derive(Default)]
-struct Health {
-    consecutive_failures: AtomicU32,
-    quarantined_until: Mutex<Option<Instant>>,
-    calls: AtomicU64,
-    failures: AtomicU64,
-    quarantines: AtomicU64,
+    /// When the plugin is quarantined (see `health`).
+    breaker: Breaker,
 }
 
 /// Counters of one stage, for metrics.
@@ -84,8 +73,15 @@ pub struct StageStats {
     pub version: String,
     /// Calls attempted (including those refused by a quarantine).
     pub calls: u64,
-    /// Calls that failed (trap, overrun, plugin error, contract breach, quarantine).
+    /// Calls that failed (trap, overrun, plugin error, contract breach,
+    /// quarantine, host overload).
     pub failures: u64,
+    /// Failed calls not counted against the plugin: stopped by the
+    /// wall-clock limit while the host was overloaded.
+    pub host_late: u64,
+    /// Failed calls not counted against the plugin: an overrun (fuel, CPU
+    /// deadline, memory) on an input of more than 16 KiB of text.
+    pub input_cost: u64,
     /// Times the plugin was put in quarantine.
     pub quarantines: u64,
     /// Whether it is in quarantine now.
@@ -171,9 +167,12 @@ impl Pipeline {
                 isolate,
                 idle: Mutex::new(Vec::new()),
                 on_failure: spec.on_failure,
-                quarantine_after: spec.quarantine_after,
-                quarantine_for: Duration::from_secs(spec.quarantine_secs),
-                health: Health::default(),
+                breaker: Breaker::new(BreakerSettings {
+                    after: spec.quarantine_after,
+                    rate: spec.quarantine_rate,
+                    window: Duration::from_secs(spec.quarantine_window_secs),
+                    quarantine: Duration::from_secs(spec.quarantine_secs),
+                }),
             };
             if config.instance_mode == InstanceMode::Reuse {
                 let instance = stage.fresh_instance().map_err(rejected)?;
@@ -227,16 +226,21 @@ impl Pipeline {
     /// Calls, failures and quarantines per stage, in stage order.
     pub fn stats(&self) -> Vec<StageStats> {
         self.stages()
-            .map(|s| StageStats {
-                stage: s.role.clone(),
-                hook: s.hook,
-                plugin: s.plugin.meta().name.clone(),
-                version: s.plugin.meta().version.clone(),
-                calls: s.health.calls.load(Ordering::Relaxed),
-                failures: s.health.failures.load(Ordering::Relaxed),
-                quarantines: s.health.quarantines.load(Ordering::Relaxed),
-                quarantined: s.quarantined_until().is_some(),
-                isolate: s.isolate.as_ref().map(IsolateStart::describe),
+            .map(|s| {
+                let counts = s.breaker.counts();
+                StageStats {
+                    stage: s.role.clone(),
+                    hook: s.hook,
+                    plugin: s.plugin.meta().name.clone(),
+                    version: s.plugin.meta().version.clone(),
+                    calls: counts.calls,
+                    failures: counts.failures,
+                    host_late: counts.host_late,
+                    input_cost: counts.input_cost,
+                    quarantines: counts.quarantines,
+                    quarantined: s.breaker.quarantined().is_some(),
+                    isolate: s.isolate.as_ref().map(IsolateStart::describe),
+                }
             })
             .collect()
     }
@@ -302,6 +306,8 @@ impl Pipeline {
         };
         let limit = (self.limits.output_kb as usize) << 10;
         let mut run = Run {
+            source: Source::of(ix),
+            text_bytes: text_bytes(ix),
             trace: Vec::with_capacity(2 + self.classifiers.len() + self.routers.len()),
             reasons: Vec::new(),
             signals: Vec::new(),
@@ -548,15 +554,24 @@ impl Pipeline {
     }
 }
 
+/// Bytes of text an interaction gives the plugins: subject, body and the
+/// bodies of its history.
+fn text_bytes(ix: &Interaction) -> usize {
+    ix.subject.as_ref().map_or(0, String::len) + ix.body.len() + ix.history.iter().map(|h| h.body.len()).sum::<usize>()
+}
+
 /// An out-of-contract value as a call error.
 fn breach(why: String) -> CallError {
     CallError::Contract(ErrorKind::Contract, why)
 }
 
 /// Trace, reasons, signals and degraded stages gathered while deciding one
-/// interaction.
+/// interaction, and who it comes from and how large it is (for the
+/// failure policy).
 #[derive(Default)]
 struct Run {
+    source: Source,
+    text_bytes: usize,
     trace: Vec<TraceEntry>,
     reasons: Vec<String>,
     signals: Vec<SignalResult>,
@@ -575,7 +590,7 @@ impl Run {
     ) -> Result<U, (ErrorKind, String)> {
         let meta = stage.plugin.meta();
         let checked = result.and_then(validate);
-        stage.record(checked.is_ok());
+        stage.record(self.source, self.text_bytes, &checked);
         self.trace.push(TraceEntry {
             plugin: meta.name.clone(),
             version: meta.version.clone(),
@@ -600,44 +615,28 @@ impl Stage {
         Ok(instance)
     }
 
-    /// When the stage is in quarantine, until when.
-    fn quarantined_until(&self) -> Option<Instant> {
-        let mut until = self.health.quarantined_until.lock().unwrap();
-        match *until {
-            Some(t) if t > Instant::now() => Some(t),
-            Some(_) => {
-                *until = None;
-                None
+    /// Counts a call's outcome from `source` in the stage's breaker; logs
+    /// a quarantine it starts. Host lateness and overruns on large inputs
+    /// are not the plugin's failures (see `health`).
+    fn record<U>(&self, source: Source, text_bytes: usize, checked: &Result<U, CallError>) {
+        let outcome = match checked {
+            Ok(_) => Outcome::Ok,
+            Err(CallError::HostLate(_)) => Outcome::HostLate,
+            Err(CallError::Quarantined(_)) => Outcome::Refused,
+            Err(CallError::Trap(ErrorKind::Fuel | ErrorKind::Deadline | ErrorKind::Memory, _)) if text_bytes > INPUT_BLAME_BYTES => {
+                Outcome::InputCost
             }
-            None => None,
-        }
-    }
-
-    /// Counts a call's outcome; quarantines the stage after too many
-    /// consecutive failures.
-    fn record(&self, ok: bool) {
-        let h = &self.health;
-        h.calls.fetch_add(1, Ordering::Relaxed);
-        if ok {
-            h.consecutive_failures.store(0, Ordering::Relaxed);
-            return;
-        }
-        h.failures.fetch_add(1, Ordering::Relaxed);
-        let n = h.consecutive_failures.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.quarantine_after > 0 && n >= self.quarantine_after {
-            let mut until = h.quarantined_until.lock().unwrap();
-            if until.is_none() {
-                *until = Some(Instant::now() + self.quarantine_for);
-                h.quarantines.fetch_add(1, Ordering::Relaxed);
-                h.consecutive_failures.store(0, Ordering::Relaxed);
-                tracing::warn!(
-                    plugin = %crate::text::Shown(&self.plugin.meta().name),
-                    hook = %self.hook,
-                    failures = n,
-                    seconds = self.quarantine_for.as_secs(),
-                    "plugin quarantined after consecutive failures"
-                );
-            }
+            Err(_) => Outcome::Failed,
+        };
+        if let Some(trip) = self.breaker.record(source, outcome) {
+            tracing::warn!(
+                plugin = %crate::text::Shown(&self.plugin.meta().name),
+                stage = %self.role,
+                failing_sources = trip.failing,
+                sources = trip.sources,
+                seconds = trip.quarantine.as_secs(),
+                "plugin quarantined: it failed for many distinct sources"
+            );
         }
     }
 
@@ -645,15 +644,18 @@ impl Stage {
     /// instance that trapped is dropped, never reused. A quarantined stage
     /// is not called at all.
     fn call<T>(&self, mode: InstanceMode, f: impl FnOnce(&mut Instance) -> (Result<T, CallError>, Usage)) -> (Result<T, CallError>, Usage) {
-        if let Some(until) = self.quarantined_until() {
-            let left = until.saturating_duration_since(Instant::now()).as_secs_f64();
+        if let Some(left) = self.breaker.quarantined() {
+            let s = self.breaker.settings();
             let why = format!(
-                "quarantined after {} consecutive failures; retried in {left:.0} s",
-                self.quarantine_after
+                "quarantined: it failed for {} or more distinct sources, at least {:.0}% of those seen within {} s; retried in {:.0} s",
+                s.after,
+                s.rate * 100.0,
+                s.window.as_secs(),
+                left.as_secs_f64().ceil()
             );
             return (Err(CallError::Quarantined(why)), Usage::default());
         }
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         let pooled = match mode {
             InstanceMode::Reuse => self.idle.lock().unwrap().pop(),
             InstanceMode::Isolate => None,
@@ -673,7 +675,7 @@ impl Stage {
         };
         let (result, mut usage) = f(&mut instance);
         usage.micros += setup_micros;
-        let healthy = !matches!(result, Err(CallError::Trap(..)));
+        let healthy = !result.as_ref().is_err_and(CallError::interrupted);
         if healthy && mode == InstanceMode::Reuse {
             self.idle.lock().unwrap().push(instance);
         }

@@ -73,6 +73,10 @@ pub(crate) enum CallError {
     /// The plugin is quarantined after repeated failures and was not called.
     #[error("{0}")]
     Quarantined(String),
+    /// The call was stopped by its wall-clock limit while it had CPU time
+    /// left: the host was overloaded. Not counted against the plugin.
+    #[error("{0}")]
+    HostLate(String),
 }
 
 impl CallError {
@@ -82,7 +86,14 @@ impl CallError {
             CallError::Plugin(_) => ErrorKind::Plugin,
             CallError::Trap(kind, _) | CallError::Contract(kind, _) => *kind,
             CallError::Quarantined(_) => ErrorKind::Quarantined,
+            CallError::HostLate(_) => ErrorKind::Deadline,
         }
+    }
+
+    /// Whether the instance may be in a broken state (stopped mid-call):
+    /// it is dropped, never reused.
+    pub(crate) fn interrupted(&self) -> bool {
+        matches!(self, CallError::Trap(..) | CallError::HostLate(_))
     }
 }
 
@@ -256,11 +267,15 @@ impl PluginComponent {
         state.log.report_guest_messages = self.meta.wit_version != ContractVersion::V0_1_0.as_str();
         let mut store = Store::new(&self.engine.engine, state);
         store.limiter(|s| &mut s.limiter);
+        // At each wall-clock deadline: stop the call if it used its CPU
+        // time (or the host kept it waiting too long), else let it go on.
+        let tick = std::time::Duration::from_millis(EPOCH_TICK_MS);
+        store.epoch_deadline_callback(move |mut ctx| Ok(ctx.data_mut().deadline.on_deadline(tick)));
         arm(&mut store, &self.runtime, limits, now_ms, Budget::Setup);
-        let instance = self.pre.instantiate(&mut store).map_err(|e| {
-            let (kind, why) = describe_trap(&e, &store, limits, "instantiation", Budget::Setup);
-            CallError::Trap(kind, why)
-        })?;
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| call_error(&e, &store, limits, "instantiation", Budget::Setup))?;
         let guests = self
             .exports
             .load(&mut store, &instance)
@@ -296,10 +311,18 @@ impl Budget {
             Budget::Hook => limits.fuel,
         }
     }
+    /// Milliseconds of CPU time.
     fn timeout_ms(self, limits: &Limits) -> u64 {
         match self {
             Budget::Setup => limits.setup_timeout_ms,
             Budget::Hook => limits.timeout_ms,
+        }
+    }
+    /// Milliseconds of wall-clock time, however little CPU time the call got.
+    fn wall_timeout_ms(self, limits: &Limits) -> u64 {
+        match self {
+            Budget::Setup => limits.setup_timeout_ms.saturating_mul(Limits::WALL_TIMEOUT_FACTOR),
+            Budget::Hook => limits.wall_timeout_ms(),
         }
     }
 }
@@ -310,9 +333,27 @@ fn arm(store: &mut Store<PluginState>, runtime: &Runtime, limits: &Limits, now_m
     store.set_fuel(budget.fuel(limits)).expect("the engine meters fuel");
     store.set_epoch_deadline(budget.timeout_ms(limits).div_ceil(EPOCH_TICK_MS).max(1));
     let state = store.data_mut();
+    state.deadline.arm(budget.timeout_ms(limits), budget.wall_timeout_ms(limits));
     state.now_ms.store(now_ms, std::sync::atomic::Ordering::Relaxed);
     state.limiter.denied = false;
     state.log.reset();
+}
+
+/// The call error for a wasmtime error: the host's lateness, or the
+/// plugin's trap or overrun.
+fn call_error(e: &wasmtime::Error, store: &Store<PluginState>, limits: &Limits, what: &str, budget: Budget) -> CallError {
+    let deadline = &store.data().deadline;
+    if matches!(e.downcast_ref::<Trap>(), Some(Trap::Interrupt)) && deadline.host_late() {
+        return CallError::HostLate(format!(
+            "{what}: stopped by its wall-clock limit of {} ms with only {:.1} ms of its {} ms of CPU time used: \
+             the host was overloaded (not counted against the plugin)",
+            deadline.wall_budget().as_millis(),
+            deadline.cpu_used().as_secs_f64() * 1e3,
+            budget.timeout_ms(limits)
+        ));
+    }
+    let (kind, why) = describe_trap(e, store, limits, what, budget);
+    CallError::Trap(kind, why)
 }
 
 /// Turns a wasmtime error into its kind and a precise, human-readable reason.
@@ -323,7 +364,7 @@ fn describe_trap(e: &wasmtime::Error, store: &Store<PluginState>, limits: &Limit
     }
     match e.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => (ErrorKind::Fuel, format!("{what}: ran out of fuel (limit {})", budget.fuel(limits))),
-        Some(Trap::Interrupt) => (ErrorKind::Deadline, format!("{what}: exceeded its deadline of {} ms", budget.timeout_ms(limits))),
+        Some(Trap::Interrupt) => (ErrorKind::Deadline, format!("{what}: exceeded its deadline of {} ms of CPU time", budget.timeout_ms(limits))),
         Some(Trap::StackOverflow) => (ErrorKind::Trap, format!("{what}: stack overflow")),
         Some(Trap::MemoryOutOfBounds) => (
             ErrorKind::Trap,
@@ -408,10 +449,7 @@ impl Instance {
         let result = match result {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(CallError::Plugin(plugin_error_text(&e))),
-            Err(e) => {
-                let (kind, why) = describe_trap(&e, &self.store, &self.limits, "call", Budget::Hook);
-                Err(CallError::Trap(kind, why))
-            }
+            Err(e) => Err(call_error(&e, &self.store, &self.limits, "call", Budget::Hook)),
         };
         (result, usage)
     }
@@ -422,10 +460,9 @@ impl Instance {
         arm(&mut self.store, &self.runtime, &self.limits, now_ms, Budget::Setup);
         let result = f(&mut self.store);
         let usage = self.usage(started, Budget::Setup);
-        result.map(|r| (r, usage)).map_err(|e| {
-            let (kind, why) = describe_trap(&e, &self.store, &self.limits, "setup", Budget::Setup);
-            CallError::Trap(kind, why)
-        })
+        result
+            .map(|r| (r, usage))
+            .map_err(|e| call_error(&e, &self.store, &self.limits, "setup", Budget::Setup))
     }
 
     fn usage(&self, started: Instant, budget: Budget) -> Usage {

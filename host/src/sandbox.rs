@@ -33,6 +33,8 @@ pub(crate) struct PluginState {
     pub(crate) log: LogSink,
     /// The "now" the plugin sees through WASI clocks, in ms since the epoch.
     pub(crate) now_ms: Arc<AtomicI64>,
+    /// The running call's deadline (CPU time, wall-clock limit).
+    pub(crate) deadline: crate::deadline::Deadline,
 }
 
 impl PluginState {
@@ -57,6 +59,7 @@ impl PluginState {
             limiter: MemoryLimiter::new(memory_bytes),
             log,
             now_ms,
+            deadline: Default::default(),
         }
     }
 }

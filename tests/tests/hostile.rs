@@ -155,18 +155,26 @@ fn failing_closed_gives_an_error_record_without_a_route() {
 }
 
 #[test]
-fn repeated_failures_quarantine_the_plugin_then_it_is_retried() {
+fn failures_of_distinct_customers_quarantine_the_plugin_then_it_is_retried() {
     let p = cxr_e2e::reference_with(|t| t.replace("[sentiment]\nplugin = \"builtin:sentiment\"", &format!(
         "[sentiment]\nplugin = {:?}\nconfig = {{ mode = \"panic\", when = \"BAD\" }}\non_failure = \"fallback\"\nquarantine_after = 3\nquarantine_secs = 1", cxr_e2e::HOSTILE_WASM
     )));
-    let bad = ix(r#"{"id":"Q","body":"BAD"}"#);
+    let bad = |customer: &str| ix(&format!(r#"{{"id":"Q","body":"BAD","customer":{{"id":"{customer}"}}}}"#));
     let good = ix(r#"{"id":"G","body":"Where is my parcel?"}"#);
-    for _ in 0..3 {
-        assert!(p.decide(&bad, now()).error.unwrap().contains("panicked"));
+    // One customer failing any number of times is one source: no quarantine.
+    for _ in 0..50 {
+        assert!(p.decide(&bad("C-1"), now()).error.unwrap().contains("panicked"));
+    }
+    assert!(p.decide(&good, now()).error.is_none());
+    assert_eq!(p.stats()[0].quarantines, 0);
+    // Two more customers: three distinct failing sources, all of those
+    // seen but the good one (3 of 4, over half).
+    for c in ["C-2", "C-3"] {
+        assert!(p.decide(&bad(c), now()).error.unwrap().contains("panicked"));
     }
     // Quarantined: even a good interaction is not given to the plugin.
     let q = p.decide(&good, now());
-    assert!(q.error.as_deref().unwrap().contains("quarantined after 3 consecutive failures"), "{:?}", q.error);
+    assert!(q.error.as_deref().unwrap().contains("quarantined: it failed for 3 or more distinct sources"), "{:?}", q.error);
     assert!(q.route.unwrap().fallback);
     let stats = p.stats();
     assert_eq!(stats[0].quarantines, 1);

@@ -62,8 +62,8 @@ fn queue(d: &Value) -> &str {
 
 /// Checks that every decision degraded exactly `stage` (with the plugin and
 /// its error named) and decided without `error`.
-/// After five failures in a row the plugin is quarantined (its error is
-/// then the quarantine's); the first decision names the plugin's own.
+/// Once five distinct customers failed the plugin is quarantined (its
+/// error is then the quarantine's); the first decision names the plugin's own.
 fn assert_degraded(decisions: &[Value], stage: &str, error: &str) {
     let first = decisions[0]["degraded"][0]["error"].as_str().unwrap_or_default();
     assert!(first.contains(error), "{stage}: {first}");

@@ -1,6 +1,6 @@
 //! The decision metrics of a process, one set of names for the service and
 //! the worker: decisions per tenant, queue and discipline, fallbacks,
-//! errors by kind, input errors, per-hook latency and failures, decision
+//! errors by kind, input errors, degraded stages, per-hook latency and failures, decision
 //! time, reloads, and, read at each scrape, the pipeline each tenant
 //! serves, broken tenants and quarantined plugins. Labels read decisions
 //! through the one vocabulary of decision fields (`cxr_host::fields`).
@@ -55,6 +55,13 @@ struct HookLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StageLabels {
+    tenant: String,
+    stage: String,
+    plugin: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
     outcome: &'static str,
 }
@@ -74,6 +81,7 @@ pub struct DecisionMetrics {
     errors: Family<KindLabels, Counter>,
     input_errors: Family<TenantLabels, Counter>,
     plugin_failures: Family<HookLabels, Counter>,
+    stage_degraded: Family<StageLabels, Counter>,
     hook_duration: HistogramFamily<HookLabels>,
     decision_duration: HistogramFamily<TenantLabels>,
     reloads: Family<OutcomeLabels, Counter>,
@@ -102,6 +110,7 @@ impl DecisionMetrics {
             errors: Family::default(),
             input_errors: Family::default(),
             plugin_failures: Family::default(),
+            stage_degraded: Family::default(),
             hook_duration: Family::new_with_constructor(hook_histogram),
             decision_duration: Family::new_with_constructor(hook_histogram),
             reloads: Family::default(),
@@ -135,6 +144,11 @@ impl DecisionMetrics {
             "cxr_plugin_failures",
             "Hook calls that failed: trap, limit overrun (fuel, deadline, memory), plugin error, contract breach or quarantine",
             self.plugin_failures.clone(),
+        );
+        r.register(
+            "cxr_stage_degraded",
+            "Decisions that went on without a failed stage (on_failure = \"degrade\"), by tenant, stage (sentiment, classifiers[0], priority, routers[1]) and plugin",
+            self.stage_degraded.clone(),
         );
         r.register(
             "cxr_hook_duration_seconds",
@@ -197,6 +211,14 @@ impl DecisionMetrics {
                     kind: DecisionField::Error.read(d),
                 })
                 .inc();
+        }
+        for g in &d.degraded {
+            let labels = StageLabels {
+                tenant: tenant.to_string(),
+                stage: neutralise(&g.stage).into_owned(),
+                plugin: neutralise(&g.plugin).into_owned(),
+            };
+            self.stage_degraded.get_or_create(&labels).inc();
         }
         for t in &d.trace {
             let labels = HookLabels {
@@ -313,7 +335,7 @@ impl Collector for ScrapeTime {
         };
         let mut e = encoder.encode_descriptor(
             "cxr_plugin_quarantines",
-            "Times a live plugin was quarantined after consecutive failures (since its tenant was last loaded)",
+            "Times a live plugin was quarantined: it failed for many distinct sources within a window (since its tenant was last loaded)",
             None,
             MetricType::Counter,
         )?;
@@ -322,7 +344,7 @@ impl Collector for ScrapeTime {
         }
         let mut e = encoder.encode_descriptor(
             "cxr_plugin_quarantined",
-            "1 while a live plugin is in quarantine (not called; the fallback decides)",
+            "1 while a live plugin is in quarantine (not called; its stage is degraded, or the fallback decides under on_failure = \"fallback\")",
             None,
             MetricType::Gauge,
         )?;
@@ -330,5 +352,38 @@ impl Collector for ScrapeTime {
             ConstGauge::new(i64::from(s.quarantined)).encode(e.encode_family(&labels(tenant, s))?)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxr_host::ErrorKind;
+    use cxr_host::model::DegradedStage;
+
+    #[test]
+    fn degraded_stages_are_counted_by_stage_and_plugin() {
+        let metrics = DecisionMetrics::new();
+        let mut registry = Registry::default();
+        metrics.register(&mut registry);
+        let mut d = Decision::error_record("T-1", None, ErrorKind::Plugin, "x");
+        (d.error, d.error_kind) = (None, None);
+        d.degraded = vec![DegradedStage {
+            stage: "classifiers[0]".into(),
+            plugin: "acme\u{1b}[2J".into(),
+            error: "classify hook of plugin `acme` 1.0.0: call: trapped".into(),
+            error_kind: ErrorKind::Trap,
+        }];
+        metrics.decision("default", &d, None);
+        metrics.decision("default", &d, None);
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+        assert!(
+            text.contains("cxr_stage_degraded_total{tenant=\"default\",stage=\"classifiers[0]\",plugin=\"acme\\\\u{1b}[2J\"} 2"),
+            "{text}"
+        );
+        // A decision whose stages all ran counts nothing there.
+        assert_eq!(text.matches("cxr_stage_degraded_total{").count(), 1, "{text}");
+        assert!(!text.contains("cxr_decision_errors_total{tenant=\"default\"}"), "degraded is not an error: {text}");
     }
 }

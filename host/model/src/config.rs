@@ -120,9 +120,18 @@ pub struct Limits {
     /// Fuel (roughly, wasm instructions) per hook call; `0` turns metering off.
     #[serde(default = "Limits::default_fuel")]
     pub fuel: u64,
-    /// Wall-clock deadline per hook call, in milliseconds (epoch interruption).
+    /// Deadline per hook call, in milliseconds of the calling thread's CPU
+    /// time (checked each time this much wall-clock time has passed, by
+    /// epoch interruption), so that a healthy plugin on a busy host is not
+    /// stopped for the host's lateness.
     #[serde(default = "Limits::default_timeout_ms")]
     pub timeout_ms: u64,
+    /// Wall-clock limit per hook call, in milliseconds, however little CPU
+    /// time the call got (default: 10 x `timeout_ms`). A call stopped by it
+    /// fails, but the host was late, so it does not count towards the
+    /// plugin's quarantine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_timeout_ms: Option<u64>,
     /// Linear memory cap per instance, in MiB.
     #[serde(default = "Limits::default_memory_mb")]
     pub memory_mb: u64,
@@ -152,6 +161,16 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// `wall_timeout_ms` when not set, as a multiple of `timeout_ms`.
+    pub const WALL_TIMEOUT_FACTOR: u64 = 10;
+
+    /// The wall-clock limit of a hook call, in milliseconds.
+    pub fn wall_timeout_ms(&self) -> u64 {
+        self.wall_timeout_ms
+            .unwrap_or(self.timeout_ms.saturating_mul(Self::WALL_TIMEOUT_FACTOR))
+            .max(self.timeout_ms)
+    }
+
     /// Largest `pool_instances` accepted.
     pub const MAX_POOL_INSTANCES: u32 = 10_000;
 
@@ -186,6 +205,7 @@ impl Default for Limits {
         Limits {
             fuel: Self::default_fuel(),
             timeout_ms: Self::default_timeout_ms(),
+            wall_timeout_ms: None,
             memory_mb: Self::default_memory_mb(),
             output_kb: Self::default_output_kb(),
             log_kb: Self::default_log_kb(),
@@ -252,10 +272,19 @@ pub struct StageConfig {
     /// What a failure of this stage does to the decision.
     #[serde(default)]
     pub on_failure: FailurePolicy,
-    /// After this many consecutive failures the plugin is quarantined
-    /// (not called) for `quarantine_secs`, then tried again; 0 never quarantines.
+    /// The plugin is quarantined (not called) for `quarantine_secs` when, in
+    /// one window of `quarantine_window_secs`, this many distinct sources
+    /// (customers, or texts without a customer) failed, and they are at
+    /// least `quarantine_rate` of the sources seen; 0 never quarantines.
+    /// One source counts once, however many interactions it sends.
     #[serde(default = "StageConfig::default_quarantine_after")]
     pub quarantine_after: u32,
+    /// Share of a window's sources that must be failing, in (0, 1].
+    #[serde(default = "StageConfig::default_quarantine_rate")]
+    pub quarantine_rate: f64,
+    /// Length of the window failures are counted in, in seconds.
+    #[serde(default = "StageConfig::default_quarantine_window_secs")]
+    pub quarantine_window_secs: u64,
     /// Length of a quarantine, in seconds.
     #[serde(default = "StageConfig::default_quarantine_secs")]
     pub quarantine_secs: u64,
@@ -286,6 +315,12 @@ impl StageConfig {
     fn default_quarantine_secs() -> u64 {
         30
     }
+    fn default_quarantine_rate() -> f64 {
+        0.5
+    }
+    fn default_quarantine_window_secs() -> u64 {
+        10
+    }
 
     /// A stage running `plugin` with no config and the default failure policy.
     pub fn new(plugin: impl Into<String>) -> Self {
@@ -294,6 +329,8 @@ impl StageConfig {
             config: None,
             on_failure: FailurePolicy::default(),
             quarantine_after: Self::default_quarantine_after(),
+            quarantine_rate: Self::default_quarantine_rate(),
+            quarantine_window_secs: Self::default_quarantine_window_secs(),
             quarantine_secs: Self::default_quarantine_secs(),
         }
     }
@@ -330,6 +367,11 @@ impl PipelineConfig {
         if l.timeout_ms == 0 || l.timeout_ms > 60_000 {
             bail!("limits.timeout_ms must be 1..=60000, got {}", l.timeout_ms);
         }
+        if let Some(wall) = l.wall_timeout_ms
+            && (wall < l.timeout_ms || wall > 600_000)
+        {
+            bail!("limits.wall_timeout_ms must be at least timeout_ms ({}) and at most 600000, got {wall}", l.timeout_ms);
+        }
         if l.setup_timeout_ms == 0 || l.setup_timeout_ms > 600_000 {
             bail!("limits.setup_timeout_ms must be 1..=600000, got {}", l.setup_timeout_ms);
         }
@@ -349,6 +391,24 @@ impl PipelineConfig {
             bail!("fallback.queue must not be empty");
         }
         self.validate_known()?;
+        let stages = self
+            .sentiment
+            .iter()
+            .map(|s| ("sentiment".to_string(), s))
+            .chain(self.classifiers.iter().enumerate().map(|(i, s)| (format!("classifiers[{i}]"), s)))
+            .chain(self.priority.iter().map(|s| ("priority".to_string(), s)))
+            .chain(self.routers.iter().enumerate().map(|(i, s)| (format!("routers[{i}]"), s)));
+        for (role, s) in stages {
+            if !(s.quarantine_rate > 0.0 && s.quarantine_rate <= 1.0) {
+                bail!("{role}.quarantine_rate must be more than 0 and at most 1, got {}", s.quarantine_rate);
+            }
+            if s.quarantine_window_secs == 0 || s.quarantine_window_secs > 3600 {
+                bail!("{role}.quarantine_window_secs must be 1..=3600, got {}", s.quarantine_window_secs);
+            }
+            if s.quarantine_secs > 86_400 {
+                bail!("{role}.quarantine_secs must be at most 86400, got {}", s.quarantine_secs);
+            }
+        }
         for name in self.privacy.patterns.keys() {
             let builtin = [MaskKind::Card, MaskKind::Iban, MaskKind::Email, MaskKind::Phone].map(MaskKind::as_str);
             if name.is_empty() || builtin.contains(&name.as_str()) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -393,6 +453,29 @@ mod tests {
         assert_eq!(c.limits, Limits::default());
         assert_eq!(c.instance_mode, InstanceMode::Reuse);
         assert_eq!(c.routers[0].config_json().unwrap(), "{}");
+    }
+
+    #[test]
+    fn failure_policy_keys_parse_and_are_checked() {
+        let c = PipelineConfig::from_toml("[sentiment]\nplugin = \"builtin:sentiment\"\n").unwrap();
+        let s = c.sentiment.unwrap();
+        assert_eq!(s.on_failure, FailurePolicy::Degrade, "degrade is the default");
+        assert_eq!((s.quarantine_after, s.quarantine_rate, s.quarantine_window_secs, s.quarantine_secs), (5, 0.5, 10, 30));
+        assert_eq!(c.limits.wall_timeout_ms(), 2000, "10 x timeout_ms by default");
+        let c = PipelineConfig::from_toml(
+            "[limits]\ntimeout_ms = 50\nwall_timeout_ms = 70\n[[routers]]\nplugin = \"x.wasm\"\non_failure = \"fallback\"\nquarantine_rate = 0.8\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits.wall_timeout_ms(), 70);
+        assert_eq!(c.routers[0].on_failure, FailurePolicy::Fallback);
+        let e = PipelineConfig::from_toml("[[routers]]\nplugin = \"x.wasm\"\nquarantine_rate = 1.5\n").unwrap_err().to_string();
+        assert!(e.contains("routers[0].quarantine_rate"), "{e}");
+        let e = PipelineConfig::from_toml("[[classifiers]]\nplugin = \"x.wasm\"\nquarantine_window_secs = 0\n").unwrap_err().to_string();
+        assert!(e.contains("classifiers[0].quarantine_window_secs"), "{e}");
+        let e = PipelineConfig::from_toml("[limits]\ntimeout_ms = 100\nwall_timeout_ms = 50\n").unwrap_err().to_string();
+        assert!(e.contains("wall_timeout_ms"), "{e}");
+        let e = PipelineConfig::from_toml("[priority]\nplugin = \"x.wasm\"\non_failure = \"explode\"\n").unwrap_err().to_string();
+        assert!(e.contains("explode"), "{e}");
     }
 
     #[test]

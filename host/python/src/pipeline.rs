@@ -199,8 +199,9 @@ impl Pipeline {
     }
 
     /// Calls, failures and quarantines of each stage since the pipeline was
-    /// loaded: `{"name", "instance_mode", "stages": [{"hook", "plugin",
-    /// "version", "calls", "failures", "quarantines", "quarantined"}, ...]}`.
+    /// loaded: `{"name", "instance_mode", "stages": [{"stage", "hook",
+    /// "plugin", "version", "calls", "failures", "host_late", "input_cost",
+    /// "quarantines", "quarantined"}, ...]}`.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let stats = serde_json::json!({
             "name": self.inner.name(),
