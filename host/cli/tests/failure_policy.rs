@@ -30,7 +30,10 @@ fn examples() -> String {
 /// `cxr route` of `input` (JSON Lines) through `pipeline` (the reference
 /// one when `None`), one decision per line.
 fn route(pipeline: Option<&Path>, input: &str, jobs: &str) -> Vec<Value> {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cxr"));
+    route_with(Command::new(env!("CARGO_BIN_EXE_cxr")), pipeline, input, jobs)
+}
+
+fn route_with(mut c: Command, pipeline: Option<&Path>, input: &str, jobs: &str) -> Vec<Value> {
     c.current_dir(root())
         .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
         .args(["route", "--quiet", "--jobs", jobs, "--now", "2026-11-22T10:00:00Z"]);
@@ -203,7 +206,8 @@ fn a_starved_host_quarantines_nothing() {
     assert!(baseline.iter().all(|d| d.get("degraded").is_none()));
 
     // Busy loops on every core, twice over, while deciding with as many
-    // workers as cores.
+    // workers as cores at the lowest priority (`nice -n 19`): calls wait
+    // for the CPU far longer than they use it.
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let stop = Arc::new(AtomicBool::new(false));
     let spinners: Vec<_> = (0..cores * 2)
@@ -219,12 +223,16 @@ fn a_starved_host_quarantines_nothing() {
         .collect();
     // Three rounds of the examples (ids made distinct per round).
     let input: String = (0..3).map(|r| examples().replace("{\"id\": \"", &format!("{{\"id\": \"r{r}-"))).collect();
-    let got = route(Some(&pipeline), &input, &cores.to_string());
+    let mut niced = Command::new("nice");
+    niced.args(["-n", "19", env!("CARGO_BIN_EXE_cxr")]);
+    let got = route_with(niced, Some(&pipeline), &input, &cores.to_string());
     stop.store(true, Ordering::Relaxed);
     for s in spinners {
         s.join().unwrap();
     }
     assert_eq!(got.len(), 216);
+    let late = got.iter().filter_map(|d| d["degraded"].as_array()).flatten().count();
+    eprintln!("starved host: {late} of 216 decisions had a call stopped as the host's lateness; none quarantined");
     for (i, d) in got.iter().enumerate() {
         // A call the host kept waiting past the wall-clock limit (10 x the
         // CPU deadline) may fail as the host's fault; nothing is ever

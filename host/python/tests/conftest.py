@@ -54,9 +54,10 @@ def examples() -> list:
 @pytest.fixture
 def hostile_pipeline(tmp_path, hostile_wasm):
     """A pipeline file where the sentiment stage is the hostile plugin in
-    `mode` (misbehaving on bodies containing `when`, or always)."""
+    `mode` (misbehaving on bodies containing `when`, or always), failing as
+    `on_failure` says (the fallback decision with `error` by default here)."""
 
-    def make(mode: str, limits: str = "fuel = 0\ntimeout_ms = 250", when: str = None) -> Path:
+    def make(mode: str, limits: str = "fuel = 0\ntimeout_ms = 250", when: str = None, on_failure: str = "fallback") -> Path:
         config = {"mode": mode} if when is None else {"mode": mode, "when": when}
         table = "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in config.items()) + " }"
         path = tmp_path / f"hostile-{mode}.toml"
@@ -64,7 +65,7 @@ def hostile_pipeline(tmp_path, hostile_wasm):
             'name = "hostile-test"\n'
             f"[limits]\n{limits}\n"
             '[fallback]\nqueue = "triage"\ndiscipline = "service"\nlevel = 2\n'
-            f"[sentiment]\nplugin = {json.dumps(str(hostile_wasm))}\nconfig = {table}\n"
+            f"[sentiment]\nplugin = {json.dumps(str(hostile_wasm))}\nconfig = {table}\non_failure = {json.dumps(on_failure)}\n"
             '[priority]\nplugin = "builtin:priority"\n'
             '[[routers]]\nplugin = "builtin:router"\n'
         )

@@ -5,6 +5,7 @@ import json
 import os
 import select
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -42,6 +43,30 @@ def test_a_failing_plugin_gives_the_fallback_decision_with_error(hostile_pipelin
     assert "panicked" in bad["error"]
     assert bad["route"] == {**bad["route"], "queue": "triage", "fallback": True}
     assert p.stats()["stages"][0]["failures"] == 1
+
+
+def test_a_degraded_stage_is_the_decision_cxr_route_makes(hostile_pipeline, cxr_bin):
+    """The default policy: the failed sentiment stage is listed in `degraded`
+    and the others decide; the command line decides exactly the same."""
+    path = hostile_pipeline("panic", when="BAD", on_failure="degrade")
+    lines = ['{"id":"g","body":"Where is my parcel?"}', '{"id":"b","channel":"email","body":"BAD: I was charged twice"}']
+    got = cxr.Pipeline.from_file(path).decide_many([json.loads(line) for line in lines], now=NOW)
+    good, bad = got
+    assert "degraded" not in good
+    assert bad["error"] is None and bad["route"]["fallback"] is False
+    assert bad["sentiment"]["label"] == "neutral" and bad["sentiment"]["confidence"] == 0.0
+    [stage] = bad["degraded"]
+    assert (stage["stage"], stage["plugin"], stage["error_kind"]) == ("sentiment", "cxr-test-hostile", "trap")
+    assert "panicked" in stage["error"]
+    out = subprocess.run(
+        [str(cxr_bin), "route", "--quiet", "--jobs", "1", "--now", NOW, "--pipeline", str(path), "-"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cli = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [comparable(d) for d in got] == [comparable(d) for d in cli]
 
 
 def test_four_threads_deciding_at_once_decide_as_one(examples):

@@ -211,6 +211,9 @@ pub struct BatchSummary {
     pub input_errors: u64,
     /// Decisions where a plugin failed.
     pub plugin_errors: u64,
+    /// Decisions that went on without a failed stage (`degraded`); absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub degraded: u64,
     pub by_queue: BTreeMap<String, u64>,
     pub by_discipline: BTreeMap<String, u64>,
     /// What `[privacy]` masked, by kind (absent when nothing was).
@@ -218,6 +221,10 @@ pub struct BatchSummary {
     pub masked: BTreeMap<String, u64>,
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -242,6 +249,9 @@ impl BatchSummary {
         }
         if d.error.is_some() {
             self.plugin_errors += 1;
+        }
+        if !d.degraded.is_empty() {
+            self.degraded += 1;
         }
         if let Some(disc) = d.discipline {
             *self.by_discipline.entry(disc.as_str().to_string()).or_default() += 1;

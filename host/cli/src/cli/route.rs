@@ -118,8 +118,9 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
 }
 
 fn print_summary(s: &BatchSummary, jobs: usize) {
+    let degraded = if s.degraded > 0 { format!(", {} with degraded stages", s.degraded) } else { String::new() };
     eprintln!(
-        "{} lines: {} routed, {} fallback ({} plugin errors), {} input errors in {:.2}s ({:.0}/s on {} threads)",
+        "{} lines: {} routed, {} fallback ({} plugin errors){degraded}, {} input errors in {:.2}s ({:.0}/s on {} threads)",
         s.lines,
         s.routed,
         s.fallbacks,

@@ -43,7 +43,7 @@ pub fn level_color(level: usize) -> &'static str {
 pub struct Problem {
     pub id: String,
     pub line: Option<u64>,
-    /// `input error`, `plugin error` or `fallback`.
+    /// `input error`, `plugin error`, `fallback` or `degraded`.
     pub kind: &'static str,
     pub message: String,
 }
@@ -76,6 +76,10 @@ pub struct RouteStats {
     pub fallbacks: u64,
     pub plugin_errors: u64,
     pub input_errors: u64,
+    /// Decisions that went on without a failed stage.
+    pub degraded: u64,
+    /// Degraded stages by `stage (plugin)`.
+    pub degraded_stages: BTreeMap<String, u64>,
     pub queues: BTreeMap<String, u64>,
     pub disciplines: BTreeMap<String, u64>,
     pub labels: BTreeMap<String, u64>,
@@ -122,6 +126,13 @@ impl RouteStats {
             *self.labels.entry(s.label.as_str().to_string()).or_default() += 1;
             let bin = (((s.score + 1.0) / 0.2).round() as i64).clamp(0, 10) as usize;
             self.score_bins[bin] += 1;
+        }
+        if !d.degraded.is_empty() {
+            self.degraded += 1;
+        }
+        for g in &d.degraded {
+            *self.degraded_stages.entry(format!("{} ({})", g.stage, g.plugin)).or_default() += 1;
+            self.problem(d, "degraded", format!("{}: {}", g.stage, g.error));
         }
         if let Some(e) = &d.error {
             self.plugin_errors += 1;
@@ -285,6 +296,7 @@ pub fn render(stats: &RouteStats, meta: &RouteMeta) -> String {
         ("routed by a rule", stats.routed.to_string(), ""),
         ("fallbacks", stats.fallbacks.to_string(), tone(stats.fallbacks, "warn")),
         ("plugin errors", stats.plugin_errors.to_string(), tone(stats.plugin_errors, "bad")),
+        ("degraded", stats.degraded.to_string(), tone(stats.degraded, "warn")),
         ("input errors", stats.input_errors.to_string(), tone(stats.input_errors, "bad")),
         ("per second", format!("{rate:.0} ({} threads)", meta.threads), ""),
     ]);
@@ -370,8 +382,19 @@ pub fn render(stats: &RouteStats, meta: &RouteMeta) -> String {
     html.push_str(&section(
         "Fallbacks and errors",
         Some(&format!(
-            "{} fallbacks, {} plugin errors, {} input errors. {shown}",
-            stats.fallbacks, stats.plugin_errors, stats.input_errors
+            "{} fallbacks, {} plugin errors, {} decisions with degraded stages{}, {} input errors. {shown}",
+            stats.fallbacks,
+            stats.plugin_errors,
+            stats.degraded,
+            if stats.degraded_stages.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    stats.degraded_stages.iter().map(|(s, n)| format!("{s}: {n}")).collect::<Vec<_>>().join(", ")
+                )
+            },
+            stats.input_errors
         )),
         &table(&["kind", "id", "line", "why"], &problem_rows, &[2]),
     ));
@@ -490,6 +513,25 @@ mod tests {
         assert_eq!(stats.levels, [1, 0, 0, 0]);
         assert_eq!(stats.score_bins[0], 1, "-0.95 is in the bin centred on -1.0");
         assert_eq!(stats.problems[0].kind, "input error");
+    }
+
+    #[test]
+    fn degraded_stages_are_counted_and_listed() {
+        let mut stats = RouteStats::default();
+        let mut d = decision("D", "billing", 5.0);
+        d.degraded = vec![cxr_host::model::DegradedStage {
+            stage: "sentiment".into(),
+            plugin: "acme".into(),
+            error: "sentiment hook of plugin `acme` 1.0.0: call: trapped".into(),
+            error_kind: cxr_host::ErrorKind::Trap,
+        }];
+        stats.add(&d);
+        stats.add(&decision("E", "billing", 5.0));
+        assert_eq!((stats.degraded, stats.plugin_errors, stats.routed), (1, 0, 2));
+        assert_eq!(stats.degraded_stages.get("sentiment (acme)"), Some(&1));
+        assert_eq!(stats.problems.len(), 1);
+        assert_eq!(stats.problems[0].kind, "degraded");
+        assert!(stats.problems[0].message.starts_with("sentiment: sentiment hook of plugin `acme`"));
     }
 
     #[test]
