@@ -26,7 +26,7 @@ pub fn fallback_only(name: &str, queue: &str) -> String {
 pub fn slow_router(timeout_ms: u64) -> String {
     format!(
         "name = \"slow\"\n[limits]\nfuel = 0\ntimeout_ms = {timeout_ms}\n[fallback]\nqueue = \"triage\"\n\
-         [sentiment]\nplugin = \"builtin:sentiment\"\n[[routers]]\nplugin = {:?}\nconfig = {{ mode = \"loop\", when = \"SLOW\" }}\n\
+         [sentiment]\nplugin = \"builtin:sentiment\"\n[[routers]]\nplugin = {:?}\nconfig = {{ mode = \"loop\", when = \"SLOW\" }}\non_failure = \"fallback\"\n\
          [[routers]]\nplugin = \"builtin:router\"\n",
         cxr_e2e::HOSTILE_WASM
     )
