@@ -89,7 +89,7 @@ pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl
             .await
             .with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
-        signals::reload_on_sighup(state.fleet().clone()).context("listening for SIGHUP")?;
+        cxr_fleet::watch::start_reloading(state.fleet().clone()).context("listening for SIGHUP")?;
         tracing::info!(address = %local, tenants = state.tenants().tenants.len(), "listening");
         on_listening(local);
         serve(listener, state, signals::shutdown_signal()).await.context("serving HTTP")
