@@ -72,8 +72,9 @@ pub async fn serve(
 }
 
 /// Runs a server on a tokio runtime of its own, on `addr`, until SIGTERM or
-/// Ctrl-C; SIGHUP reloads. `on_listening` is called with the bound address
-/// once connections are accepted. Returns after the drain.
+/// Ctrl-C; SIGHUP (and, with `--watch`, a file change) reloads.
+/// `on_listening` is called with the bound address once connections are
+/// accepted. Returns after the drain.
 pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let options = state.options().clone();
     // Decisions run on the blocking pool, bounded by the decision and shadow
