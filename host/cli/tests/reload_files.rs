@@ -186,20 +186,33 @@ fn a_tenant_file_deleted_before_sighup_is_warned_about_and_reported() {
     std::fs::create_dir_all(&t).unwrap();
     std::fs::write(t.join("acme.toml"), fallback_only("acme-one")).unwrap();
     std::fs::write(t.join("globex.toml"), fallback_only("globex-one")).unwrap();
+    // A tenant broken from the start (not served): its deletion is reported too.
+    std::fs::write(t.join("initech.toml"), "name = [\n").unwrap();
     let serve = Serve::start(&dir, &[]);
     assert_eq!(serve.queue("globex"), "globex-one");
+    assert_eq!(serve.ready()["broken"][0]["tenant"], "initech");
 
     std::fs::remove_file(t.join("globex.toml")).unwrap();
+    std::fs::remove_file(t.join("initech.toml")).unwrap();
     let hup = Command::new("kill").args(["-HUP", &serve.child.id().to_string()]).status().unwrap();
     assert!(hup.success());
     serve.wait_for("the reload after SIGHUP", |s| s.ready()["last_reload"]["generation"] == 2);
     let ready = serve.ready();
-    assert_eq!(ready["last_reload"]["removed"], serde_json::json!([{"tenant": "globex", "file": "tenants/globex.toml"}]), "{ready}");
+    assert_eq!(
+        ready["last_reload"]["removed"],
+        serde_json::json!([
+            {"tenant": "globex", "file": "tenants/globex.toml"},
+            {"tenant": "initech", "file": "tenants/initech.toml"}
+        ]),
+        "{ready}"
+    );
+    assert_eq!(ready["broken"], serde_json::json!([]), "{ready}");
     let tenants: Vec<&str> = ready["tenants"].as_array().unwrap().iter().map(|t| t["tenant"].as_str().unwrap()).collect();
     assert_eq!(tenants, ["acme"]);
     // At the default log level (no -v): the operator sees it.
     let log = serve.log();
     let warning = log.lines().find(|l| l.contains("no longer served")).unwrap_or_else(|| panic!("{log}"));
     assert!(warning.contains("WARN") && warning.contains("tenant `globex`") && warning.contains("tenants/globex.toml"), "{warning}");
+    assert!(log.contains("tenant `initech` is no longer served: its file tenants/initech.toml is gone"), "{log}");
     assert_eq!(serve.queue("acme"), "acme-one");
 }

@@ -383,6 +383,14 @@ pub fn build(source: &TenantSource, loader: &PipelineLoader, old: &TenantMap) ->
             tenant: t.name.clone(),
             file: t.live.origin.clone(),
         })
+        // A tenant that was not served (broken) and whose file is gone too.
+        .chain(old.broken.keys().filter(|n| !live.contains_key(*n)).map(|name| RemovedTenant {
+            tenant: name.clone(),
+            file: source
+                .config_dir
+                .as_ref()
+                .map_or_else(|| name.clone(), |dir| dir.join(format!("{name}.toml")).display().to_string()),
+        }))
         .collect();
     let map = TenantMap {
         tenants,
