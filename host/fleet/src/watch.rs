@@ -133,6 +133,10 @@ pub fn reload_on_change(fleet: Fleet, interval: Duration) {
 pub fn start_reloading(fleet: Fleet) -> std::io::Result<()> {
     crate::signals::reload_on_sighup(fleet.clone())?;
     if let Some(interval) = fleet.source().watch {
+        if Fingerprint::of(fleet.source()).0.is_empty() {
+            tracing::warn!("--watch: the built-in pipeline has no file to watch; reloads come from SIGHUP only");
+            return Ok(());
+        }
         reload_on_change(fleet, interval);
     }
     Ok(())
