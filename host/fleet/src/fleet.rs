@@ -107,6 +107,11 @@ impl Fleet {
         self.0.last_reload.load_full()
     }
 
+    /// Where the tenants come from.
+    pub fn source(&self) -> &TenantSource {
+        &self.0.source
+    }
+
     /// The decision metrics (register them with [`DecisionMetrics::register`]).
     pub fn metrics(&self) -> &DecisionMetrics {
         &self.0.metrics
@@ -166,8 +171,18 @@ impl Fleet {
         };
         let outcome = report.outcome(current.generation);
         self.0.metrics.reload(outcome);
+        for gone in &report.removed {
+            tracing::warn!(
+                generation = report.generation,
+                tenant = %Shown(&gone.tenant),
+                file = %Shown(&gone.file),
+                "reload: tenant `{}` is no longer served: its file {} is gone",
+                Shown(&gone.tenant),
+                Shown(&gone.file)
+            );
+        }
         if report.ok {
-            tracing::info!(generation = report.generation, tenants = report.tenants.len(), "reloaded");
+            tracing::info!(generation = report.generation, tenants = report.tenants.len(), removed = report.removed.len(), "reloaded");
         } else {
             for e in &report.errors {
                 tracing::warn!(generation = report.generation, outcome, "reload: {}", Shown(e));
@@ -190,6 +205,7 @@ impl Fleet {
                 "generation": last.generation,
                 "finished_at": last.finished_at,
                 "errors": last.errors,
+                "removed": last.removed,
             },
         })
     }

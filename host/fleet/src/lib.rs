@@ -10,6 +10,8 @@
 //! | [`fleet`] | the [`Fleet`]: startup policy (serve the healthy tenants, or `--strict`), tenant lookup, atomic reload, readiness |
 //! | [`metrics`] | decision metrics, one set of names for both transports, per-hook series included |
 //! | [`signals`] | SIGTERM / Ctrl-C shutdown, SIGHUP reload |
+//! | [`watch`] | `--watch`: reload when the tenants' files change (polled fingerprint, symlink swaps included, debounced) |
+//! | [`check`] | `cxr check`: load every tenant file as a reload would, serve nothing, report every problem |
 //! | [`options`] | the command-line options both transports flatten into theirs ([`FleetArgs`]) |
 //!
 //! Every pipeline loads on the process's one runtime (`cxr_host::Runtime::shared`):
@@ -24,13 +26,16 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod check;
 pub mod fleet;
 pub mod metrics;
 pub mod options;
 pub mod signals;
 pub mod tenants;
+pub mod watch;
 
 pub use fleet::{Fleet, StartupPolicy, TenantError};
 pub use metrics::DecisionMetrics;
 pub use options::FleetArgs;
-pub use tenants::{DEFAULT_TENANT, Loaded, ReloadReport, Tenant, TenantMap, TenantSource, TenantStatus, valid_tenant_name};
+pub use check::{CheckReport, check};
+pub use tenants::{DEFAULT_TENANT, FileProblem, Loaded, RemovedTenant, ReloadReport, Tenant, TenantMap, TenantSource, TenantStatus, valid_tenant_name};

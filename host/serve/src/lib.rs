@@ -72,8 +72,9 @@ pub async fn serve(
 }
 
 /// Runs a server on a tokio runtime of its own, on `addr`, until SIGTERM or
-/// Ctrl-C; SIGHUP reloads. `on_listening` is called with the bound address
-/// once connections are accepted. Returns after the drain.
+/// Ctrl-C; SIGHUP (and, with `--watch`, a file change) reloads.
+/// `on_listening` is called with the bound address once connections are
+/// accepted. Returns after the drain.
 pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let options = state.options().clone();
     // Decisions run on the blocking pool, bounded by the decision and shadow
@@ -89,7 +90,7 @@ pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl
             .await
             .with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
-        signals::reload_on_sighup(state.fleet().clone()).context("listening for SIGHUP")?;
+        cxr_fleet::watch::start_reloading(state.fleet().clone()).context("listening for SIGHUP")?;
         tracing::info!(address = %local, tenants = state.tenants().tenants.len(), "listening");
         on_listening(local);
         serve(listener, state, signals::shutdown_signal()).await.context("serving HTTP")

@@ -73,7 +73,7 @@ pub async fn run(
         Some(addr) => Some(crate::http::spawn(addr, ctx.clone(), stop.clone()).await?),
         None => None,
     };
-    cxr_fleet::signals::reload_on_sighup(fleet)?;
+    cxr_fleet::watch::start_reloading(fleet)?;
     tokio::spawn(poll_lag(ctx.clone(), consumer.clone(), stop.clone()));
     tokio::spawn(async move {
         shutdown.await;
