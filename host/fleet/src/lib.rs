@@ -9,6 +9,7 @@
 //! | [`tenants`] | tenant names, where pipelines come from ([`TenantSource`]), loading one pipeline per tenant (and shadow candidates), the reload report |
 //! | [`fleet`] | the [`Fleet`]: startup policy (serve the healthy tenants, or `--strict`), tenant lookup, atomic reload, readiness |
 //! | [`metrics`] | decision metrics, one set of names for both transports, per-hook series included |
+//! | [`logging`] | one event, one line, one `write(2)`; the default log level an operator needs |
 //! | [`signals`] | SIGTERM / Ctrl-C shutdown, SIGHUP reload |
 //! | [`options`] | the command-line options both transports flatten into theirs ([`FleetArgs`]) |
 //!
@@ -25,12 +26,13 @@
 //! ```
 
 pub mod fleet;
+pub mod logging;
 pub mod metrics;
 pub mod options;
 pub mod signals;
 pub mod tenants;
 
-pub use fleet::{Fleet, StartupPolicy, TenantError};
+pub use fleet::{Fleet, StartupPolicy, TenantError, one_tenant_header};
 pub use metrics::DecisionMetrics;
 pub use options::FleetArgs;
 pub use tenants::{DEFAULT_TENANT, Loaded, ReloadReport, Tenant, TenantMap, TenantSource, TenantStatus, valid_tenant_name};
