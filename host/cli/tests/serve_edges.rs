@@ -286,7 +286,7 @@ fn half_header_connections_do_not_stop_health_and_are_closed() {
 
     // Over a small limit: the limit is logged; the header timeout closes the
     // silent connections, and health answers again.
-    let server = Serve::start("conn-limit", &["--log-json"], &["--max-connections", "50", "--header-timeout-secs", "1"]);
+    let server = Serve::start("conn-limit", &[], &["--log-json", "--max-connections", "50", "--header-timeout-secs", "1"]);
     let mut held = half_headers(&server, 60);
     server.wait_log("connection limit reached: 50 connections open (--max-connections)");
     assert_eq!(server.healthz(), 200);
@@ -331,7 +331,7 @@ fn trickling_bodies_hold_no_decision_slot() {
 
 #[test]
 fn sigterm_closes_half_open_and_idle_connections_at_once() {
-    let mut server = Serve::start("sigterm", &["--log-json"], &[]);
+    let mut server = Serve::start("sigterm", &[], &["--log-json"]);
     let _half = half_headers(&server, 20);
     // Idle keep-alive connections, each after one answered request.
     let _idle: Vec<TcpStream> = (0..20)
@@ -385,9 +385,9 @@ fn json_lines(logs: &str) -> Vec<Value> {
 
 #[test]
 fn json_logs_stay_one_event_per_line_under_concurrent_load() {
-    let mut server = Serve::start("log-load", &["-v", "--log-json"], &[]);
+    let mut server = Serve::start("log-load", &["-v"], &["--log-json"]);
     const THREADS: usize = 16;
-    const EACH: usize = 60;
+    const EACH: usize = 150;
     std::thread::scope(|s| {
         for t in 0..THREADS {
             let server = &server;
@@ -412,7 +412,7 @@ fn json_logs_stay_one_event_per_line_under_concurrent_load() {
 
 #[test]
 fn the_default_level_shows_an_operator_what_matters_and_no_line_per_request() {
-    let mut server = Serve::start("default-level", &["--log-json"], &[]);
+    let mut server = Serve::start("default-level", &[], &["--log-json"]);
     for _ in 0..5 {
         assert_eq!(server.post("/v1/decide", ONE).0, 200);
     }
@@ -432,8 +432,8 @@ fn shedding_is_logged_at_the_default_level() {
     // No slot can be waited for, and the batches hold the single slot.
     let server = Serve::start(
         "shedding",
-        &["--log-json"],
-        &["--max-concurrency", "1", "--max-queue", "0", "--max-batch-items", "100000", "--max-response-bytes", "67108864"],
+        &[],
+        &["--log-json", "--max-concurrency", "1", "--max-queue", "0", "--max-batch-items", "100000", "--max-response-bytes", "67108864"],
     );
     let batch = tiny_batch(0);
     let statuses: Vec<u16> = std::thread::scope(|s| {
