@@ -4,7 +4,7 @@
 //! reloads, shedding, connection limits, dead letters, shutdown) without
 //! a line per request.
 
-use cxr_host::text::neutralise;
+use cxr_host::text::{is_unsafe, neutralise};
 use std::io::{self, Write};
 
 /// The log filter for `-v` given `verbose` times (when `CXR_LOG` is not
@@ -33,9 +33,21 @@ pub fn default_filter(verbose: u8) -> &'static str {
 pub struct EventLine<W: Write = io::Stderr> {
     buf: Vec<u8>,
     out: Option<W>,
-    /// Escape control characters (off only for a terminal's colour codes,
-    /// which are the formatter's own; plugin text is escaped where logged).
-    escape: bool,
+    escape: Escape,
+}
+
+/// How the characters that could break a line, or act on a terminal, are
+/// shown in an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    /// Plain text: `\u{1b}`, `\n` (as `cxr_host::text::neutralise` shows them).
+    Text,
+    /// JSON: as the JSON escape `\u001b`, so the line stays one valid JSON
+    /// object (such characters can only occur inside its strings).
+    Json,
+    /// None: a colour terminal's ANSI codes are the formatter's own (plugin
+    /// text is escaped where it is logged).
+    Off,
 }
 
 impl EventLine<io::Stderr> {
@@ -46,12 +58,16 @@ impl EventLine<io::Stderr> {
         EventLine::to(io::stderr())
     }
 
+    /// [`EventLine::stderr`] for JSON events: characters are escaped the
+    /// JSON way, so each line stays one valid JSON object.
+    pub fn stderr_json() -> Self {
+        EventLine::to(io::stderr()).escaping(Escape::Json)
+    }
+
     /// [`EventLine::stderr`] for a colour terminal: the formatter's ANSI
     /// colour codes are kept, not escaped.
     pub fn stderr_coloured() -> Self {
-        let mut line = EventLine::to(io::stderr());
-        line.escape = false;
-        line
+        EventLine::to(io::stderr()).escaping(Escape::Off)
     }
 }
 
@@ -61,15 +77,30 @@ impl<W: Write> EventLine<W> {
         EventLine {
             buf: Vec::with_capacity(256),
             out: Some(out),
-            escape: true,
+            escape: Escape::Text,
         }
+    }
+
+    /// A writer for one JSON event, to `out` (see [`EventLine::stderr_json`]).
+    pub fn json_to(out: W) -> Self {
+        EventLine::to(out).escaping(Escape::Json)
+    }
+
+    fn escaping(mut self, escape: Escape) -> Self {
+        self.escape = escape;
+        self
     }
 
     /// The event as it is written: escaped, ending with one line feed.
     fn line(&self) -> Vec<u8> {
         let text = String::from_utf8_lossy(&self.buf);
         let body = text.strip_suffix('\n').unwrap_or(&text);
-        let mut line = if self.escape { neutralise(body).into_owned() } else { body.to_string() }.into_bytes();
+        let mut line = match self.escape {
+            Escape::Text => neutralise(body).into_owned(),
+            Escape::Json => json_escaped(body),
+            Escape::Off => body.to_string(),
+        }
+        .into_bytes();
         line.push(b'\n');
         line
     }
@@ -86,6 +117,20 @@ impl<W: Write> EventLine<W> {
             None => Ok(()),
         }
     }
+}
+
+/// `text` with every unsafe character (control, bidi, line separator; all
+/// in the Basic Multilingual Plane) as a JSON `\uXXXX` escape.
+fn json_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl<W: Write> Write for EventLine<W> {
@@ -154,6 +199,22 @@ mod tests {
         let calls = calls.0.lock().unwrap();
         assert_eq!(calls.len(), 1);
         assert_eq!(String::from_utf8_lossy(&calls[0]), "INFO plugin: hi\\nERROR forged\\r\n");
+    }
+
+    #[test]
+    fn a_json_event_stays_one_valid_json_object() {
+        let calls = Calls::default();
+        {
+            let mut w = EventLine::json_to(calls.clone());
+            w.write_all("{\"message\":\"a\u{85}b\u{202e}c\u{2028}d\"}\n".as_bytes()).unwrap();
+        }
+        let calls = calls.0.lock().unwrap();
+        assert_eq!(calls.len(), 1);
+        let line = String::from_utf8(calls[0].clone()).unwrap();
+        assert_eq!(line.lines().count(), 1);
+        assert!(!line.trim_end().chars().any(is_unsafe), "{line:?}");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["message"], "a\u{85}b\u{202e}c\u{2028}d");
     }
 
     #[test]

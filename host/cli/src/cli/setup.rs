@@ -18,8 +18,8 @@ pub fn init_logging(verbose: u8, json: bool) {
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
         // Behind the escaping at each log call, the event writer escapes
-        // what is left (serde_json leaves C1 and bidi raw).
-        logs.with_writer(EventLine::stderr).json().flatten_event(true).init();
+        // what is left (serde_json leaves C1 and bidi raw) as JSON escapes.
+        logs.with_writer(EventLine::stderr_json).json().flatten_event(true).init();
     } else if ansi {
         // Colour codes are the formatter's own; plugin text is escaped where it is logged.
         logs.with_writer(EventLine::stderr_coloured).with_ansi(true).init();
