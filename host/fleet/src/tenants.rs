@@ -223,7 +223,7 @@ pub fn load_pipeline(source: &PipelineSource, loader: &PipelineLoader) -> Result
     let origin = source.origin();
     let (text, base, loader) = match source {
         PipelineSource::File(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading pipeline file {}", path.display()))?;
+            let text = cxr_host::fs::read_pipeline_text(path)?;
             (text, path.parent().map(Path::to_path_buf).unwrap_or_default(), loader.clone())
         }
         PipelineSource::Reference => (builtin::REFERENCE_PIPELINE.to_string(), PathBuf::from("."), loader.clone()),
@@ -421,5 +421,23 @@ mod tests {
         for bad in ["", "Acme", "a b", "../etc", "a.b", "é", &"x".repeat(65)] {
             assert!(!valid_tenant_name(bad), "{bad}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tenant_files_are_regular_files_under_the_limit() {
+        let dir = std::env::temp_dir().join(format!("cxr-fleet-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("acme.toml");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let loader = PipelineLoader::new();
+        let e = format!("{:#}", load_pipeline(&PipelineSource::File(fifo), &loader).err().expect("a FIFO is refused"));
+        assert!(e.contains("acme.toml is not a regular file (it is a FIFO (named pipe))"), "{e}");
+        let big = dir.join("big.toml");
+        std::fs::write(&big, "#".repeat((1 << 20) + 1)).unwrap();
+        let e = format!("{:#}", load_pipeline(&PipelineSource::File(big), &loader).err().expect("an oversize file is refused"));
+        assert!(e.contains("over the 1048576-byte limit"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

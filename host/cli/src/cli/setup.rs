@@ -93,5 +93,5 @@ pub fn read_input(path: &Path) -> Result<String> {
     if !path.exists() {
         bail!("input file {} does not exist", path.display());
     }
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    cxr_host::fs::read_text_capped(path, "input", cxr_host::fs::Limit::WHOLE_INPUT)
 }
