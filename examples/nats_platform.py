@@ -67,15 +67,16 @@ async def consume(js, ids, durable, timeout):
         for m in messages:
             headers = m.headers or {}
             if m.subject.startswith("cxr.dlq."):
-                # The id is the original Nats-Msg-Id; the payload is what was published.
+                # The id is the original Nats-Msg-Id (the dead letter's own key is
+                # DLQ:STREAM:SEQ); the payload is what was published, cut to 64 KiB.
                 answer = {
-                    "id": headers.get("Nats-Msg-Id"),
+                    "id": headers.get("Cxr-Original-Msg-Id"),
                     "dead_letter": m.subject.split(".", 2)[2],
                     "error": headers.get("Cxr-Error"),
                 }
             else:
                 answer = json.loads(m.data)
-                # Other tenants' ids come back as TENANT:ID in Nats-Msg-Id.
+                # Nats-Msg-Id is TENANT:ID (docs/scaling.md); the tenant is a header.
                 answer["tenant"] = headers.get("Cxr-Tenant")
             print(json.dumps(answer), flush=True)
             pending.discard(answer["id"])

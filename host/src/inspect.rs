@@ -33,7 +33,7 @@ pub struct Inspection {
 /// `cxr inspect` and Python's `cxr.inspect` do: on the process runtime,
 /// with the compile cache of `cache`.
 pub fn inspect_spec(spec: &PluginSpec, cache: &CachePolicy) -> Result<Inspection> {
-    let bytes = spec.read()?;
+    let bytes = spec.read(crate::Limits::default().max_component_mb)?;
     inspect_with(&Runtime::shared()?, &bytes, &spec.to_string(), cache)
 }
 

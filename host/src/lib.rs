@@ -52,6 +52,7 @@ mod snapshot;
 
 pub mod builtin;
 pub mod cache;
+pub mod fs;
 pub mod inspect;
 pub mod io;
 pub mod policy;
@@ -67,7 +68,7 @@ pub use cxr_model::{config, fields, input, language, model, text};
 pub use cxr_model::{DecisionField, ErrorKind, Hook, TraceOutcome};
 
 pub use config::{InstanceMode, Limits, PipelineConfig};
-pub use loader::PipelineLoader;
+pub use loader::{PipelineLoader, read_pipeline_file};
 pub use model::{Decision, Interaction};
 pub use pipeline::{LANGUAGE_DROPPED, Pipeline, StageStats};
 pub use plugin::{PluginComponent, PluginMeta, WIT_VERSION};

@@ -103,7 +103,7 @@ impl PipelineLoader {
 
     /// A pipeline file; plugin paths in it are relative to its folder.
     pub fn file(&self, path: &Path) -> Result<Pipeline> {
-        let (config, base) = PipelineConfig::from_file(path)?;
+        let (config, base) = read_pipeline_file(path)?;
         self.config(&config, &base).with_context(|| format!("loading pipeline {}", path.display()))
     }
 
@@ -132,7 +132,7 @@ impl PipelineLoader {
         let mut held = Vec::new();
         let mut classifiers_replaced = false;
         for spec in &self.plugins {
-            let bytes = spec.read()?;
+            let bytes = spec.read(limits.max_component_mb)?;
             let component = PluginComponent::load_on(runtime, &engine, &bytes, &spec.to_string(), &limits, cache)?;
             let stage = StageConfig::new(spec.to_stage_value()?);
             for hook in &component.meta().hooks {
@@ -153,4 +153,13 @@ impl PipelineLoader {
         }
         Ok((config, held))
     }
+}
+
+/// Reads and parses a pipeline file (a regular file under
+/// [`crate::fs::MAX_PIPELINE_FILE_BYTES`]); returns it and its folder, which
+/// plugin paths in it are relative to.
+pub fn read_pipeline_file(path: &Path) -> Result<(PipelineConfig, std::path::PathBuf)> {
+    let text = crate::fs::read_pipeline_text(path)?;
+    let config = PipelineConfig::from_toml(&text).with_context(|| format!("in pipeline file {}", path.display()))?;
+    Ok((config, path.parent().map(Path::to_path_buf).unwrap_or_default()))
 }

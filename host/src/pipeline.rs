@@ -129,7 +129,7 @@ impl Pipeline {
             let plugin = match loaded.get(&source) {
                 Some(p) => p.clone(),
                 None => {
-                    let bytes = source.read()?;
+                    let bytes = source.read(limits.max_component_mb)?;
                     let p = PluginComponent::load_on(runtime, &engine, &bytes, &source.to_string(), &limits, cache)?;
                     loaded.insert(source.clone(), p.clone());
                     p

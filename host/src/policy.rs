@@ -106,7 +106,7 @@ pub const TABLE: &[Rule] = &[
         rule: "size cap: 1 MiB per interaction",
         cli: "a longer line is an error record: `line 7: 1048577 bytes, over the 1048576-byte limit` (`cxr route --max-line-bytes`)",
         http: "a body over `--max-body-bytes` (1 MiB) is a 413; in a JSON Lines batch, a longer line is an error record as in the CLI",
-        nats: "a longer payload (when the broker's `max_payload` lets one through) is dead-lettered (`bad_input`, `1048577 bytes, over the 1048576-byte limit`)",
+        nats: "a longer payload (when the broker's `max_payload` lets one through) is dead-lettered (`bad_input`, `1048577 bytes, over the 1048576-byte limit`) (`cxr worker --max-input-bytes`)",
         python: "`decide` raises `InputError`; `decide_many` puts an error record in its place (`[3]: 1048577 bytes, ...`); `route_jsonl` as the CLI",
     },
     Rule {
@@ -120,7 +120,7 @@ pub const TABLE: &[Rule] = &[
         rule: "repeated id (the last 100,000 ids of one batch or stream)",
         cli: "an error record, `error_kind` `duplicate`: `line 7: duplicate id \"T-1\" (first seen on line 1)` (`cxr route --duplicate-window`; also `diff`, `bench` and `test` invariants)",
         http: "in one batch, the same record (`[4]: duplicate id \"T-1\" (first seen at [0])` in an array); not checked across requests",
-        nats: "a message whose decision key (`ID`, `TENANT:ID`) the output stream already holds from another message, within its duplicate window (`--duplicate-window-secs`), is dead-lettered (`duplicate_id`); a redelivery of the same message is not a repeat",
+        nats: "a message whose decision key (`TENANT:ID`, every tenant) the output stream already holds from another message, within its duplicate window (`--duplicate-window-secs`), is dead-lettered (`duplicate_id`); a redelivery of the same message is not a repeat",
         python: "`decide_many` and `route_jsonl` as the CLI and HTTP; `decide` takes one interaction",
     },
     Rule {

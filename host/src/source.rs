@@ -43,16 +43,16 @@ impl PluginSpec {
         }
     }
 
-    /// The component's bytes; the error names the file, or lists the
-    /// built-in plugins for an unknown name.
-    pub fn read(&self) -> Result<Cow<'static, [u8]>> {
+    /// The component's bytes, a file of at most `max_component_mb` MiB
+    /// (`limits.max_component_mb`; a regular file, read under the limit by
+    /// [`crate::fs`]); the error names the file, or lists the built-in
+    /// plugins for an unknown name.
+    pub fn read(&self, max_component_mb: u64) -> Result<Cow<'static, [u8]>> {
         match self {
             PluginSpec::Builtin(name) => builtin::plugin_bytes(name).map(Cow::Borrowed).ok_or_else(|| {
                 anyhow!("unknown built-in plugin `builtin:{name}` (built in: {})", builtin::NAMES.join(", "))
             }),
-            PluginSpec::File(path) => std::fs::read(path)
-                .map(Cow::Owned)
-                .with_context(|| format!("reading plugin {}", path.display())),
+            PluginSpec::File(path) => crate::fs::read_capped(path, "plugin", crate::fs::Limit::component(max_component_mb)).map(Cow::Owned),
         }
     }
 
@@ -170,10 +170,10 @@ mod tests {
 
     #[test]
     fn unknown_builtins_and_missing_files_are_named() {
-        let e = PluginSpec::parse("builtin:nope").read().unwrap_err().to_string();
+        let e = PluginSpec::parse("builtin:nope").read(50).unwrap_err().to_string();
         assert!(e.contains("unknown built-in plugin `builtin:nope`") && e.contains("router"), "{e}");
-        let e = format!("{:#}", PluginSpec::parse("/no/such/plugin.wasm").read().unwrap_err());
+        let e = format!("{:#}", PluginSpec::parse("/no/such/plugin.wasm").read(50).unwrap_err());
         assert!(e.contains("/no/such/plugin.wasm"), "{e}");
-        assert!(PluginSpec::parse("builtin:router").read().unwrap().starts_with(b"\0asm"));
+        assert!(PluginSpec::parse("builtin:router").read(50).unwrap().starts_with(b"\0asm"));
     }
 }

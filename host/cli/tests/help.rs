@@ -30,7 +30,7 @@ fn verbs() -> Vec<String> {
 #[test]
 fn every_verb_has_examples_and_an_exit_status_section() {
     let verbs = verbs();
-    for expected in ["route", "run", "inspect", "serve", "test", "diff", "bench", "eval", "new", "worker", "cache"] {
+    for expected in ["route", "run", "inspect", "serve", "test", "diff", "bench", "eval", "new", "worker", "cache", "check"] {
         assert!(verbs.iter().any(|v| v == expected), "`cxr --help` lists {expected}: {verbs:?}");
     }
     for verb in &verbs {

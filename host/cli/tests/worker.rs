@@ -20,9 +20,26 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The id a stored decision or dead letter stands for.
+/// The id a stored decision or dead letter stands for: a decision's key is
+/// `TENANT:ID`; a dead letter's is `DLQ:STREAM:SEQUENCE`, the id the input
+/// was published with in `Cxr-Original-Msg-Id`.
 fn key(m: &Stored) -> String {
-    m.header("Nats-Msg-Id").expect("every output has a Nats-Msg-Id").to_string()
+    let stored_as = m.header("Nats-Msg-Id").expect("every output has a Nats-Msg-Id");
+    if m.subject.starts_with("cxr.dlq.") {
+        assert!(stored_as.starts_with("DLQ:CXR_IN:"), "a dead letter has a key of its own: {stored_as}");
+        return m.header("Cxr-Original-Msg-Id").expect("the input's Nats-Msg-Id is kept").to_string();
+    }
+    let tenant = m.header("Cxr-Tenant").expect("a decision names its tenant");
+    stored_as
+        .strip_prefix(&format!("{tenant}:"))
+        .unwrap_or_else(|| panic!("a decision's key is TENANT:ID, not {stored_as}"))
+        .to_string()
+}
+
+/// The SHA-256 of `bytes`, lowercase hex.
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// Checks that `stored` holds exactly one record per expected id, each
@@ -193,10 +210,13 @@ async fn poison_messages_are_dead_lettered_with_their_reason_payload_and_headers
     for (subject, id, payload, reason, error) in &cases {
         let m = stored
             .iter()
-            .find(|m| m.header("Nats-Msg-Id") == Some(*id))
+            .find(|m| m.header("Cxr-Original-Msg-Id") == Some(*id))
             .unwrap_or_else(|| panic!("no dead letter for {id}"));
         assert_eq!(m.subject, format!("cxr.dlq.{reason}"), "{id}");
         assert_eq!(m.payload.as_ref(), payload.as_slice(), "{id}: the original payload");
+        assert_eq!(m.header("Cxr-Original-Size"), Some(payload.len().to_string().as_str()), "{id}");
+        assert_eq!(m.header("Cxr-Original-Sha256"), Some(sha256(payload).as_str()), "{id}");
+        assert!(m.header("Cxr-Truncated").is_none(), "{id}: a small payload is kept whole");
         assert_eq!(m.header("X-Platform"), Some("p1"), "{id}: the original headers");
         assert_eq!(m.header("Cxr-Reason"), Some(*reason));
         assert_eq!(m.header("Cxr-Source-Subject"), Some(*subject));
@@ -206,7 +226,7 @@ async fn poison_messages_are_dead_lettered_with_their_reason_payload_and_headers
         assert!(m.header("X-Forged").is_none());
     }
     let good = stored.iter().find(|m| m.subject.starts_with("cxr.out.")).expect("the good one is decided");
-    assert_eq!(good.header("Nats-Msg-Id"), Some("acme:T-9"), "ids are qualified by a tenant other than default");
+    assert_eq!(good.header("Nats-Msg-Id"), Some("acme:T-9"), "ids are qualified by their tenant");
     assert_eq!(good.header("Cxr-Tenant"), Some("acme"));
     assert!(good.json()["reasons"].to_string().contains("channel sms"), "{}", good.json());
     assert!(w.stderr().contains("dead letter"), "dead letters are logged");
@@ -231,7 +251,8 @@ async fn decisions_that_cannot_be_stored_are_retried_then_dead_lettered() {
     let stored = nats::read_all(&js, "DLQ_ONLY").await;
     let m = &stored[0];
     assert_eq!(m.subject, "cxr.dlq.max_deliver");
-    assert_eq!(m.header("Nats-Msg-Id"), Some("r-1"));
+    assert_eq!(m.header("Cxr-Original-Msg-Id"), Some("r-1"));
+    assert!(m.header("Nats-Msg-Id").unwrap().starts_with("DLQ:CXR_IN:"), "{:?}", m.header("Nats-Msg-Id"));
     assert_eq!(m.header("Cxr-Deliveries"), Some("3"));
     assert!(m.header("Cxr-Error").unwrap().contains("cxr.out."), "{:?}", m.header("Cxr-Error"));
     let logs = w.stderr();
@@ -482,5 +503,155 @@ async fn privacy_nothing_leaks_into_dead_letter_headers_decisions_or_logs() {
     for v in &values {
         assert!(!logs.contains(v.as_str()), "{v:?} leaked into the worker's log:\n{logs}");
     }
+    let _ = std::fs::remove_dir_all(&tenants);
+}
+
+/// The reproduction: messages within a few hundred bytes of the
+/// broker's `max_payload` (1 MiB), more of them than `max_ack_pending`,
+/// could be neither decided nor dead-lettered and stopped the consumer.
+/// Now each is dead-lettered once, its payload cut to
+/// `--dead-letter-max-bytes` with its size and digest in headers, and
+/// acknowledged; the interactions published after them are all decided.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_limit_messages_are_dead_lettered_bounded_and_never_stop_the_fleet() {
+    let _one = serial();
+    let Some(bin) = nats::nats_server() else { return };
+    let broker = Nats::start(&bin);
+    let mut w = Worker::start(
+        &broker.url(),
+        &["--max-ack-pending", "2", "--max-deliver", "2", "--retry-backoff-ms", "100", "--ack-wait-secs", "5"],
+    );
+    let (client, js) = nats::client(&broker.url()).await;
+    let max_payload = client.server_info().max_payload;
+    assert_eq!(max_payload, 1 << 20, "the broker's default max_payload");
+    let mut messages = Vec::new();
+    let mut big = BTreeMap::new();
+    for i in 0..6 {
+        let id = format!("huge-{i}");
+        let mut m = Out::new("cxr.in.chat", &id, bytes::Bytes::new());
+        m.headers.insert("X-Platform", "p1");
+        let room = max_payload - 400 - i;
+        m.payload = if i % 2 == 0 {
+            // Not JSON: bad_input, near the limit.
+            bytes::Bytes::from(vec![b'x'; room])
+        } else {
+            // A valid interaction whose id makes its decision too large to publish.
+            let pad = "i".repeat(room - 40);
+            bytes::Bytes::from(format!("{{\"id\":\"{pad}\",\"body\":\"hi\"}}"))
+        };
+        big.insert(id, m.payload.clone());
+        messages.push(m);
+    }
+    nats::publish_all(&js, messages).await;
+    let items = nats::interactions("after", 40);
+    let mut expected: BTreeSet<String> = items.iter().map(|(id, _)| id.clone()).collect();
+    nats::publish_all(&js, items.into_iter().map(|(id, json)| Out::new("cxr.in.chat", &id, json)).collect()).await;
+    expected.extend(big.keys().cloned());
+    nats::wait_for(&js, "CXR_OUT", expected.len() as u64, Duration::from_secs(120), "near-limit messages").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stored = nats::read_all(&js, "CXR_OUT").await;
+    let by_id = exactly_once(&stored, &expected);
+    for (id, payload) in &big {
+        let m = &by_id[id];
+        let want = if id.ends_with(['0', '2', '4']) { "cxr.dlq.bad_input" } else { "cxr.dlq.too_large" };
+        assert_eq!(m.subject, want, "{id}: {:?}", m.header("Cxr-Error"));
+        assert_eq!(m.payload.len(), 64 << 10, "{id}: cut to --dead-letter-max-bytes");
+        assert_eq!(m.payload.as_ref(), &payload[..64 << 10], "{id}: the payload's beginning");
+        assert_eq!(m.header("Cxr-Truncated"), Some("true"));
+        assert_eq!(m.header("Cxr-Original-Size"), Some(payload.len().to_string().as_str()));
+        assert_eq!(m.header("Cxr-Original-Sha256"), Some(sha256(payload).as_str()));
+        assert_eq!(m.header("X-Platform"), Some("p1"));
+        assert_eq!(m.header("Cxr-Deliveries"), Some("1"), "{id}: dead-lettered at once, not retried");
+        if want.ends_with("too_large") {
+            let e = m.header("Cxr-Error").unwrap();
+            assert!(e.contains("max_payload of 1048576 bytes"), "{e}");
+        }
+    }
+    assert!(by_id.iter().filter(|(id, _)| id.starts_with("after-")).all(|(_, m)| m.subject.starts_with("cxr.out.")));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while nats::count(&js, "CXR_IN").await > 0 {
+        assert!(std::time::Instant::now() < deadline, "inputs left unacknowledged in CXR_IN");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(w.terminate(Duration::from_secs(40)).success(), "{}", w.stderr());
+}
+
+/// The reproductions of colliding keys: two tenants publishing the
+/// same id, a `default` id `acme:X`, a poison message carrying
+/// `Nats-Msg-Id: acme:X` stored before acme's `X`: every decision is stored
+/// under its own key, none is lost. Two tenant headers are a dead letter
+/// that says so, and so is a payload over the worker's own `--max-input-bytes`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenants_reusing_each_others_ids_never_collide() {
+    let _one = serial();
+    let Some(bin) = nats::nats_server() else { return };
+    let broker = Nats::start(&bin);
+    let tenants = nats::scratch("collide-tenants");
+    let reference = std::fs::read_to_string(nats::workspace().join("examples/pipeline.toml")).unwrap();
+    for t in ["default", "acme", "beta"] {
+        std::fs::write(tenants.join(format!("{t}.toml")), &reference).unwrap();
+    }
+    let w = Worker::start(&broker.url(), &["--config-dir", tenants.to_str().unwrap(), "--max-input-bytes", "4096"]);
+    let (_client, js) = nats::client(&broker.url()).await;
+    let body = |id: &str| format!("{{\"id\":\"{id}\",\"body\":\"Where is my parcel?\"}}");
+    // First the poison message carrying acme's key as its message id.
+    nats::publish_all(&js, vec![Out::new("cxr.in.chat", "acme:X", "not JSON")]).await;
+    nats::wait_for(&js, "CXR_OUT", 1, Duration::from_secs(60), "the poison message").await;
+    let mut two_headers = Out::new("cxr.in.chat", "in-5", body("Y"));
+    two_headers.headers.append("Cxr-Tenant", "acme");
+    two_headers.headers.append("Cxr-Tenant", "beta");
+    nats::publish_all(
+        &js,
+        vec![
+            Out::new("cxr.in.acme.chat", "in-1", body("X")),
+            Out::new("cxr.in.beta.chat", "in-2", body("X")),
+            Out::new("cxr.in.chat", "in-3", body("acme:X")),
+            Out::new("cxr.in.chat", "in-4", body("X")),
+            two_headers,
+            Out::new("cxr.in.chat", "in-6", format!("{{\"id\":\"Z\",\"body\":\"{}\"}}", "a".repeat(5000))),
+        ],
+    )
+    .await;
+    nats::wait_for(&js, "CXR_OUT", 7, Duration::from_secs(60), "colliding ids").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stored = nats::read_all(&js, "CXR_OUT").await;
+    assert_eq!(stored.len(), 7);
+    let mut decisions: Vec<(String, String, String)> = stored
+        .iter()
+        .filter(|m| m.subject.starts_with("cxr.out."))
+        .map(|m| {
+            (
+                m.header("Nats-Msg-Id").unwrap().to_string(),
+                m.header("Cxr-Tenant").unwrap().to_string(),
+                m.json()["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    decisions.sort();
+    let want = |k: &str, t: &str, id: &str| (k.to_string(), t.to_string(), id.to_string());
+    assert_eq!(
+        decisions,
+        vec![
+            want("acme:X", "acme", "X"),
+            want("beta:X", "beta", "X"),
+            want("default:X", "default", "X"),
+            want("default:acme:X", "default", "acme:X"),
+        ],
+        "every tenant's decision, each under its own key"
+    );
+    let dead: Vec<&Stored> = stored.iter().filter(|m| m.subject.starts_with("cxr.dlq.")).collect();
+    assert_eq!(dead.len(), 3);
+    let over = dead.iter().find(|m| m.header("Cxr-Original-Msg-Id") == Some("in-6")).expect("over the input cap");
+    assert_eq!(over.subject, "cxr.dlq.bad_input");
+    let e = over.header("Cxr-Error").unwrap();
+    assert!(e.contains("over the 4096-byte limit"), "{e}");
+    let poison = dead.iter().find(|m| m.header("Cxr-Original-Msg-Id") == Some("acme:X")).expect("the poison message");
+    assert_eq!(poison.subject, "cxr.dlq.bad_input");
+    assert!(poison.header("Nats-Msg-Id").unwrap().starts_with("DLQ:CXR_IN:"));
+    let twice = dead.iter().find(|m| m.header("Cxr-Original-Msg-Id") == Some("in-5")).expect("two tenant headers");
+    assert_eq!(twice.subject, "cxr.dlq.bad_input");
+    let e = twice.header("Cxr-Error").unwrap();
+    assert!(e.contains("Cxr-Tenant header given 2 times"), "{e}");
+    drop(w);
     let _ = std::fs::remove_dir_all(&tenants);
 }

@@ -32,6 +32,9 @@ pub enum TenantError {
     Unknown(String),
     /// The tenant exists, but its pipeline failed to load (the error says why).
     Broken { tenant: String, error: String },
+    /// The tenant header was given more than once (how many times): a
+    /// request or message names one tenant at most, never "the first one".
+    Repeated(usize),
 }
 
 impl std::fmt::Display for TenantError {
@@ -45,11 +48,27 @@ impl std::fmt::Display for TenantError {
             TenantError::Broken { tenant, error } => {
                 write!(f, "tenant `{tenant}` is not served: its pipeline failed to load ({})", Shown(error))
             }
+            TenantError::Repeated(n) => write!(f, "the tenant header is given {n} times; give it once"),
         }
     }
 }
 
 impl std::error::Error for TenantError {}
+
+/// The one rule for a tenant header, whatever the transport (`X-Tenant` over
+/// HTTP, the worker's tenant header over NATS): absent is `None` (the
+/// `default` tenant); given once, its value (bytes that are not UTF-8 give a
+/// name no tenant has); given more than once, [`TenantError::Repeated`],
+/// even when the values agree.
+pub fn one_tenant_header<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Result<Option<std::borrow::Cow<'a, str>>, TenantError> {
+    let mut values = values.into_iter();
+    let Some(first) = values.next() else { return Ok(None) };
+    let more = values.count();
+    if more > 0 {
+        return Err(TenantError::Repeated(more + 1));
+    }
+    Ok(Some(String::from_utf8_lossy(first)))
+}
 
 /// Every tenant of a process, and what the service and the worker share
 /// about them. Cheap to clone (a handle).
@@ -107,9 +126,21 @@ impl Fleet {
         self.0.last_reload.load_full()
     }
 
+    /// Where the tenants come from.
+    pub fn source(&self) -> &TenantSource {
+        &self.0.source
+    }
+
     /// The decision metrics (register them with [`DecisionMetrics::register`]).
     pub fn metrics(&self) -> &DecisionMetrics {
         &self.0.metrics
+    }
+
+    /// The tenant named by the values of a tenant header (see
+    /// [`one_tenant_header`]: a repeated header is an error).
+    pub fn resolve_header<'a>(&self, values: impl IntoIterator<Item = &'a [u8]>) -> Result<Arc<Tenant>, TenantError> {
+        let name = one_tenant_header(values)?;
+        self.resolve(name.as_deref())
     }
 
     /// The tenant called `name`, or `default` when no name is given.
@@ -166,8 +197,18 @@ impl Fleet {
         };
         let outcome = report.outcome(current.generation);
         self.0.metrics.reload(outcome);
+        for gone in &report.removed {
+            tracing::warn!(
+                generation = report.generation,
+                tenant = %Shown(&gone.tenant),
+                file = %Shown(&gone.file),
+                "reload: tenant `{}` is no longer served: its file {} is gone",
+                Shown(&gone.tenant),
+                Shown(&gone.file)
+            );
+        }
         if report.ok {
-            tracing::info!(generation = report.generation, tenants = report.tenants.len(), "reloaded");
+            tracing::info!(generation = report.generation, tenants = report.tenants.len(), removed = report.removed.len(), "reloaded");
         } else {
             for e in &report.errors {
                 tracing::warn!(generation = report.generation, outcome, "reload: {}", Shown(e));
@@ -190,6 +231,7 @@ impl Fleet {
                 "generation": last.generation,
                 "finished_at": last.finished_at,
                 "errors": last.errors,
+                "removed": last.removed,
             },
         })
     }

@@ -9,7 +9,10 @@
 //! | [`tenants`] | tenant names, where pipelines come from ([`TenantSource`]), loading one pipeline per tenant (and shadow candidates), the reload report |
 //! | [`fleet`] | the [`Fleet`]: startup policy (serve the healthy tenants, or `--strict`), tenant lookup, atomic reload, readiness |
 //! | [`metrics`] | decision metrics, one set of names for both transports, per-hook series included |
+//! | [`logging`] | one event, one line, one `write(2)`; the default log level an operator needs |
 //! | [`signals`] | SIGTERM / Ctrl-C shutdown, SIGHUP reload |
+//! | [`watch`] | `--watch`: reload when the tenants' files change (polled fingerprint, symlink swaps included, debounced) |
+//! | [`check`] | `cxr check`: load every tenant file as a reload would, serve nothing, report every problem |
 //! | [`options`] | the command-line options both transports flatten into theirs ([`FleetArgs`]) |
 //!
 //! Every pipeline loads on the process's one runtime (`cxr_host::Runtime::shared`):
@@ -24,13 +27,17 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod check;
 pub mod fleet;
+pub mod logging;
 pub mod metrics;
 pub mod options;
 pub mod signals;
 pub mod tenants;
+pub mod watch;
 
-pub use fleet::{Fleet, StartupPolicy, TenantError};
+pub use fleet::{Fleet, StartupPolicy, TenantError, one_tenant_header};
 pub use metrics::DecisionMetrics;
 pub use options::FleetArgs;
-pub use tenants::{DEFAULT_TENANT, Loaded, ReloadReport, Tenant, TenantMap, TenantSource, TenantStatus, valid_tenant_name};
+pub use check::{CheckReport, check};
+pub use tenants::{DEFAULT_TENANT, FileProblem, Loaded, RemovedTenant, ReloadReport, Tenant, TenantMap, TenantSource, TenantStatus, valid_tenant_name};

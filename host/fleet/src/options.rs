@@ -28,6 +28,15 @@ pub struct FleetArgs {
     /// pool). Default: 16 per core.
     #[arg(long, value_name = "N", env = "CXR_POOL_INSTANCES")]
     pub pool_instances: Option<u32>,
+    /// Reload when the tenant files change, as on SIGHUP: the files (and the
+    /// directories' listings, symlinks resolved, so a config map's swap
+    /// counts) are polled every --watch-interval; a burst of writes gives
+    /// one reload; a file that fails keeps its tenant's previous pipeline.
+    #[arg(long)]
+    pub watch: bool,
+    /// How often --watch polls: 500ms, 2s, 1m (50ms to 1 hour).
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = crate::watch::parse_interval, requires = "watch")]
+    pub watch_interval: std::time::Duration,
     /// Write logs as JSON lines (on stderr).
     #[arg(long)]
     pub log_json: bool,
@@ -40,6 +49,7 @@ impl FleetArgs {
             config_dir: self.config_dir.clone(),
             pipeline: self.pipeline.clone(),
             shadow_dir,
+            watch: self.watch.then_some(self.watch_interval),
         }
     }
 

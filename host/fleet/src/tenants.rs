@@ -42,6 +42,9 @@ pub struct TenantSource {
     /// A directory of `TENANT.toml` candidate pipelines run in shadow beside
     /// the live pipeline of the tenant of the same name.
     pub shadow_dir: Option<PathBuf>,
+    /// Poll these files this often and reload when they change
+    /// (`--watch`, [`crate::watch`]); `None`: reload on SIGHUP only.
+    pub watch: Option<std::time::Duration>,
 }
 
 /// A loaded pipeline and where it came from.
@@ -108,6 +111,29 @@ pub struct BrokenTenant {
     pub error: String,
 }
 
+/// A tenant no longer served because its file disappeared.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedTenant {
+    pub tenant: String,
+    /// The file its pipeline was loaded from.
+    pub file: String,
+}
+
+/// A file that could not be used, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileProblem {
+    /// The file (or directory) concerned.
+    pub file: String,
+    /// The tenant it belongs to, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// `live` or `shadow` (the shadow candidate of the tenant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
+    /// What is wrong: the loader's error chain, with line and field when known.
+    pub error: String,
+}
+
 /// What a load or reload did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReloadReport {
@@ -123,7 +149,7 @@ pub struct ReloadReport {
     pub broken: Vec<BrokenTenant>,
     /// Tenants whose file disappeared, no longer served.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub removed: Vec<String>,
+    pub removed: Vec<RemovedTenant>,
     /// Why files failed to load; each such tenant keeps its previous
     /// pipeline, or is broken.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -197,7 +223,7 @@ pub fn load_pipeline(source: &PipelineSource, loader: &PipelineLoader) -> Result
     let origin = source.origin();
     let (text, base, loader) = match source {
         PipelineSource::File(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading pipeline file {}", path.display()))?;
+            let text = cxr_host::fs::read_pipeline_text(path)?;
             (text, path.parent().map(Path::to_path_buf).unwrap_or_default(), loader.clone())
         }
         PipelineSource::Reference => (builtin::REFERENCE_PIPELINE.to_string(), PathBuf::from("."), loader.clone()),
@@ -223,8 +249,8 @@ pub fn load_pipeline(source: &PipelineSource, loader: &PipelineLoader) -> Result
 }
 
 /// Lists the `*.toml` files of a directory by tenant name. Files whose stem
-/// is not a valid tenant name are reported in `errors` and skipped.
-fn list_dir(dir: &Path, errors: &mut Vec<String>) -> Result<BTreeMap<String, PathBuf>> {
+/// is not a valid tenant name are reported in `problems` and skipped.
+pub(crate) fn list_dir(dir: &Path, problems: &mut Vec<FileProblem>) -> Result<BTreeMap<String, PathBuf>> {
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading directory {}", dir.display()))?;
     let mut files = BTreeMap::new();
     for entry in entries {
@@ -236,20 +262,22 @@ fn list_dir(dir: &Path, errors: &mut Vec<String>) -> Result<BTreeMap<String, Pat
         if valid_tenant_name(&stem) {
             files.insert(stem, path);
         } else {
-            errors.push(format!(
-                "{}: `{stem}` is not a valid tenant name (1-{MAX_TENANT_NAME} characters of a-z, 0-9, _ and -); file skipped",
-                path.display()
-            ));
+            problems.push(FileProblem {
+                file: path.display().to_string(),
+                tenant: None,
+                role: None,
+                error: format!("`{stem}` is not a valid tenant name (1-{MAX_TENANT_NAME} characters of a-z, 0-9, _ and -); file skipped"),
+            });
         }
     }
     Ok(files)
 }
 
 /// The live pipeline of every tenant.
-fn live_sources(source: &TenantSource, errors: &mut Vec<String>) -> Result<BTreeMap<String, PipelineSource>> {
+pub(crate) fn live_sources(source: &TenantSource, problems: &mut Vec<FileProblem>) -> Result<BTreeMap<String, PipelineSource>> {
     match &source.config_dir {
         Some(dir) => {
-            let files = list_dir(dir, errors)?;
+            let files = list_dir(dir, problems)?;
             if files.is_empty() {
                 bail!("no tenant pipeline (*.toml) in {}", dir.display());
             }
@@ -262,6 +290,33 @@ fn live_sources(source: &TenantSource, errors: &mut Vec<String>) -> Result<BTree
     }
 }
 
+/// The live pipeline of every tenant and the shadow candidates' files;
+/// shadow files naming no tenant are reported in `problems` (and ignored).
+/// Fails when a directory cannot be read or holds no tenant pipeline.
+pub(crate) fn list_sources(
+    source: &TenantSource,
+    problems: &mut Vec<FileProblem>,
+) -> Result<(BTreeMap<String, PipelineSource>, BTreeMap<String, PathBuf>)> {
+    let live = live_sources(source, problems)?;
+    let mut shadows = match &source.shadow_dir {
+        Some(dir) => list_dir(dir, problems)?,
+        None => BTreeMap::new(),
+    };
+    shadows.retain(|name, path| {
+        let known = live.contains_key(name);
+        if !known {
+            problems.push(FileProblem {
+                file: path.display().to_string(),
+                tenant: Some(name.clone()),
+                role: Some("shadow"),
+                error: format!("shadow pipeline for `{name}` ignored: there is no tenant `{name}`"),
+            });
+        }
+        known
+    });
+    Ok((live, shadows))
+}
+
 /// Builds the next tenant map from `source`, starting from `old`: each tenant
 /// whose live (or shadow) file fails to load keeps its previous live (or
 /// shadow) pipeline, or is broken when it has none; the failure is
@@ -270,15 +325,9 @@ fn live_sources(source: &TenantSource, errors: &mut Vec<String>) -> Result<BTree
 /// Fails as a whole (keeping `old` entirely) when a directory cannot be read
 /// or no tenant at all would be served.
 pub fn build(source: &TenantSource, loader: &PipelineLoader, old: &TenantMap) -> Result<(TenantMap, ReloadReport)> {
-    let mut errors = Vec::new();
-    let live = live_sources(source, &mut errors)?;
-    let shadows = match &source.shadow_dir {
-        Some(dir) => list_dir(dir, &mut errors)?,
-        None => BTreeMap::new(),
-    };
-    for name in shadows.keys().filter(|n| !live.contains_key(*n)) {
-        errors.push(format!("shadow pipeline for `{name}` ignored: there is no tenant `{name}`"));
-    }
+    let mut problems = Vec::new();
+    let (live, shadows) = list_sources(source, &mut problems)?;
+    let mut errors: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.file, p.error)).collect();
     let mut tenants = BTreeMap::new();
     let mut broken = BTreeMap::new();
     for (name, file) in &live {
@@ -326,7 +375,23 @@ pub fn build(source: &TenantSource, loader: &PipelineLoader, old: &TenantMap) ->
     if tenants.is_empty() {
         bail!("no tenant could be loaded: {}", errors.join("; "));
     }
-    let removed: Vec<String> = old.tenants.keys().filter(|n| !tenants.contains_key(*n)).cloned().collect();
+    let removed: Vec<RemovedTenant> = old
+        .tenants
+        .values()
+        .filter(|t| !tenants.contains_key(&t.name) && !broken.contains_key(&t.name))
+        .map(|t| RemovedTenant {
+            tenant: t.name.clone(),
+            file: t.live.origin.clone(),
+        })
+        // A tenant that was not served (broken) and whose file is gone too.
+        .chain(old.broken.keys().filter(|n| !live.contains_key(*n)).map(|name| RemovedTenant {
+            tenant: name.clone(),
+            file: source
+                .config_dir
+                .as_ref()
+                .map_or_else(|| name.clone(), |dir| dir.join(format!("{name}.toml")).display().to_string()),
+        }))
+        .collect();
     let map = TenantMap {
         tenants,
         broken,
@@ -356,5 +421,23 @@ mod tests {
         for bad in ["", "Acme", "a b", "../etc", "a.b", "é", &"x".repeat(65)] {
             assert!(!valid_tenant_name(bad), "{bad}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tenant_files_are_regular_files_under_the_limit() {
+        let dir = std::env::temp_dir().join(format!("cxr-fleet-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("acme.toml");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let loader = PipelineLoader::new();
+        let e = format!("{:#}", load_pipeline(&PipelineSource::File(fifo), &loader).err().expect("a FIFO is refused"));
+        assert!(e.contains("acme.toml is not a regular file (it is a FIFO (named pipe))"), "{e}");
+        let big = dir.join("big.toml");
+        std::fs::write(&big, "#".repeat((1 << 20) + 1)).unwrap();
+        let e = format!("{:#}", load_pipeline(&PipelineSource::File(big), &loader).err().expect("an oversize file is refused"));
+        assert!(e.contains("over the 1048576-byte limit"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

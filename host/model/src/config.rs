@@ -5,7 +5,6 @@ use crate::model::Discipline;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 /// A whole pipeline file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -350,16 +349,6 @@ impl PipelineConfig {
         let config: PipelineConfig = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
         config.validate()?;
         Ok(config)
-    }
-
-    /// Reads a pipeline file; plugin paths in it are resolved against its folder.
-    pub fn from_file(path: &Path) -> Result<(Self, PathBuf)> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading pipeline file {}", path.display()))?;
-        let config = Self::from_toml(&text)
-            .with_context(|| format!("in pipeline file {}", path.display()))?;
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok((config, base))
     }
 
     fn validate(&self) -> Result<()> {

@@ -206,9 +206,11 @@ impl<W: io::Write> io::Write for LineGuard<W> {
             Some(body) => (body, "\n"),
             None => (&*text, ""),
         };
-        let shown = neutralise(body);
-        self.0.write_all(shown.as_bytes())?;
-        self.0.write_all(end.as_bytes())?;
+        // One write of the line and its end: two would let another
+        // thread's line in between.
+        let mut line = neutralise(body).into_owned();
+        line.push_str(end);
+        self.0.write_all(line.as_bytes())?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {

@@ -91,7 +91,7 @@ const TOP_LEVEL_KEYS: [&str; 4] = ["pipeline", "now", "case", "invariant"];
 impl CaseFile {
     /// Reads a case file: `.json` is read as JSON, anything else as TOML.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading case file {}", path.display()))?;
+        let text = cxr_host::fs::read_text_capped(path, "case file", cxr_host::fs::Limit::WHOLE_INPUT)?;
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let root = if is_json {
             serde_json::from_str::<Value>(&text).map_err(|e| anyhow!("invalid JSON: {e}"))

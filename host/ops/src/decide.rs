@@ -36,7 +36,7 @@ pub fn recent_ids() -> RecentIds {
 
 /// Opens a JSON Lines file for [`for_each_chunk`], naming the file on error.
 pub fn open_input(path: &Path) -> Result<std::io::BufReader<std::fs::File>> {
-    let file = std::fs::File::open(path).with_context(|| format!("opening input {}", path.display()))?;
+    let file = cxr_host::fs::open_regular(path, "input")?;
     Ok(std::io::BufReader::with_capacity(1 << 16, file))
 }
 

@@ -181,7 +181,7 @@ impl Pipeline {
             ..BatchOptions::default()
         };
         opts.jobs = jobs_arg(jobs)?;
-        let reader = File::open(&src).map_err(|e| os_error(e, "opening", &src))?;
+        let reader = cxr_host::fs::open_regular(&src, "input").map_err(|e| file_error(e, &src))?;
         let writer = File::create(&dst).map_err(|e| os_error(e, "creating", &dst))?;
         let pipeline = &*self.inner;
         let summary = py
@@ -271,6 +271,17 @@ fn jobs_arg(jobs: Option<i64>) -> PyResult<usize> {
         None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
         Some(j) if j >= 1 => Ok(j as usize),
         Some(j) => Err(PyValueError::new_err(format!("jobs must be at least 1, got {j}"))),
+    }
+}
+
+/// A file [`cxr_host::fs`] cannot open: `FileNotFoundError` when it is
+/// missing, else `OSError`, with the message naming the file.
+fn file_error(e: anyhow::Error, path: &Path) -> PyErr {
+    let message = format!("{e:#}");
+    if !path.exists() {
+        PyFileNotFoundError::new_err(message)
+    } else {
+        PyOSError::new_err(message)
     }
 }
 

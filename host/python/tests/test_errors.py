@@ -1,6 +1,7 @@
 """Bad input names the field; what cannot be loaded raises cxr.CxrError."""
 
 import json
+import os
 from datetime import datetime
 
 import cxr
@@ -181,3 +182,23 @@ def test_privacy_nothing_leaks_through_input_errors_keys_or_language(tmp_path, h
     for v in values:
         assert v not in many, f"{v!r} leaked: {many}"
     assert "language dropped" in decisions[0]
+
+
+def test_from_file_refuses_devices_and_fifos_without_reading_them(tmp_path):
+    # /dev/zero never ends: reading it whole would exhaust memory.
+    with pytest.raises(cxr.CxrError, match="/dev/zero is not a regular file"):
+        cxr.Pipeline.from_file("/dev/zero")
+    # A FIFO without a writer: a blocking open would hang forever.
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(cxr.CxrError, match="pipe.toml is not a regular file"):
+        cxr.Pipeline.from_file(fifo)
+    with pytest.raises(cxr.CxrError, match="is not a regular file"):
+        cxr.inspect("/dev/zero")
+
+
+def test_from_file_refuses_an_oversize_pipeline_file_naming_the_limit(tmp_path):
+    big = tmp_path / "big.toml"
+    big.write_text("#" * (2 << 20))
+    with pytest.raises(cxr.CxrError, match="big.toml is 2097152 bytes, over the 1048576-byte limit"):
+        cxr.Pipeline.from_file(big)

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use cxr_fleet::Tenant;
 use cxr_host::Decision;
 use cxr_host::fields::Reading;
-use cxr_host::io::{BatchOptions, Format, Input, Position, RecentIds, decide_batch, parse_body};
+use cxr_host::io::{BatchOptions, Format, Input, Position, Problem, RecentIds, decide_batch, error_record, parse_body};
 use cxr_host::policy::{self, Now};
 use cxr_host::text::Shown;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -189,10 +189,11 @@ fn percent_decoded(v: &str) -> String {
 }
 
 impl AppState {
-    /// The tenant a request is for: `X-Tenant`, else `default` when it exists.
+    /// The tenant a request is for: `X-Tenant`, else `default` when it
+    /// exists; `X-Tenant` given twice is a 400 (the fleet's one rule).
     fn tenant_for(&self, headers: &HeaderMap) -> Result<Arc<Tenant>, ApiError> {
-        let name = headers.get(TENANT_HEADER).map(|v| v.to_str().unwrap_or("\u{fffd}"));
-        self.0.fleet.resolve(name).map_err(|e| ApiError::tenant(&e))
+        let values = headers.get_all(TENANT_HEADER).iter().map(HeaderValue::as_bytes);
+        self.0.fleet.resolve_header(values).map_err(|e| ApiError::tenant(&e))
     }
 
     /// 413 at once when the declared body is over the limit.
@@ -219,8 +220,11 @@ impl AppState {
             return Ok(permit);
         }
         let max_queue = shared.options.max_queue;
-        let place = QueuePlace::take(self, max_queue)
-            .ok_or_else(|| ApiError::saturated(shared.options.max_concurrency.max(1), max_queue))?;
+        let Some(place) = QueuePlace::take(self, max_queue) else {
+            let slots = shared.options.max_concurrency.max(1);
+            shared.shedding.refused(slots, max_queue);
+            return Err(ApiError::saturated(slots, max_queue));
+        };
         let permit = shared.slots.clone().acquire_owned().await;
         drop(place);
         permit.map_err(|_| ApiError::internal("the decision slots are closed"))
@@ -268,12 +272,16 @@ impl Drop for QueuePlace<'_> {
     }
 }
 
-/// Reads the whole body, up to the limit (413 beyond).
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<LengthLimitError>() => Err(ApiError::too_large(limit)),
-        Err(e) => Err(ApiError::bad_request(format!("reading the request body: {e}"), None)),
+/// Reads the whole body, up to the limit (413 beyond), within the body
+/// timeout (408 beyond). Called before a decision slot is taken: a client
+/// sending its body slowly holds its connection, never a slot.
+async fn read_body(state: &AppState, body: Body) -> Result<Bytes, ApiError> {
+    let (limit, timeout) = (state.0.options.max_body_bytes, state.0.options.body_timeout);
+    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Err(_) => Err(ApiError::body_timeout(timeout.as_secs())),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(ApiError::too_large(limit)),
+        Ok(Err(e)) => Err(ApiError::bad_request(format!("reading the request body: {e}"), None)),
     }
 }
 
@@ -301,9 +309,9 @@ async fn decide(State(state): State<AppState>, headers: HeaderMap, RawQuery(quer
     let params = RequestParams::read(&headers, query.as_deref())?;
     let tenant = state.tenant_for(&headers)?;
     state.check_length(&headers)?;
+    let bytes = read_body(&state, body).await?;
     let work = async {
         let permit = state.slot().await?;
-        let bytes = read_body(body, state.0.options.max_body_bytes).await?;
         let (_, parsed) = Input::bytes(Position::Single, &bytes, state.0.options.max_body_bytes).parse();
         let ix = parsed.map_err(|problem| {
             state.0.fleet.metrics().input_error(&tenant.name, problem.kind());
@@ -336,57 +344,132 @@ async fn decide(State(state): State<AppState>, headers: HeaderMap, RawQuery(quer
 /// `POST /v1/decide/batch`: a JSON array or JSON Lines in, one decision per
 /// element out, in order, in the same format; an element that cannot be
 /// read, or repeats an earlier element's id, is an error record in its place.
+/// Bounded: at most `--max-batch-items` items (413), at most
+/// `--max-response-bytes` of decisions (413, deciding stops there), and
+/// deciding stops when the deadline passes (the items left get error
+/// records naming it, and the slot is free at once).
 async fn decide_batch_route(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery, body: Body) -> Result<Response, ApiError> {
     let params = RequestParams::read(&headers, query.as_deref())?;
     let tenant = state.tenant_for(&headers)?;
     state.check_length(&headers)?;
-    let work = async {
-        let permit = state.slot().await?;
-        let bytes = read_body(body, state.0.options.max_body_bytes).await?;
-        let (format, inputs) = parse_body(&bytes, policy::MAX_INTERACTION_BYTES).map_err(|e| ApiError::body(&e))?;
-        let now: DateTime<Utc> = params.now.at();
-        let with_shadow = tenant.shadow.is_some();
-        let opts = BatchOptions {
-            // One slot, one thread: concurrency is bounded by the slots.
-            jobs: 1,
-            now: Some(now),
-            request_id: params.request_id.clone(),
-            ..BatchOptions::default()
-        };
-        let (live, fleet, name) = (tenant.live.clone(), state.0.fleet.clone(), tenant.name.clone());
-        let (decisions, work) = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let mut seen = RecentIds::new(opts.duplicate_window);
-            let mut decisions = Vec::with_capacity(inputs.len());
-            let mut work = Vec::new();
-            for decided in decide_batch(&live.pipeline, &inputs, &opts, &mut seen, with_shadow) {
+    let bytes = read_body(&state, body).await?;
+    let options = &state.0.options;
+    let max_items = options.max_batch_items;
+    if let Some(n) = lines_in(&bytes).filter(|&n| n > max_items) {
+        return Err(ApiError::too_many_items(n, max_items));
+    }
+    let (format, inputs) = parse_body(&bytes, policy::MAX_INTERACTION_BYTES).map_err(|e| ApiError::body(&e))?;
+    drop(bytes);
+    if inputs.len() > max_items {
+        return Err(ApiError::too_many_items(inputs.len(), max_items));
+    }
+    let deadline = options.deadline;
+    let ends = Instant::now() + deadline;
+    let permit = state.within_deadline(state.slot()).await?;
+    let now: DateTime<Utc> = params.now.at();
+    let with_shadow = tenant.shadow.is_some();
+    let opts = BatchOptions {
+        // One slot, one thread: concurrency is bounded by the slots.
+        jobs: 1,
+        now: Some(now),
+        request_id: params.request_id.clone(),
+        ..BatchOptions::default()
+    };
+    let max_bytes = options.max_response_bytes;
+    let (live, fleet, name) = (tenant.live.clone(), state.0.fleet.clone(), tenant.name.clone());
+    let (out, work) = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut out = BatchOutput::new(format, max_bytes);
+        let mut seen = RecentIds::new(opts.duplicate_window);
+        let mut work = Vec::new();
+        let mut chunks = inputs.chunks(BATCH_CHUNK);
+        for chunk in chunks.by_ref() {
+            for decided in decide_batch(&live.pipeline, chunk, &opts, &mut seen, with_shadow) {
                 fleet.metrics().decision(&name, &decided.decision, None);
                 if let Some(ix) = decided.interaction {
                     work.push((ix, Reading::of(&decided.decision)));
                 }
-                decisions.push(decided.decision);
+                out.push(&decided.decision)?;
             }
-            (decisions, work)
-        })
-        .await
-        .map_err(join_error)?;
-        shadow::spawn(&state, &tenant, work, now);
-        let response = match format {
-            Format::Array => json_response(&decisions)?,
-            Format::Lines => json_lines(&decisions)?,
-        };
-        Ok(with_tenant_headers(response, &tenant, params.request_id.as_deref()))
+            if Instant::now() >= ends {
+                break;
+            }
+        }
+        // The deadline passed: what is left is not decided.
+        let why = Problem::Other(format!("not decided: the request's deadline of {} ms (--deadline-ms) passed", deadline.as_millis()));
+        for input in chunks.flatten() {
+            let (id, _) = input.parse();
+            let mut record = error_record(input.position, id, &why);
+            record.request_id.clone_from(&opts.request_id);
+            out.push(&record)?;
+        }
+        Ok::<_, ApiError>((out.finish(), work))
+    })
+    .await
+    .map_err(join_error)??;
+    shadow::spawn(&state, &tenant, work, now);
+    let content_type = match format {
+        Format::Array => "application/json",
+        Format::Lines => "application/x-ndjson",
     };
-    state.within_deadline(work).await
+    let response = ([(header::CONTENT_TYPE, content_type)], out).into_response();
+    Ok(with_tenant_headers(response, &tenant, params.request_id.as_deref()))
 }
 
-fn json_lines(decisions: &[Decision]) -> Result<Response, ApiError> {
-    let mut out = Vec::with_capacity(decisions.len() * 512);
-    for d in decisions {
-        cxr_host::text::to_json_writer(&mut out, d).map_err(|e| ApiError::internal(format!("writing a decision: {e}")))?;
-        out.push(b'\n');
+/// Items decided between two looks at the deadline.
+const BATCH_CHUNK: usize = 16;
+
+/// The number of lines of a JSON Lines body (blank lines included, as
+/// each is an item), counted before it is parsed; `None` for a JSON array.
+fn lines_in(body: &[u8]) -> Option<usize> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
     }
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
+    let newlines = body.iter().filter(|&&b| b == b'\n').count();
+    Some(newlines + usize::from(body.last().is_some_and(|&b| b != b'\n')))
+}
+
+/// A batch's response body, written decision by decision in the request's
+/// format, never longer than the response cap.
+struct BatchOutput {
+    bytes: Vec<u8>,
+    format: Format,
+    items: usize,
+    max_bytes: usize,
+}
+
+impl BatchOutput {
+    fn new(format: Format, max_bytes: usize) -> Self {
+        let mut bytes = Vec::with_capacity(64 << 10);
+        if matches!(format, Format::Array) {
+            bytes.push(b'[');
+        }
+        BatchOutput { bytes, format, items: 0, max_bytes }
+    }
+
+    /// Adds one decision; 413 when the body would pass the cap.
+    fn push(&mut self, decision: &Decision) -> Result<(), ApiError> {
+        match self.format {
+            Format::Array if self.items > 0 => self.bytes.push(b','),
+            _ => {}
+        }
+        cxr_host::text::to_json_writer(&mut self.bytes, decision).map_err(|e| ApiError::internal(format!("writing a decision: {e}")))?;
+        if matches!(self.format, Format::Lines) {
+            self.bytes.push(b'\n');
+        }
+        self.items += 1;
+        if self.bytes.len() + 1 > self.max_bytes {
+            return Err(ApiError::response_too_large(self.max_bytes, self.items));
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if matches!(self.format, Format::Array) {
+            self.bytes.push(b']');
+        }
+        self.bytes
+    }
 }
 
 /// A JSON response whose bytes hold no raw control, bidi or line-separator

@@ -58,13 +58,21 @@ impl ApiError {
         Self::bad_request(e.to_string(), None)
     }
 
-    /// The answer when no tenant can be chosen: 400 when one is needed,
+    /// The answer when no tenant can be chosen: 400 when one is needed or
+    /// `X-Tenant` is repeated,
     /// 404 for an unknown one, 503 for one whose pipeline failed to load.
     pub fn tenant(e: &TenantError) -> Self {
         let header = Some(crate::api::TENANT_HEADER.to_string());
         match e {
             TenantError::NoDefault => Self::bad_request(
                 format!("the {} header is required (this server has no `default` tenant)", crate::api::TENANT_HEADER),
+                Some(crate::api::TENANT_HEADER),
+            ),
+            TenantError::Repeated(n) => Self::bad_request(
+                format!(
+                    "the {} header is given {n} times; give it once (a request is for one tenant)",
+                    crate::api::TENANT_HEADER
+                ),
                 Some(crate::api::TENANT_HEADER),
             ),
             TenantError::InvalidName(_) | TenantError::Unknown(_) => ApiError {
@@ -93,6 +101,33 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::TooLarge,
             format!("request body is over the {limit}-byte limit (--max-body-bytes)"),
+        )
+    }
+
+    /// 408: the body did not arrive in time.
+    pub fn body_timeout(secs: u64) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorKind::BadInput,
+            format!("the request body did not arrive within {secs} s (--body-timeout-secs)"),
+        )
+    }
+
+    /// 413: a batch with more items than the limit.
+    pub fn too_many_items(items: usize, limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::TooLarge,
+            format!("the batch has {items} items, over the {limit}-item limit (--max-batch-items); blank lines count as items"),
+        )
+    }
+
+    /// 413: a batch whose decisions would pass the response size limit.
+    pub fn response_too_large(limit: usize, items: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::TooLarge,
+            format!("the decisions would pass the {limit}-byte response limit (--max-response-bytes) at item {items}; send smaller batches"),
         )
     }
 

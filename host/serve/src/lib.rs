@@ -25,6 +25,7 @@ pub mod api;
 pub mod error;
 pub mod metrics;
 pub mod options;
+pub mod server;
 pub mod shadow;
 pub mod state;
 
@@ -34,46 +35,25 @@ pub use state::AppState;
 
 use anyhow::Context as _;
 use cxr_fleet::signals;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 
 /// Serves the API on `listener` until `shutdown` resolves, then stops
-/// accepting connections, lets in-flight requests finish (for at most the
-/// drain timeout) and returns.
+/// accepting connections, closes those not answering a request at once,
+/// lets in-flight requests finish (for at most the drain timeout) and
+/// returns. Connections are bounded: see [`server`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = api::router(state.clone());
-    let drain = state.options().drain_timeout;
-    let (began, drain_began) = tokio::sync::oneshot::channel::<()>();
-    let draining = state.clone();
-    let graceful = async move {
-        shutdown.await;
-        draining.begin_drain();
-        tracing::info!("draining in-flight requests");
-        let _ = began.send(());
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(graceful).into_future();
-    let drain_timeout = async move {
-        match drain_began.await {
-            Ok(()) => tokio::time::sleep(drain).await,
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        result = server => result,
-        () = drain_timeout => {
-            tracing::warn!(seconds = drain.as_secs_f64(), "drain timeout: closing the connections still open");
-            Ok(())
-        }
-    }
+    server::serve(listener, state, shutdown).await
 }
 
 /// Runs a server on a tokio runtime of its own, on `addr`, until SIGTERM or
-/// Ctrl-C; SIGHUP reloads. `on_listening` is called with the bound address
-/// once connections are accepted. Returns after the drain.
+/// Ctrl-C; SIGHUP (and, with `--watch`, a file change) reloads.
+/// `on_listening` is called with the bound address once connections are
+/// accepted. Returns after the drain.
 pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let options = state.options().clone();
     // Decisions run on the blocking pool, bounded by the decision and shadow
@@ -89,7 +69,7 @@ pub fn run_until_signalled(addr: SocketAddr, state: AppState, on_listening: impl
             .await
             .with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
-        signals::reload_on_sighup(state.fleet().clone()).context("listening for SIGHUP")?;
+        cxr_fleet::watch::start_reloading(state.fleet().clone()).context("listening for SIGHUP")?;
         tracing::info!(address = %local, tenants = state.tenants().tenants.len(), "listening");
         on_listening(local);
         serve(listener, state, signals::shutdown_signal()).await.context("serving HTTP")

@@ -23,6 +23,39 @@ pub(crate) struct Shared {
     pub queued: AtomicUsize,
     pub shadow_slots: Arc<Semaphore>,
     pub draining: AtomicBool,
+    /// Requests refused for want of a slot, for the shedding log line.
+    pub shedding: Shedding,
+}
+
+/// Logs load shedding at the default level without a line per refused
+/// request: the first refusal at once, then at most one line every
+/// [`Shedding::EVERY`] with the count refused since the last line.
+#[derive(Default)]
+pub(crate) struct Shedding {
+    since_logged: std::sync::atomic::AtomicU64,
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Shedding {
+    /// At most one shedding line per this interval.
+    pub const EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+    /// Counts one refused request; logs when a line is due.
+    pub fn refused(&self, slots: usize, queue: usize) {
+        let n = self.since_logged.fetch_add(1, Ordering::AcqRel) + 1;
+        let Ok(mut last) = self.last.try_lock() else { return };
+        if last.is_some_and(|t| t.elapsed() < Self::EVERY) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        let n = self.since_logged.swap(0, Ordering::AcqRel).max(n);
+        tracing::warn!(
+            refused = n,
+            slots,
+            queue,
+            "shedding load: {n} request(s) refused with 503, every decision slot busy (--max-concurrency {slots}) and the queue full (--max-queue {queue})"
+        );
+    }
 }
 
 impl AppState {
@@ -52,6 +85,7 @@ impl AppState {
             slots,
             queued: AtomicUsize::new(0),
             draining: AtomicBool::new(false),
+            shedding: Shedding::default(),
         }))
     }
 

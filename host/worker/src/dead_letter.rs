@@ -16,6 +16,9 @@ pub enum Reason {
     DuplicateId,
     /// Deciding failed outright (the decision task panicked).
     DecisionFailed,
+    /// The decision, with its headers, is larger than the broker's
+    /// `max_payload`: it can never be published.
+    TooLarge,
     /// The message was delivered `--max-deliver` times without success
     /// (its decision could not be stored, or a worker died on it each time).
     MaxDeliver,
@@ -23,7 +26,14 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason.
-    pub const ALL: [Reason; 5] = [Reason::BadInput, Reason::UnknownTenant, Reason::DuplicateId, Reason::DecisionFailed, Reason::MaxDeliver];
+    pub const ALL: [Reason; 6] = [
+        Reason::BadInput,
+        Reason::UnknownTenant,
+        Reason::DuplicateId,
+        Reason::DecisionFailed,
+        Reason::TooLarge,
+        Reason::MaxDeliver,
+    ];
 
     /// The subject token and metric label.
     pub fn as_str(self) -> &'static str {
@@ -32,6 +42,7 @@ impl Reason {
             Reason::UnknownTenant => "unknown_tenant",
             Reason::DuplicateId => "duplicate_id",
             Reason::DecisionFailed => "decision_failed",
+            Reason::TooLarge => "too_large",
             Reason::MaxDeliver => "max_deliver",
         }
     }

@@ -16,7 +16,7 @@ use crate::worker::Ctx;
 use async_nats::HeaderMap;
 use async_nats::jetstream::{self, AckKind};
 use bytes::Bytes;
-use cxr_fleet::{DEFAULT_TENANT, Tenant, TenantError};
+use cxr_fleet::{Tenant, TenantError};
 use cxr_host::io::{Input, Position, Problem, Text};
 use cxr_host::input::InputError;
 use cxr_host::policy::{self, Now};
@@ -50,6 +50,26 @@ pub const SOURCE: &str = "Cxr-Source";
 pub const DELIVERIES: &str = "Cxr-Deliveries";
 /// The broker's deduplication header.
 pub const MSG_ID: &str = "Nats-Msg-Id";
+/// Header on a dead letter: the `Nats-Msg-Id` the input carried (a dead
+/// letter is stored under a key of its own, [`dead_letter_key`]).
+pub const ORIGINAL_MSG_ID: &str = "Cxr-Original-Msg-Id";
+/// Header on a dead letter: the original payload's size in bytes.
+pub const ORIGINAL_SIZE: &str = "Cxr-Original-Size";
+/// Header on a dead letter: the SHA-256 of the original payload, lowercase hex.
+pub const ORIGINAL_SHA256: &str = "Cxr-Original-Sha256";
+/// Header on a dead letter: `true` when its payload is the original cut short.
+pub const TRUNCATED: &str = "Cxr-Truncated";
+/// Header on a dead letter: how many of the original headers were left out
+/// (over [`MAX_COPIED_HEADER_BYTES`], or one over [`MAX_COPIED_HEADER_VALUE`]).
+pub const HEADERS_DROPPED: &str = "Cxr-Headers-Dropped";
+
+/// Most bytes of the original headers a dead letter copies (names and values).
+pub const MAX_COPIED_HEADER_BYTES: usize = 8 << 10;
+/// The longest original header (name and value) a dead letter copies.
+pub const MAX_COPIED_HEADER_VALUE: usize = 1024;
+/// The longest interaction id written as it is in a decision key; longer
+/// ids, and ids with other bytes than printable ASCII, are keyed by digest.
+pub const MAX_PLAIN_KEY_ID: usize = 128;
 
 /// What went wrong with a message that cannot be decided.
 struct DeadLetter {
@@ -120,7 +140,6 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
         ctx.metrics.redelivered();
     }
     let read = read(&ctx, &msg);
-    let key = output_key(read.tenant_name.as_deref(), read.id.as_deref());
     let max = ctx.options.max_deliver;
     let source = format!("{stream}:{sequence}");
     let step = if delivered > max {
@@ -134,8 +153,9 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
             Err(Refusal::Later(why)) => Ok(Err(why)),
             Ok((tenant, ix)) => match decide(&ctx, tenant.clone(), ix, read.now, read.request_id.clone()).await {
                 Err(dl) => Err(dl),
-                Ok(decision) => match publish_decision(&ctx, &msg, &tenant, &decision, key.as_deref(), &source).await {
+                Ok(decision) => match publish_decision(&ctx, &msg, &tenant, &decision, &source).await {
                     Ok(Stored::New) => Ok(Ok(())),
+                    Ok(Stored::TooLarge(why)) => Err(DeadLetter::new(Reason::TooLarge, why)),
                     Ok(Stored::Repeat(first)) => {
                         ctx.fleet.metrics().input_error(&tenant.name, ErrorKind::Duplicate);
                         let mut dl = DeadLetter::new(Reason::DuplicateId, format!("duplicate id {:?} (first seen at {first})", decision.id));
@@ -157,7 +177,7 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
                 Reason::MaxDeliver,
                 format!("{transient} (delivery {delivered} of --max-deliver {max})"),
             );
-            dead_letter(&ctx, &msg, dl, key.as_deref(), &stream, sequence, delivered).await
+            dead_letter(&ctx, &msg, dl, &stream, sequence, delivered).await
         }
         Ok(Err(transient)) => {
             let delay = ctx.options.backoff(delivered);
@@ -168,31 +188,75 @@ pub(crate) async fn handle(ctx: Arc<Ctx>, msg: jetstream::Message) {
             nak(&ctx, &msg, delay).await;
             Outcome::Retried
         }
-        Err(dl) => {
-            // A repeated id's dead letter gets a key of its own: the decision key is taken.
-            let key = match dl.reason {
-                Reason::DuplicateId => key.as_deref().map(|k| format!("{k}#{source}")),
-                _ => key.clone(),
-            };
-            dead_letter(&ctx, &msg, dl, key.as_deref(), &stream, sequence, delivered).await
-        }
+        Err(dl) => dead_letter(&ctx, &msg, dl, &stream, sequence, delivered).await,
     };
     ctx.metrics.processed(outcome, started.elapsed().as_secs_f64());
     ctx.metrics.message_finished();
 }
 
-/// The dedupe key of what a message yields: the interaction id for tenant
-/// `default`, `TENANT:ID` for the others (ids are only unique per tenant).
-pub fn output_key(tenant: Option<&str>, id: Option<&str>) -> Option<String> {
-    let id = id?;
-    Some(match tenant {
-        None | Some(DEFAULT_TENANT) => id.to_string(),
-        Some(t) => format!("{t}:{id}"),
-    })
+/// The deduplication key (`Nats-Msg-Id`) of a decision: `TENANT:ID` for
+/// every tenant, `default` included (ids are only unique per tenant). A
+/// tenant name never holds `:` (1-64 of `a-z 0-9 _ -`), so the tenant is
+/// what precedes the first `:`. The id is written as it is when it is 1 to
+/// [`MAX_PLAIN_KEY_ID`] bytes of printable ASCII (`!` to `~`, no space) and
+/// does not begin with `~`; any other id is written `~` and the SHA-256 of
+/// its UTF-8 bytes in lowercase hex, which no plain id can be.
+pub fn output_key(tenant: &str, id: &str) -> String {
+    let plain = !id.is_empty() && id.len() <= MAX_PLAIN_KEY_ID && !id.starts_with('~') && id.bytes().all(|b| b.is_ascii_graphic());
+    if plain {
+        format!("{tenant}:{id}")
+    } else {
+        format!("{tenant}:~{}", sha256_hex(id.as_bytes()))
+    }
+}
+
+/// The deduplication key of a dead letter: `DLQ:STREAM:SEQUENCE`, the input
+/// message's place in its stream (a redelivery of the same message gets the
+/// same key). `DLQ` is not a tenant name (upper case), so no decision key
+/// begins with `DLQ:`.
+pub fn dead_letter_key(stream: &str, sequence: u64) -> String {
+    format!("DLQ:{stream}:{sequence}")
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 fn header<'a>(msg: &'a jetstream::Message, name: &str) -> Option<&'a str> {
     msg.headers.as_ref()?.get(name).map(|v| v.as_str())
+}
+
+/// Every value of the header `name` (its name compared without case).
+fn header_values<'a>(msg: &'a jetstream::Message, name: &str) -> Vec<&'a str> {
+    let Some(headers) = msg.headers.as_ref() else { return Vec::new() };
+    headers
+        .iter()
+        .filter(|(n, _)| AsRef::<str>::as_ref(*n).eq_ignore_ascii_case(name))
+        .flat_map(|(_, values)| values.iter().map(|v| v.as_str()))
+        .collect()
+}
+
+/// The size in bytes of a header block on the wire (`NATS/1.0`, each
+/// `Name: value` line, the blank line): what counts against `max_payload`
+/// with the payload.
+fn wire_len(headers: &HeaderMap) -> usize {
+    let mut len = b"NATS/1.0\r\n\r\n".len();
+    for (name, values) in headers.iter() {
+        let name: &str = name.as_ref();
+        for v in values {
+            len += name.len() + 2 + v.as_str().len() + 2;
+        }
+    }
+    len
+}
+
+/// The broker's `max_payload` (payload and headers), as it announced it.
+fn max_payload(ctx: &Ctx) -> usize {
+    match ctx.client.server_info().max_payload {
+        0 => 1 << 20,
+        n => n,
+    }
 }
 
 /// Reads the interaction and chooses its tenant: the tenant header, else
@@ -201,8 +265,10 @@ fn header<'a>(msg: &'a jetstream::Message, name: &str) -> Option<&'a str> {
 /// blank, UTF-8, the fields), and so are `Cxr-Now` and `Cxr-Request-Id`.
 fn read(ctx: &Ctx, msg: &jetstream::Message) -> Read {
     let hints = subjects::hints(&ctx.input_prefix, msg.subject.as_str());
-    let tenant_name = header(msg, &ctx.options.tenant_header)
-        .map(str::trim)
+    let named = header_values(msg, &ctx.options.tenant_header);
+    let tenant_name = named
+        .first()
+        .map(|t| t.trim())
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .or(hints.tenant);
@@ -213,6 +279,16 @@ fn read(ctx: &Ctx, msg: &jetstream::Message) -> Read {
         request_id: None,
         result: Err(Refusal::Dead(DeadLetter::new(Reason::BadInput, String::new()))),
     };
+    if named.len() > 1 {
+        // Which one wins would be a guess: the message is refused, as HTTP refuses two X-Tenant headers.
+        let mut dl = DeadLetter::new(
+            Reason::BadInput,
+            format!("{} header given {} times; a message names one tenant", ctx.options.tenant_header, named.len()),
+        );
+        dl.kind = Some(ErrorKind::Input);
+        read.result = Err(Refusal::Dead(dl));
+        return read;
+    }
     let bad = |why: String| Err(Refusal::Dead(DeadLetter::input(&Problem::Input(InputError::Json(why)))));
     if let Some(t) = header(msg, policy::NOW_HEADER) {
         match policy::parse_now(t) {
@@ -236,7 +312,7 @@ fn read(ctx: &Ctx, msg: &jetstream::Message) -> Read {
             }
         }
     }
-    let text = match Input::bytes(Position::Single, &msg.payload, policy::MAX_INTERACTION_BYTES).text {
+    let text = match Input::bytes(Position::Single, &msg.payload, ctx.options.max_input_bytes).text {
         Ok(Text::Json(text)) => text,
         Ok(Text::Value(_)) => unreachable!("bytes are read as text"),
         Err(problem) => {
@@ -321,17 +397,19 @@ enum Stored {
     New,
     /// The key was taken by another message (its `Cxr-Source`): a repeated id.
     Repeat(String),
+    /// The decision and its headers are over the broker's `max_payload`:
+    /// it can never be published (the text says the sizes).
+    TooLarge(String),
 }
 
 /// Publishes a decision to `OUT_PREFIX.<queue>` and waits until the broker
 /// stored it; `Err` is a transient failure. When the broker says the key
 /// is a duplicate, the stored message tells whether it came from this
 /// input message (a redelivery) or another one (a repeated id).
-async fn publish_decision(ctx: &Ctx, msg: &jetstream::Message, tenant: &Tenant, d: &Decision, key: Option<&str>, source: &str) -> Result<Stored, String> {
+async fn publish_decision(ctx: &Ctx, msg: &jetstream::Message, tenant: &Tenant, d: &Decision, source: &str) -> Result<Stored, String> {
     let route = d.route.as_ref().expect("checked by decide");
     let mut headers = HeaderMap::new();
-    let key = key.map_or_else(|| d.id.clone(), str::to_string);
-    insert(&mut headers, MSG_ID, &key);
+    insert(&mut headers, MSG_ID, &output_key(&tenant.name, &d.id));
     insert(&mut headers, "Content-Type", "application/json");
     insert(&mut headers, TENANT, &tenant.name);
     insert(&mut headers, PIPELINE_VERSION, &tenant.live.version);
@@ -351,6 +429,13 @@ async fn publish_decision(ctx: &Ctx, msg: &jetstream::Message, tenant: &Tenant, 
         insert(&mut headers, policy::REQUEST_ID_HEADER, id);
     }
     let payload = cxr_host::text::to_json(d).map(String::into_bytes).map_err(|e| format!("writing the decision as JSON: {e}"))?;
+    let size = payload.len() + wire_len(&headers);
+    let max = max_payload(ctx);
+    if size > max {
+        return Ok(Stored::TooLarge(format!(
+            "the decision is {size} bytes with its headers, over the broker's max_payload of {max} bytes"
+        )));
+    }
     let subject = subjects::under(&ctx.options.out_prefix, &route.queue);
     let ack = store(ctx, subject, headers, payload.into()).await?;
     if !ack.duplicate {
@@ -372,51 +457,34 @@ async fn publish_decision(ctx: &Ctx, msg: &jetstream::Message, tenant: &Tenant, 
     }
 }
 
-/// Publishes a dead letter to `DLQ_PREFIX.<reason>`: the original payload
-/// and headers (its `Nats-Msg-Id` too), the reason and error in headers.
-/// Acknowledges the input once stored, else retries later.
-async fn dead_letter(
-    ctx: &Ctx,
-    msg: &jetstream::Message,
-    dl: DeadLetter,
-    key: Option<&str>,
-    stream: &str,
-    sequence: u64,
-    delivered: u64,
-) -> Outcome {
-    let mut headers = HeaderMap::new();
-    if let Some(original) = &msg.headers {
-        for (name, values) in original.iter() {
-            let name: &str = name.as_ref();
-            // Broker directives about the input stream (expected stream,
-            // sequence, rollup, TTL...) would be refused by the output
-            // stream; only the message id is kept.
-            if name.len() > 5 && name[..5].eq_ignore_ascii_case("nats-") && !name.eq_ignore_ascii_case(MSG_ID) {
-                continue;
-            }
-            for v in values {
-                headers.append(name, v.as_str());
-            }
-        }
+/// Publishes a dead letter to `DLQ_PREFIX.<reason>` under its own key
+/// ([`dead_letter_key`]): the original payload, cut to
+/// `--dead-letter-max-bytes` and to what the broker's `max_payload` leaves
+/// after the headers, with its size and SHA-256; the original headers (up
+/// to [`MAX_COPIED_HEADER_BYTES`]); the reason and the error. Acknowledges
+/// the input once stored, else retries later (the broker is away).
+async fn dead_letter(ctx: &Ctx, msg: &jetstream::Message, dl: DeadLetter, stream: &str, sequence: u64, delivered: u64) -> Outcome {
+    let max = max_payload(ctx);
+    let mut headers = dead_letter_headers(msg, &dl, stream, sequence, delivered, true);
+    // Room for `Cxr-Truncated: true`.
+    let room = b"Cxr-Truncated: true\r\n".len();
+    if wire_len(&headers) + room > max {
+        // The broker's limit is too small for the copied headers: our own only.
+        headers = dead_letter_headers(msg, &dl, stream, sequence, delivered, false);
     }
-    if header(msg, MSG_ID).is_none() {
-        let fallback = format!("{stream}:{sequence}");
-        insert(&mut headers, MSG_ID, key.unwrap_or(&fallback));
-    }
-    insert(&mut headers, REASON, dl.reason.as_str());
-    insert(&mut headers, ERROR, &dl.error);
-    if let Some(kind) = dl.kind {
-        insert(&mut headers, ERROR_KIND, kind.as_str());
-    }
-    insert(&mut headers, SOURCE_SUBJECT, msg.subject.as_str());
-    insert(&mut headers, SOURCE, &format!("{stream}:{sequence}"));
-    insert(&mut headers, DELIVERIES, &delivered.to_string());
+    let budget = ctx.options.dead_letter_max_bytes.min(max.saturating_sub(wire_len(&headers) + room));
+    let payload = if msg.payload.len() > budget {
+        insert(&mut headers, TRUNCATED, "true");
+        msg.payload.slice(..budget)
+    } else {
+        msg.payload.clone()
+    };
     let subject = subjects::under(&ctx.options.dlq_prefix, dl.reason.as_str());
     tracing::info!(
-        subject = %msg.subject, sequence, reason = dl.reason.as_str(),
+        subject = %msg.subject, sequence, reason = dl.reason.as_str(), size = msg.payload.len(),
         "dead letter: {}", header_text(&dl.error)
     );
-    match store(ctx, subject, headers, msg.payload.clone()).await {
+    match store(ctx, subject, headers, payload).await {
         Ok(_) => {
             ctx.metrics.dead_lettered(dl.reason);
             ack(ctx, msg).await;
@@ -429,6 +497,53 @@ async fn dead_letter(
             Outcome::Retried
         }
     }
+}
+
+/// A dead letter's headers: the original ones when `copy` (bounded; broker
+/// directives left out), then the key, reason, error, source and the
+/// original payload's size and digest.
+fn dead_letter_headers(msg: &jetstream::Message, dl: &DeadLetter, stream: &str, sequence: u64, delivered: u64, copy: bool) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let mut dropped = 0usize;
+    if let Some(original) = &msg.headers {
+        let mut copied = 0usize;
+        for (name, values) in original.iter() {
+            let name: &str = name.as_ref();
+            // Broker directives about the input stream (expected stream,
+            // sequence, rollup, TTL...) would be refused by the output
+            // stream, and the message id is the dead letter's own.
+            if name.len() > 5 && name[..5].eq_ignore_ascii_case("nats-") {
+                continue;
+            }
+            for v in values {
+                let size = name.len() + v.as_str().len();
+                if !copy || size > MAX_COPIED_HEADER_VALUE || copied + size > MAX_COPIED_HEADER_BYTES {
+                    dropped += 1;
+                    continue;
+                }
+                copied += size;
+                headers.append(name, v.as_str());
+            }
+        }
+    }
+    if dropped > 0 {
+        insert(&mut headers, HEADERS_DROPPED, &dropped.to_string());
+    }
+    if let Some(original) = header(msg, MSG_ID) {
+        insert(&mut headers, ORIGINAL_MSG_ID, original);
+    }
+    insert(&mut headers, MSG_ID, &dead_letter_key(stream, sequence));
+    insert(&mut headers, REASON, dl.reason.as_str());
+    insert(&mut headers, ERROR, &dl.error);
+    if let Some(kind) = dl.kind {
+        insert(&mut headers, ERROR_KIND, kind.as_str());
+    }
+    insert(&mut headers, SOURCE_SUBJECT, msg.subject.as_str());
+    insert(&mut headers, SOURCE, &format!("{stream}:{sequence}"));
+    insert(&mut headers, DELIVERIES, &delivered.to_string());
+    insert(&mut headers, ORIGINAL_SIZE, &msg.payload.len().to_string());
+    insert(&mut headers, ORIGINAL_SHA256, &sha256_hex(&msg.payload));
+    headers
 }
 
 /// Publishes and waits for the broker's acknowledgement (stored, or
@@ -482,10 +597,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_ids_qualified_by_tenant_except_default() {
-        assert_eq!(output_key(None, Some("T-1")).as_deref(), Some("T-1"));
-        assert_eq!(output_key(Some("default"), Some("T-1")).as_deref(), Some("T-1"));
-        assert_eq!(output_key(Some("acme"), Some("T-1")).as_deref(), Some("acme:T-1"));
-        assert_eq!(output_key(Some("acme"), None), None);
+    fn keys_are_ids_qualified_by_every_tenant_and_never_collide() {
+        assert_eq!(output_key("default", "T-1"), "default:T-1");
+        assert_eq!(output_key("acme", "T-1"), "acme:T-1");
+        // A default id that looks like another tenant's key stays the default's.
+        assert_eq!(output_key("default", "acme:X"), "default:acme:X");
+        assert_ne!(output_key("default", "acme:X"), output_key("acme", "X"));
+        // Ids that header text would alter or cut are keyed by digest, never by a cut prefix.
+        let long_a = format!("{}a", "x".repeat(2000));
+        let long_b = format!("{}b", "x".repeat(2000));
+        assert_ne!(output_key("acme", &long_a), output_key("acme", &long_b));
+        assert!(output_key("acme", &long_a).starts_with("acme:~"));
+        assert_eq!(output_key("acme", &long_a).len(), "acme:~".len() + 64);
+        assert_ne!(output_key("acme", "a\nb"), output_key("acme", "a\\u{a}b"));
+        assert!(output_key("acme", "a b").starts_with("acme:~"));
+        // A plain id never begins with `~`, so no id can pose as a digest.
+        let digest = output_key("acme", "a b");
+        assert_ne!(output_key("acme", &digest["acme:".len()..]), digest);
+        // Dead letters live in a namespace no tenant can have.
+        assert_eq!(dead_letter_key("CXR_IN", 42), "DLQ:CXR_IN:42");
+        assert!(!cxr_fleet::valid_tenant_name("DLQ"));
+        assert!(cxr_fleet::valid_tenant_name(cxr_fleet::DEFAULT_TENANT));
+    }
+
+    #[test]
+    fn wire_len_is_what_the_client_counts() {
+        let mut h = HeaderMap::new();
+        h.insert("Nats-Msg-Id", "a:b");
+        h.append("X", "1");
+        h.append("X", "22");
+        let text = "NATS/1.0\r\nNats-Msg-Id: a:b\r\nX: 1\r\nX: 22\r\n\r\n";
+        assert_eq!(wire_len(&h), text.len());
     }
 }

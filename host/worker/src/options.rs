@@ -18,14 +18,14 @@ use std::time::Duration;
 /// on --in-subjects) through the durable pull consumer --consumer, shared
 /// by every worker: run as many workers as needed, on as many machines.
 /// Each decision (the JSON `cxr route` writes) is published to
-/// OUT_PREFIX.<queue> with Nats-Msg-Id = the interaction id, into the
+/// OUT_PREFIX.<queue> with Nats-Msg-Id = TENANT:ID (its tenant and interaction id), into the
 /// stream --out-stream (created when missing, deduplicating), and the input
 /// is acknowledged only once the broker stored it: a worker killed at any
 /// moment loses nothing, and a redelivery is not stored twice.
 ///
 /// A message that cannot be read, names an unknown tenant, repeats another
 /// message's id, or failed --max-deliver times goes to DLQ_PREFIX.<reason>
-/// with its original payload and headers, the error in the Cxr-Error
+/// with its original payload (cut to --dead-letter-max-bytes) and headers, the error in the Cxr-Error
 /// header; it never blocks the stream. The tenant comes from the Cxr-Tenant
 /// header or the subject (cxr.in.TENANT.CHANNEL; cxr.in.CHANNEL goes to
 /// tenant `default`); the subject's last token fills in the channel when
@@ -48,13 +48,21 @@ Examples:
   kill -HUP $(pidof cxr)    # reload every tenant
 
 Dead-letter reasons (DLQ_PREFIX.<reason>):
-  bad_input        not UTF-8, blank, over 1 MiB, not JSON, a field missing or wrong, or a bad
-                   Cxr-Now / Cxr-Request-Id header (Cxr-Error names it)
+  bad_input        not UTF-8, blank, over --max-input-bytes (1 MiB), not JSON, a field missing
+                   or wrong, a bad Cxr-Now / Cxr-Request-Id header, or the tenant header
+                   given twice (Cxr-Error names it)
   unknown_tenant   the header or subject names no tenant
   duplicate_id     another message with the same id (same tenant) was already decided
                    within the output stream's duplicate window
   decision_failed  the decision could not be made at all
+  too_large        its decision, with its headers, is over the broker's max_payload
   max_deliver      delivered --max-deliver times without its decision being stored
+
+Every dead letter carries at most --dead-letter-max-bytes of the original payload (cut to
+fit the broker's max_payload), with Cxr-Original-Size, Cxr-Original-Sha256 and, when cut,
+Cxr-Truncated: true; it is stored under Nats-Msg-Id DLQ:<stream>:<sequence> (the original
+Nats-Msg-Id in Cxr-Original-Msg-Id). Decisions are stored under Nats-Msg-Id TENANT:ID, for
+every tenant, `default` included (docs/scaling.md).
 
 Exit status:
   0  stopped by SIGTERM or Ctrl-C, after finishing and acknowledging what was in flight
@@ -101,9 +109,18 @@ pub struct WorkerArgs {
     /// How long the output stream keeps messages, in hours (when created here).
     #[arg(long, value_name = "HOURS", default_value_t = 168)]
     pub out_max_age_hours: u64,
-    /// The header naming the tenant (it wins over the subject).
+    /// The header naming the tenant (it wins over the subject; given twice, the message is dead-lettered).
     #[arg(long, value_name = "NAME", default_value = DEFAULT_TENANT_HEADER)]
     pub tenant_header: String,
+    /// Largest interaction payload decided, in bytes; a longer one is
+    /// dead-lettered (bad_input). The default is the 1 MiB every front end applies.
+    #[arg(long, value_name = "BYTES", default_value_t = cxr_host::policy::MAX_INTERACTION_BYTES)]
+    pub max_input_bytes: usize,
+    /// Most bytes of the original payload a dead letter carries; a longer
+    /// payload is cut (Cxr-Truncated: true), its size and SHA-256 in
+    /// Cxr-Original-Size and Cxr-Original-Sha256. Also cut to fit the broker's max_payload.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_DEAD_LETTER_MAX_BYTES)]
+    pub dead_letter_max_bytes: usize,
     /// Messages held at once (received, not yet acknowledged); work beyond
     /// waits in the stream. Default: 8 per core.
     #[arg(long, value_name = "N")]
@@ -166,6 +183,8 @@ impl WorkerArgs {
             duplicate_window: Duration::from_secs(self.duplicate_window_secs),
             out_max_age: Duration::from_secs(self.out_max_age_hours.saturating_mul(3600)),
             tenant_header: self.tenant_header.clone(),
+            max_input_bytes: self.max_input_bytes,
+            dead_letter_max_bytes: self.dead_letter_max_bytes,
             max_in_flight: self.max_in_flight.unwrap_or(defaults.max_in_flight),
             batch: self.batch.unwrap_or(defaults.batch),
             jobs: self.jobs.unwrap_or(defaults.jobs),
@@ -197,6 +216,8 @@ pub const DEFAULT_OUT_PREFIX: &str = "cxr.out";
 pub const DEFAULT_DLQ_PREFIX: &str = "cxr.dlq";
 /// The stream storing decisions and dead letters, created when missing.
 pub const DEFAULT_OUT_STREAM: &str = "CXR_OUT";
+/// Most bytes of the original payload a dead letter carries (64 KiB).
+pub const DEFAULT_DEAD_LETTER_MAX_BYTES: usize = 64 << 10;
 /// The header naming the tenant (it wins over the subject).
 pub const DEFAULT_TENANT_HEADER: &str = "Cxr-Tenant";
 
@@ -231,6 +252,12 @@ pub struct WorkerOptions {
     pub out_max_age: Duration,
     /// The header naming the tenant.
     pub tenant_header: String,
+    /// Largest interaction payload decided, in bytes (default
+    /// `cxr_host::policy::MAX_INTERACTION_BYTES`, 1 MiB); longer ones are dead-lettered.
+    pub max_input_bytes: usize,
+    /// Most bytes of the original payload a dead letter carries (also cut
+    /// to fit the broker's `max_payload`).
+    pub dead_letter_max_bytes: usize,
     /// Messages held at once (fetched and not yet acknowledged): work beyond
     /// waits in the stream.
     pub max_in_flight: usize,
@@ -288,6 +315,8 @@ impl Default for WorkerOptions {
             duplicate_window: Duration::from_secs(120),
             out_max_age: Duration::from_secs(7 * 24 * 3600),
             tenant_header: DEFAULT_TENANT_HEADER.to_string(),
+            max_input_bytes: cxr_host::policy::MAX_INTERACTION_BYTES,
+            dead_letter_max_bytes: DEFAULT_DEAD_LETTER_MAX_BYTES,
             max_in_flight: 8 * cores,
             batch: 2 * cores,
             jobs: cores,
@@ -341,6 +370,7 @@ impl WorkerOptions {
             ("--ack-wait-secs", self.ack_wait.as_millis() as u64),
             ("--fetch-wait-ms", self.fetch_wait.as_millis() as u64),
             ("--publish-timeout-ms", self.publish_timeout.as_millis() as u64),
+            ("--max-input-bytes", self.max_input_bytes as u64),
         ] {
             if v == 0 {
                 return Err(format!("{flag} must be at least 1"));

@@ -21,6 +21,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 /// What every message task shares.
 pub(crate) struct Ctx {
     pub options: WorkerOptions,
+    /// The connection (what the broker announced: its `max_payload`).
+    pub client: async_nats::Client,
     pub js: jetstream::Context,
     pub fleet: Fleet,
     pub metrics: Arc<Metrics>,
@@ -62,6 +64,7 @@ pub async fn run(
         input_prefix: subjects::literal_prefix(&options.in_subjects),
         decide_slots: Arc::new(Semaphore::new(options.jobs)),
         options,
+        client: client.clone(),
         js,
         fleet: fleet.clone(),
         metrics,
@@ -73,7 +76,7 @@ pub async fn run(
         Some(addr) => Some(crate::http::spawn(addr, ctx.clone(), stop.clone()).await?),
         None => None,
     };
-    cxr_fleet::signals::reload_on_sighup(fleet)?;
+    cxr_fleet::watch::start_reloading(fleet)?;
     tokio::spawn(poll_lag(ctx.clone(), consumer.clone(), stop.clone()));
     tokio::spawn(async move {
         shutdown.await;

@@ -3,37 +3,30 @@
 /** The longest message a plugin error carries, in characters (the host bounds it too). */
 export const MAX_MESSAGE_CHARS = 300;
 
-/** An error the plugin reports on purpose: the contract's `plugin-error.internal`. */
+/**
+ * An error the plugin reports on purpose: the contract's `plugin-error.internal`
+ * (the subclasses below carry the other cases).
+ */
 export class PluginError extends Error {
-  constructor(message) {
+  constructor(message, kind = 'internal', name = 'PluginError') {
     super(message);
-    this.name = 'PluginError';
-  }
-  /** The contract's error case. */
-  get kind() {
-    return 'internal';
+    this.name = name;
+    /** The contract's error case. */
+    this.kind = kind;
   }
 }
 
 /** The configuration cannot be used: `plugin-error.invalid-config`. */
 export class InvalidConfig extends PluginError {
   constructor(message) {
-    super(message);
-    this.name = 'InvalidConfig';
-  }
-  get kind() {
-    return 'invalid-config';
+    super(message, 'invalid-config', 'InvalidConfig');
   }
 }
 
 /** The interaction cannot be handled: `plugin-error.invalid-input`. */
 export class InvalidInput extends PluginError {
   constructor(message) {
-    super(message);
-    this.name = 'InvalidInput';
-  }
-  get kind() {
-    return 'invalid-input';
+    super(message, 'invalid-input', 'InvalidInput');
   }
 }
 

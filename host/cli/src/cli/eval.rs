@@ -211,7 +211,7 @@ fn run_privacy(args: &EvalArgs, name: &str) -> Result<ExitCode> {
         None => Masker::all(),
         Some(source) => {
             let config = match source {
-                PipelineSource::File(path) => PipelineConfig::from_file(path)?.0,
+                PipelineSource::File(path) => cxr_host::read_pipeline_file(path)?.0,
                 PipelineSource::Reference | PipelineSource::Plugin(_) => PipelineConfig::from_toml(builtin::REFERENCE_PIPELINE)?,
             };
             Masker::new(&config.privacy)?

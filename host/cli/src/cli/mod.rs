@@ -2,6 +2,7 @@
 
 mod bench;
 mod cache;
+mod check;
 mod diff;
 mod eval;
 mod inspect;
@@ -65,6 +66,7 @@ pub enum Command {
     New(new::NewArgs),
     Worker(worker::WorkerArgs),
     Cache(cache::CacheArgs),
+    Check(check::CheckArgs),
 }
 
 /// Runs the chosen verb.
@@ -81,5 +83,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(a) => new::run(a),
         Command::Worker(a) => worker::run(a),
         Command::Cache(a) => cache::run(a),
+        Command::Check(a) => check::run(a),
     }
 }

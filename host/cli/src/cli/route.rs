@@ -60,7 +60,7 @@ pub fn run(args: RouteArgs) -> Result<ExitCode> {
     let (reader, size): (Box<dyn io::BufRead>, Option<u64>) = if from_stdin {
         (Box::new(BufReader::new(io::stdin().lock())), None)
     } else {
-        let f = File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?;
+        let f = cxr_host::fs::open_regular(&args.input, "input")?;
         let size = f.metadata().ok().map(|m| m.len());
         (Box::new(BufReader::with_capacity(1 << 16, f)), size)
     };

@@ -4,31 +4,27 @@
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
 use clap::Args;
-use cxr_host::text::LineGuard;
+use cxr_fleet::logging::{self, EventLine};
 use cxr_host::{Pipeline, PipelineLoader, PipelineSource, PluginSpec, policy};
 use std::path::Path;
 
 /// Sets up `tracing` on stderr, as JSON lines when `json`; `CXR_LOG`
-/// overrides the level.
+/// overrides the level. Each event is one line written with one `write(2)`
+/// (`cxr_fleet::logging`), whatever the concurrency.
 pub fn init_logging(verbose: u8, json: bool) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CXR_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(logging::default_filter(verbose)));
     let ansi = !json && std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
-        // Behind the escaping at each log call, a guard per line: one event,
-        // one line, no control or bidi character (serde_json leaves C1 and bidi raw).
-        logs.with_writer(|| LineGuard(std::io::stderr())).json().flatten_event(true).init();
+        // Behind the escaping at each log call, the event writer escapes
+        // what is left (serde_json leaves C1 and bidi raw) as JSON escapes.
+        logs.with_writer(EventLine::stderr_json).json().flatten_event(true).init();
     } else if ansi {
         // Colour codes are the formatter's own; plugin text is escaped where it is logged.
-        logs.with_writer(std::io::stderr).with_ansi(true).init();
+        logs.with_writer(EventLine::stderr_coloured).with_ansi(true).init();
     } else {
-        logs.with_writer(|| LineGuard(std::io::stderr())).with_ansi(false).init();
+        logs.with_writer(EventLine::stderr).with_ansi(false).init();
     }
 }
 
@@ -97,5 +93,5 @@ pub fn read_input(path: &Path) -> Result<String> {
     if !path.exists() {
         bail!("input file {} does not exist", path.display());
     }
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    cxr_host::fs::read_text_capped(path, "input", cxr_host::fs::Limit::WHOLE_INPUT)
 }

@@ -102,7 +102,7 @@ pub fn read_table(path: &Path, opts: &TableOptions) -> Result<Table> {
         if !path.exists() {
             bail!("input file {name} does not exist");
         }
-        std::fs::read(path).with_context(|| format!("reading {name}"))?
+        cxr_host::fs::read_capped(path, "input file", cxr_host::fs::Limit::WHOLE_INPUT)?
     };
     parse_table(&bytes, &name, opts)
 }
