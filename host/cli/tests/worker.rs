@@ -651,7 +651,7 @@ async fn tenants_reusing_each_others_ids_never_collide() {
     let twice = dead.iter().find(|m| m.header("Cxr-Original-Msg-Id") == Some("in-5")).expect("two tenant headers");
     assert_eq!(twice.subject, "cxr.dlq.bad_input");
     let e = twice.header("Cxr-Error").unwrap();
-    assert!(e.contains("Cxr-Tenant header given 2 times"), "{e}");
+    assert!(e.contains("Cxr-Tenant: the tenant header is given 2 times"), "{e}");
     drop(w);
     let _ = std::fs::remove_dir_all(&tenants);
 }

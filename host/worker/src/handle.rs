@@ -265,29 +265,28 @@ fn max_payload(ctx: &Ctx) -> usize {
 /// blank, UTF-8, the fields), and so are `Cxr-Now` and `Cxr-Request-Id`.
 fn read(ctx: &Ctx, msg: &jetstream::Message) -> Read {
     let hints = subjects::hints(&ctx.input_prefix, msg.subject.as_str());
-    let named = header_values(msg, &ctx.options.tenant_header);
-    let tenant_name = named
-        .first()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .or(hints.tenant);
+    // The fleet's one rule for a tenant header (HTTP's X-Tenant follows it too):
+    // given twice, which one wins would be a guess, so the message is refused.
+    let named = cxr_fleet::one_tenant_header(header_values(msg, &ctx.options.tenant_header).into_iter().map(str::as_bytes));
     let mut read = Read {
-        tenant_name,
+        tenant_name: hints.tenant.clone(),
         id: None,
         now: Now::Clock,
         request_id: None,
         result: Err(Refusal::Dead(DeadLetter::new(Reason::BadInput, String::new()))),
     };
-    if named.len() > 1 {
-        // Which one wins would be a guess: the message is refused, as HTTP refuses two X-Tenant headers.
-        let mut dl = DeadLetter::new(
-            Reason::BadInput,
-            format!("{} header given {} times; a message names one tenant", ctx.options.tenant_header, named.len()),
-        );
-        dl.kind = Some(ErrorKind::Input);
-        read.result = Err(Refusal::Dead(dl));
-        return read;
+    match named {
+        Ok(name) => {
+            if let Some(name) = name.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+                read.tenant_name = Some(name);
+            }
+        }
+        Err(e) => {
+            let mut dl = DeadLetter::new(Reason::BadInput, format!("{}: {e}", ctx.options.tenant_header));
+            dl.kind = Some(ErrorKind::Input);
+            read.result = Err(Refusal::Dead(dl));
+            return read;
+        }
     }
     let bad = |why: String| Err(Refusal::Dead(DeadLetter::input(&Problem::Input(InputError::Json(why)))));
     if let Some(t) = header(msg, policy::NOW_HEADER) {
