@@ -113,6 +113,31 @@ fn http(addr: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, S
 /// A `cxr serve` child process, killed (by its own id) when dropped.
 struct Serve(std::process::Child);
 
+impl Serve {
+    /// `cxr serve` on a free loopback port with `args`, and its address once it listens.
+    fn start(args: &[&str]) -> (Serve, String) {
+        let child = Command::new(env!("CARGO_BIN_EXE_cxr"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("CXR_CACHE_DIR", nats::cache_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Serve(child);
+        let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
+        let mut line = String::new();
+        let started = Instant::now();
+        while !line.starts_with("listening on http://") {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening");
+            assert!(started.elapsed() < Duration::from_secs(120));
+        }
+        let addr = line.trim().trim_start_matches("listening on http://").to_string();
+        (server, addr)
+    }
+}
+
 impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -123,23 +148,7 @@ impl Drop for Serve {
 #[test]
 fn http_gives_the_decisions_and_error_records_of_the_command_line() {
     let cli = cli_records();
-    let child = Command::new(env!("CARGO_BIN_EXE_cxr"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("CXR_CACHE_DIR", nats::cache_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Serve(child);
-    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
-    let mut line = String::new();
-    let started = Instant::now();
-    while !line.starts_with("listening on http://") {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening");
-        assert!(started.elapsed() < Duration::from_secs(120));
-    }
-    let addr = line.trim().trim_start_matches("listening on http://").to_string();
+    let (_server, addr) = Serve::start(&[]);
     let body = std::fs::read_to_string(inputs()).unwrap();
 
     // The JSON Lines batch, `now` and the request id as headers: the very records of the CLI.
@@ -241,5 +250,84 @@ async fn the_worker_gives_the_decisions_and_error_records_of_the_command_line() 
                 assert_eq!(m.payload.as_ref(), body.lines().nth(i).unwrap().as_bytes(), "the original payload");
             }
         }
+    }
+}
+
+/// A stage that fails degrades alike everywhere: the reference pipeline with
+/// a sentiment plugin returning an out-of-contract score, on four examples
+/// (fewer distinct customers than quarantine needs), gives the same decisions
+/// (neutral sentiment, `degraded` naming the stage, plugin and error, the
+/// other stages' results) from `cxr route`, `cxr serve` and `cxr worker`.
+/// The Python package is checked against `cxr route` by
+/// `test_a_degraded_stage_is_the_decision_cxr_route_makes` in
+/// `host/python/tests/test_sandbox.py`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_degraded_stage_reads_the_same_through_every_front_end() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("policy-degraded");
+    std::fs::create_dir_all(&dir).unwrap();
+    let reference = std::fs::read_to_string(nats::workspace().join("examples/pipeline.toml")).unwrap();
+    let hostile = format!("[sentiment]\nplugin = {:?}\nconfig = {{ mode = \"score-7\" }}\n", cxr_e2e::HOSTILE_WASM);
+    let edited = reference.replace("[sentiment]\nplugin = \"builtin:sentiment\"\n", &hostile);
+    assert_ne!(edited, reference, "the reference pipeline names builtin:sentiment");
+    let pipeline = dir.join("pipeline.toml");
+    std::fs::write(&pipeline, edited).unwrap();
+    let pipeline = pipeline.to_str().unwrap();
+    let examples = std::fs::read_to_string(nats::workspace().join("examples/interactions.jsonl")).unwrap();
+    let lines: Vec<&str> = examples.lines().take(4).collect();
+    let input = dir.join("four.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
+        .args(["route", "--quiet", "--jobs", "1", "--now", NOW, "--pipeline", pipeline])
+        .arg(&input)
+        .env("CXR_CACHE_DIR", nats::cache_dir())
+        .output()
+        .expect("cxr runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(cli.len(), 4);
+    for d in &cli {
+        assert!(d_ok(d), "decided: {d}");
+        assert_eq!(d["sentiment"]["label"], "neutral", "{d}");
+        assert_eq!(d["degraded"][0]["stage"], "sentiment", "{d}");
+        assert_eq!(d["degraded"][0]["plugin"], "cxr-test-hostile", "{d}");
+    }
+
+    // Over HTTP: a batch and one interaction.
+    {
+        let (_server, addr) = Serve::start(&["--pipeline", pipeline]);
+        let (status, _, out) = http(&addr, &format!("/v1/decide/batch?now={NOW}"), &[], &(lines.join("\n") + "\n"));
+        assert_eq!(status, 200, "{out}");
+        let batch: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(batch.len(), 4);
+        for (h, c) in batch.iter().zip(&cli) {
+            assert_eq!(comparable(h.clone()), comparable(c.clone()));
+        }
+        let (status, _, out) = http(&addr, &format!("/v1/decide?now={NOW}"), &[], lines[0]);
+        assert_eq!(status, 200, "{out}");
+        assert_eq!(comparable(serde_json::from_str(&out).unwrap()), comparable(cli[0].clone()));
+    }
+
+    // On NATS: one message at a time, in order.
+    let Some(bin) = nats::nats_server() else { return };
+    let broker = Nats::start(&bin);
+    let _worker = Worker::start(&broker.url(), &["--pipeline", pipeline, "--max-in-flight", "1", "--batch", "1", "--jobs", "1"]);
+    let (_client, js) = nats::client(&broker.url()).await;
+    let messages: Vec<Out> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut m = Out::new("cxr.in.default", &format!("degraded-{i}"), l.as_bytes().to_vec());
+            m.headers.insert("Cxr-Now", NOW);
+            m
+        })
+        .collect();
+    nats::publish_all(&js, messages).await;
+    nats::wait_for(&js, "CXR_OUT", 4, Duration::from_secs(120), "four decisions").await;
+    let stored = nats::read_all(&js, "CXR_OUT").await;
+    assert_eq!(stored.len(), 4, "one output per message");
+    for (m, c) in stored.iter().zip(&cli) {
+        assert!(m.subject.starts_with("cxr.out."), "a decision, not a dead letter: {}", m.subject);
+        assert_eq!(comparable(m.json()), comparable(c.clone()));
     }
 }
