@@ -9,10 +9,12 @@
 
 use cxr_e2e::HOSTILE_WASM;
 use cxr_host::text::is_unsafe;
-use std::io::{BufRead, BufReader, Read, Write};
+mod serve_process;
+
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -193,22 +195,13 @@ impl Drop for Serve {
 fn serve_json_logs_and_responses_hold_no_raw_escapes() {
     let dir = scratch("serve");
     let p = hostile_pipeline(&dir, "escapes", "escapes", "", "");
-    let child = cxr_command()
-        .args(["-v", "serve", "--log-json", "--listen", "127.0.0.1:0", "--pipeline", p.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (child, addr) = serve_process::spawn_listening(
+        cxr_command()
+            .args(["-v", "serve", "--log-json", "--listen", "127.0.0.1:0", "--pipeline", p.to_str().unwrap()])
+            .stderr(Stdio::piped()),
+        String::new,
+    );
     let mut server = Serve(child);
-    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
-    let mut line = String::new();
-    let started = Instant::now();
-    while !line.starts_with("listening on http://") {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening");
-        assert!(started.elapsed() < Duration::from_secs(60));
-    }
-    let addr = line.trim().trim_start_matches("listening on http://").to_string();
     let one = INPUT.lines().next().unwrap();
     let answers = [
         http(&addr, "POST", "/v1/decide", one),
@@ -378,22 +371,13 @@ fn privacy_nothing_leaks_through_errors_keys_or_language_in_route_and_serve() {
     // cxr serve: one interaction at a time (400 for the bad ones), and as
     // batches; its logs go to a file (a pipe nobody reads would fill up)
     let log = dir.join("serve.log");
-    let child = cxr_command()
-        .args(["-v", "serve", "--log-json", "--listen", "127.0.0.1:0", "--pipeline", p.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let (child, addr) = serve_process::spawn_listening(
+        cxr_command()
+            .args(["-v", "serve", "--log-json", "--listen", "127.0.0.1:0", "--pipeline", p.to_str().unwrap()])
+            .stderr(std::fs::File::create(&log).unwrap()),
+        || std::fs::read_to_string(&log).unwrap_or_default(),
+    );
     let mut server = Serve(child);
-    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
-    let mut line = String::new();
-    let started = Instant::now();
-    while !line.starts_with("listening on http://") {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening");
-        assert!(started.elapsed() < Duration::from_secs(60));
-    }
-    let addr = line.trim().trim_start_matches("listening on http://").to_string();
     let mut statuses = Vec::new();
     let mut answers = String::new();
     for l in &lines {

@@ -8,13 +8,14 @@
 //! `host/python/tests/test_policy.py`.
 
 mod nats;
+mod serve_process;
 
 use nats::{Nats, Out, Worker};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const NOW: &str = "2026-11-22T10:00:00Z";
 const REQUEST_ID: &str = "policy-test";
@@ -116,25 +117,14 @@ struct Serve(std::process::Child);
 impl Serve {
     /// `cxr serve` on a free loopback port with `args`, and its address once it listens.
     fn start(args: &[&str]) -> (Serve, String) {
-        let child = Command::new(env!("CARGO_BIN_EXE_cxr"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cxr"));
+        command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .env("CXR_CACHE_DIR", nats::cache_dir())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut server = Serve(child);
-        let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
-        let mut line = String::new();
-        let started = Instant::now();
-        while !line.starts_with("listening on http://") {
-            line.clear();
-            assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening");
-            assert!(started.elapsed() < Duration::from_secs(120));
-        }
-        let addr = line.trim().trim_start_matches("listening on http://").to_string();
-        (server, addr)
+            .stderr(Stdio::null());
+        let (child, addr) = serve_process::spawn_listening(&mut command, String::new);
+        (Serve(child), addr)
     }
 }
 

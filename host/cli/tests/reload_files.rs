@@ -5,9 +5,11 @@
 //! deleted file (warned at the default log level, in `/readyz`).
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+mod serve_process;
+
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const ONE: &str = include_str!("../../../examples/one.json");
@@ -40,26 +42,16 @@ struct Serve {
 impl Serve {
     fn start(dir: &Path, extra: &[&str]) -> Serve {
         let log = dir.join("serve.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cxr"))
-            .current_dir(dir)
-            .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
-            .env_remove("CXR_LOG")
-            .args(["serve", "--listen", "127.0.0.1:0", "--config-dir", "tenants"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        while !line.starts_with("listening on http://") {
-            line.clear();
-            if stdout.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
-                panic!("serve exited before listening: {}", std::fs::read_to_string(&log).unwrap());
-            }
-        }
-        let addr = line.trim().trim_start_matches("listening on http://").to_string();
+        let (child, addr) = serve_process::spawn_listening(
+            Command::new(env!("CARGO_BIN_EXE_cxr"))
+                .current_dir(dir)
+                .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
+                .env_remove("CXR_LOG")
+                .args(["serve", "--listen", "127.0.0.1:0", "--config-dir", "tenants"])
+                .args(extra)
+                .stderr(std::fs::File::create(&log).unwrap()),
+            || std::fs::read_to_string(&log).unwrap_or_default(),
+        );
         Serve { child, addr, log }
     }
 

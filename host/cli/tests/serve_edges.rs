@@ -5,10 +5,12 @@
 //! asserted: statuses, records, resident memory from `/proc`, log lines.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+mod serve_process;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// Generous bound on anything a test waits for.
@@ -41,29 +43,17 @@ impl Serve {
     /// until it listens.
     fn start(name: &str, global: &[&str], args: &[&str]) -> Serve {
         let log = scratch(name).join("stderr.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_cxr"))
-            .args(global)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .env("CXR_CACHE_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("cxr-worker-cache"))
-            .env_remove("CXR_LOG")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut server = Serve {
-            child,
-            addr: String::new(),
-            log,
-        };
-        let mut stdout = BufReader::new(server.child.stdout.take().unwrap());
-        let mut line = String::new();
-        while !line.starts_with("listening on http://") {
-            line.clear();
-            assert!(stdout.read_line(&mut line).unwrap() > 0, "serve exited before listening: {}", server.logs());
-        }
-        server.addr = line.trim().trim_start_matches("listening on http://").to_string();
-        server
+        let (child, addr) = serve_process::spawn_listening(
+            Command::new(env!("CARGO_BIN_EXE_cxr"))
+                .args(global)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .args(args)
+                .env("CXR_CACHE_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("cxr-worker-cache"))
+                .env_remove("CXR_LOG")
+                .stderr(std::fs::File::create(&log).unwrap()),
+            || std::fs::read_to_string(&log).unwrap_or_default(),
+        );
+        Serve { child, addr, log }
     }
 
     fn pid(&self) -> u32 {
