@@ -92,8 +92,10 @@ def load_rules():
     rules = json.loads((REPO / "plugins/router/default-rules.json").read_text(encoding="utf-8"))
 
     def walk(cond):
-        for kw in cond.get("keywords", []):
-            add(kw, ("keyword", fold(kw)))
+        if "keywords" in cond:
+            cond["_keywords"] = {fold(kw).strip() for kw in cond["keywords"]}
+            for kw in cond["_keywords"]:
+                add(kw, ("keyword", kw))
         for sub in cond.get("any", []) + cond.get("all", []):
             walk(sub)
         if "not" in cond:
@@ -257,7 +259,7 @@ def holds(cond, ctx):
     """One router condition (plugins/router/README.md) against the context."""
     for key, want in cond.items():
         if key == "keywords":
-            if not any(fold(k) in ctx["keywords"] for k in want):
+            if cond["_keywords"].isdisjoint(ctx["keywords"]):
                 return False
         elif key == "signal":
             values = want["value"] if isinstance(want["value"], list) else [want["value"]]
