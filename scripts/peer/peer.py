@@ -38,10 +38,11 @@ def fold(text):
 entries = {}
 
 
-def add(phrase, entry):
+def add(phrase, entry, open_start=False, open_end=False):
+    """Registers a phrase; `open_start`/`open_end`: it may begin/end inside a word."""
     phrase = fold(phrase).strip()
     if phrase:
-        entries.setdefault(phrase, []).append(entry)
+        entries.setdefault(phrase, []).append((open_start, open_end) + entry)
 
 
 def load_classifier():
@@ -74,9 +75,10 @@ def load_classifier():
 
 def add_phrase(target, weight, phrase, lang):
     phrase = phrase.strip().lstrip("!")
-    parts = [part.replace("*", "").strip() for part in phrase.split("..")]
+    parts = [part.strip() for part in phrase.split("..")]
     for part in parts:
-        add(part, ("intent", (target, weight, lang, phrase, part, len(parts))))
+        add(part.strip("*"), ("intent", (target, weight, lang, phrase, part, len(parts))),
+            part.startswith("*"), part.endswith("*"))
 
 
 def load_priority_cues():
@@ -127,18 +129,16 @@ TIER_SLA = {"vip": 0.25, "platinum": 0.4, "gold": 0.6, "silver": 0.85, "standard
 TIER_WEIGHT = {"vip": 25, "platinum": 20, "gold": 14, "silver": 7, "standard": 0, "free": -5}
 
 
-def is_word(text, start, end):
-    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
-
-
 def scan(folded):
     """One Aho-Corasick pass: every lexicon entry found, by kind."""
     found = {"intent": [], "urgent": [], "churn": [], "keyword": set()}
     for end, (length, value) in AUTOMATON.iter(folded):
         start = end - length + 1
-        if not is_word(folded, start, end + 1):
-            continue
-        for kind, payload in value:
+        starts_word = start == 0 or not folded[start - 1].isalnum()
+        ends_word = end + 1 == len(folded) or not folded[end + 1].isalnum()
+        for open_start, open_end, kind, payload in value:
+            if not (starts_word or open_start) or not (ends_word or open_end):
+                continue
             if kind == "keyword":
                 found["keyword"].add(payload)
             else:
