@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Issue 27's measure: decisions per CPU-second of `cxr route` (reference
+# pipeline: all four hooks, default limits, fuel on; one thread) and of the
+# Python peer (scripts/peer/) on the same input, in this one run, and their
+# ratio. CPU seconds are user + sys from /usr/bin/time, not wall time.
+#   scripts/bench-throughput.sh [N]     (default N = 50000)
+# The input is N interactions cycled from examples/interactions.jsonl with
+# unique ids (scripts/gen-interactions.py). Inputs and outputs go to a mktemp
+# directory, removed at the end; the peer's venv is kept in
+# target/bench-peer-venv (rebuilt when scripts/peer/requirements.txt changes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-50000}
+now=2026-11-22T10:00:00Z
+[ -x /usr/bin/time ] || { echo "bench-throughput: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
+cargo build --release --quiet -p cxr
+cxr=target/release/cxr
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+venv=target/bench-peer-venv
+stamp=$(sha256sum scripts/peer/requirements.txt | cut -c1-16)
+if [ "$(cat "$venv/.stamp" 2>/dev/null)" != "$stamp" ]; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/peer/requirements.txt
+  echo "$stamp" > "$venv/.stamp"
+fi
+
+python3 scripts/gen-interactions.py "$n" > "$tmp/in.jsonl"
+export CXR_CACHE_DIR="$tmp/cache"
+head -100 "$tmp/in.jsonl" > "$tmp/warm.jsonl"
+"$cxr" route --quiet --jobs 1 --now $now "$tmp/warm.jsonl" > /dev/null   # fill the compile cache
+
+cpu() { # OUT command... -> runs command > OUT; prints its user+sys seconds
+  local out=$1; shift
+  /usr/bin/time -f '%U %S' -o "$tmp/time" "$@" > "$out"
+  awk '{printf "%.2f", $1 + $2}' "$tmp/time"
+}
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+cxr_cpu=$(cpu "$tmp/cxr.jsonl" "$cxr" route --quiet --jobs 1 --now $now "$tmp/in.jsonl")
+peer_cpu=$(cpu "$tmp/peer.jsonl" "$venv/bin/python" scripts/peer/peer.py "$tmp/in.jsonl" $now)
+# Both must have written exactly one decision per interaction.
+cxr_n=$(wc -l < "$tmp/cxr.jsonl"); peer_n=$(wc -l < "$tmp/peer.jsonl")
+[ "$cxr_n" -eq "$n" ] && [ "$peer_n" -eq "$n" ] || { echo "decisions: cxr $cxr_n, peer $peer_n, expected $n" >&2; exit 1; }
+same=$(python3 - "$tmp/cxr.jsonl" "$tmp/peer.jsonl" <<'PY'
+import json, sys
+a, b = (open(p, encoding="utf-8") for p in sys.argv[1:3])
+same = sum(json.loads(x)["route"]["queue"] == json.loads(y)["route"]["queue"] for x, y in zip(a, b))
+print(same)
+PY
+)
+python3 - "$n" "$cxr_cpu" "$peer_cpu" "$same" <<'PY'
+import sys
+n, c, p, same = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+rc, rp = n / c, n / p
+print(f"cxr route --jobs 1: {n} decisions in {c:.2f} CPU s = {rc:,.0f} decisions per CPU-second ({1e6 / rc:.0f} us each)")
+print(f"Python peer:        {n} decisions in {p:.2f} CPU s = {rp:,.0f} decisions per CPU-second ({1e6 / rp:.0f} us each)")
+print(f"ratio cxr / peer: {rc / rp:.2f}x per CPU-second (same queue as cxr: {100 * same / n:.0f}% of decisions)")
+PY
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
