@@ -2,7 +2,8 @@
 // cxr binary (CXR_BIN, default: the repository's target/release/cxr):
 // - without the kit's glue, an uncaught exception traps, and its message
 //   (escape sequences, bidi overrides, line breaks, any length) reaches the
-//   decision's error neutralised and bounded;
+//   decision neutralised and bounded, as the error of its degraded stage
+//   (`degraded`: the decision goes on without that stage);
 // - with the kit, the same exception is the plugin's error, neutralised too;
 // - built without --sync, the host refuses the component before compiling
 //   it, naming the flag.
@@ -43,21 +44,34 @@ async function build(source, options = {}) {
   return out;
 }
 
+/**
+ * The error of the one stage that failed: a failing sentiment plugin
+ * degrades its stage (neutral sentiment, listed in `degraded`) and the
+ * decision goes on, with no `error` of its own.
+ */
+function failure(d) {
+  assert.equal(d.error ?? null, null, JSON.stringify(d));
+  assert.equal(typeof d.route.queue, 'string', JSON.stringify(d));
+  assert.equal(d.sentiment.label, 'neutral', JSON.stringify(d));
+  assert.equal(d.degraded?.length, 1, JSON.stringify(d));
+  assert.equal(d.degraded[0].stage, 'sentiment');
+  return d.degraded[0].error;
+}
+
 function decide(wasm, body) {
   const ix = join(work, 'ix.json');
   writeFileSync(ix, JSON.stringify({ id: 'H-1', body }));
   return JSON.parse(execFileSync(cxr, ['run', '--plugin', wasm, ix, '--json'], { encoding: 'utf8' }));
 }
 
-test('an uncaught exception traps and its message reaches the error, neutralised and bounded', async () => {
+test('an uncaught exception traps and its message reaches the degraded stage, neutralised and bounded', async () => {
   const wasm = await build(raw);
-  const d = decide(wasm, 'hello');
-  assert.equal(d.route.fallback, true);
-  assert.match(d.error, /call: trapped \(the plugin panicked or aborted\); the plugin reported: /);
+  const error = failure(decide(wasm, 'hello'));
+  assert.match(error, /call: trapped \(the plugin panicked or aborted\); the plugin reported: /);
   // Shown escaped, on one line: no ESC, no bidi override, no line break reaches the text.
-  assert.ok(d.error.includes('boom \\u{1b}[2J\\u{202e} evil second line xxxx'), d.error);
-  assert.ok(!/[\u001b\u202e\n]/.test(d.error), d.error);
-  const long = decide(wasm, 'LONG').error;
+  assert.ok(error.includes('boom \\u{1b}[2J\\u{202e} evil second line xxxx'), error);
+  assert.ok(!/[\u001b\u202e\n]/.test(error), error);
+  const long = failure(decide(wasm, 'LONG'));
   const reported = long.slice(long.indexOf('the plugin reported: ') + 'the plugin reported: '.length);
   assert.equal([...reported].length, 300, 'the guest message is cut to 300 characters');
   assert.ok(reported.endsWith('…'));
@@ -77,9 +91,9 @@ test('with the kit, the exception is the plugin error, neutralised', () => {
   );
   const r = spawnSync(process.execPath, [join(kit, 'bin', 'cxr-plugin.js'), 'build', project], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const d = decide(join(project, 'dist', 'kit-hostile.wasm'), 'hello');
-  assert.match(d.error, /plugin error: internal error: Error: boom \\u\{1b\}\[2J\\u\{202e\} evil second line x+ \(at component\.js:\d+\)$/);
-  assert.ok(!/[\u001b\u202e\n]/.test(d.error), d.error);
+  const error = failure(decide(join(project, 'dist', 'kit-hostile.wasm'), 'hello'));
+  assert.match(error, /plugin error: internal error: Error: boom \\u\{1b\}\[2J\\u\{202e\} evil second line x+ \(at component\.js:\d+\)$/);
+  assert.ok(!/[\u001b\u202e\n]/.test(error), error);
 });
 
 test('a component built without --sync is refused before it is compiled, naming the flag', async () => {

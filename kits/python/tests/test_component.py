@@ -43,24 +43,37 @@ def route(component: Path, bodies: list[str], *args: str) -> list[dict[str, Any]
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+def failure(d: dict[str, Any]) -> str:
+    """The error of the one stage that failed: a failing router degrades its
+    stage (listed in ``degraded``), the next router decides, and the decision
+    has no ``error`` of its own."""
+    assert d["error"] is None, d
+    assert isinstance(d["route"]["queue"], str), d
+    assert len(d["degraded"]) == 1, d
+    assert d["degraded"][0]["stage"] == "routers[0]" and d["degraded"][0]["plugin"] == "raiser", d
+    error: str = d["degraded"][0]["error"]
+    return error
+
+
 def test_an_exception_reaches_the_decision_as_its_last_traceback_line(component: Path) -> None:
     ok, key, invalid, wrong, field = route(component, ["hello", "key", "invalid", "wrong", "field"])
     assert ok["error"] is None and ok["route"]["queue"] == "general" and ok["route"]["rule"] == "raiser"
-    assert key["route"]["fallback"] is True
-    assert "internal error: KeyError: 'key' (at raiser.py:" in key["error"]
-    assert key["error"].endswith(" in route)")
-    assert invalid["error"].endswith("plugin error: invalid input: cannot route an empty order")
-    assert wrong["error"].endswith("route returned str, expected Route or Pass")
-    assert field["error"].endswith("route returned an invalid Route: discipline is 'service' (str), expected a Discipline (e.g. Discipline.SERVICE)")
+    assert "degraded" not in ok
+    assert "internal error: KeyError: 'key' (at raiser.py:" in failure(key)
+    assert failure(key).endswith(" in route)")
+    assert failure(invalid).endswith("plugin error: invalid input: cannot route an empty order")
+    assert failure(wrong).endswith("route returned str, expected Route or Pass")
+    assert failure(field).endswith("route returned an invalid Route: discipline is 'service' (str), expected a Discipline (e.g. Discipline.SERVICE)")
 
 
 def test_a_fatal_exception_traps_and_the_next_interaction_is_decided(component: Path) -> None:
     memory, after = route(component, ["memory", "hello"])
-    assert memory["route"]["fallback"] is True
     # The host's trap error quotes the last line of the traceback the glue wrote.
-    assert "trapped" in memory["error"]
-    assert "MemoryError: pretend the heap is full (at raiser.py:" in memory["error"]
+    assert memory["degraded"][0]["error_kind"] == "trap"
+    assert "trapped" in failure(memory)
+    assert "MemoryError: pretend the heap is full (at raiser.py:" in failure(memory)
     assert after["error"] is None and after["route"]["rule"] == "raiser"
+    assert "degraded" not in after
 
 
 def test_a_bad_config_is_refused_at_load_naming_the_problem(component: Path, tmp_path: Path) -> None:
