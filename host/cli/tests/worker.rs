@@ -289,20 +289,13 @@ async fn a_broker_restart_is_survived() {
     assert!(status.success(), "{status}:\n{}", w.stderr());
 }
 
-fn fallback_pipeline(queue: &str) -> String {
-    format!(
-        "name = \"t\"\n[fallback]\nqueue = {queue:?}\ndiscipline = \"service\"\nlevel = 3\n\
-         [sentiment]\nplugin = \"builtin:sentiment\"\n[priority]\nplugin = \"builtin:priority\"\n"
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_reloads_tenants_and_keeps_the_old_pipeline_on_a_bad_file_and_metrics_tell() {
     let _one = serial();
     let Some(bin) = nats::nats_server() else { return };
     let broker = Nats::start(&bin);
     let dir = nats::scratch("reload");
-    std::fs::write(dir.join("acme.toml"), fallback_pipeline("acme-a")).unwrap();
+    std::fs::write(dir.join("acme.toml"), nats::fallback_pipeline("acme-a")).unwrap();
     let mut w = Worker::start(
         &broker.url(),
         &["--config-dir", dir.to_str().unwrap(), "--metrics-listen", "127.0.0.1:0"],
@@ -353,8 +346,8 @@ async fn sighup_reloads_tenants_and_keeps_the_old_pipeline_on_a_bad_file_and_met
     );
     assert!(w.stderr().contains("acme"), "the failed reload is logged");
 
-    std::fs::write(dir.join("acme.toml"), fallback_pipeline("acme-b")).unwrap();
-    std::fs::write(dir.join("beta.toml"), fallback_pipeline("beta-q")).unwrap();
+    std::fs::write(dir.join("acme.toml"), nats::fallback_pipeline("acme-b")).unwrap();
+    std::fs::write(dir.join("beta.toml"), nats::fallback_pipeline("beta-q")).unwrap();
     w.signal("HUP");
     wait_reloads(2.0).await;
     nats::publish_all(&js, vec![send("r3", "cxr.in.acme"), send("r4", "cxr.in.beta.chat")]).await;

@@ -7,20 +7,13 @@ mod nats;
 use nats::{Nats, Out, Stored, Worker};
 use std::time::Duration;
 
-fn fallback_pipeline(queue: &str) -> String {
-    format!(
-        "name = \"t\"\n[fallback]\nqueue = {queue:?}\ndiscipline = \"service\"\nlevel = 3\n\
-         [sentiment]\nplugin = \"builtin:sentiment\"\n[priority]\nplugin = \"builtin:priority\"\n"
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_reloads_edited_and_deleted_tenant_files_without_a_signal() {
     let Some(bin) = nats::nats_server() else { return };
     let broker = Nats::start(&bin);
     let dir = nats::scratch("watch");
-    std::fs::write(dir.join("acme.toml"), fallback_pipeline("acme-a")).unwrap();
-    std::fs::write(dir.join("beta.toml"), fallback_pipeline("beta-q")).unwrap();
+    std::fs::write(dir.join("acme.toml"), nats::fallback_pipeline("acme-a")).unwrap();
+    std::fs::write(dir.join("beta.toml"), nats::fallback_pipeline("beta-q")).unwrap();
     let mut w = Worker::start(
         &broker.url(),
         &["--config-dir", dir.to_str().unwrap(), "--metrics-listen", "127.0.0.1:0", "--watch", "--watch-interval", "200ms"],
@@ -54,7 +47,7 @@ async fn watch_reloads_edited_and_deleted_tenant_files_without_a_signal() {
     assert_eq!(queue_of(&nats::read_all(&js, "CXR_OUT").await, "w1"), "cxr.out.acme-a");
 
     // An edit: no signal sent.
-    std::fs::write(dir.join("acme.toml"), fallback_pipeline("acme-b")).unwrap();
+    std::fs::write(dir.join("acme.toml"), nats::fallback_pipeline("acme-b")).unwrap();
     wait_generation(2).await;
     nats::publish_all(&js, vec![send("w2")]).await;
     nats::wait_for(&js, "CXR_OUT", 2, Duration::from_secs(60), "after the edit").await;

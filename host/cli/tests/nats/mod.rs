@@ -474,3 +474,12 @@ pub fn metric(text: &str, name_and_labels: &str) -> Option<f64> {
     text.lines()
         .find_map(|l| l.strip_prefix(name_and_labels).and_then(|rest| rest.trim().parse().ok()))
 }
+
+/// A tenant pipeline with no router: every decision is the fallback, queue
+/// `queue` (which pipeline a worker used shows in the queue).
+pub fn fallback_pipeline(queue: &str) -> String {
+    format!(
+        "name = \"t\"\n[fallback]\nqueue = {queue:?}\ndiscipline = \"service\"\nlevel = 3\n\
+         [sentiment]\nplugin = \"builtin:sentiment\"\n[priority]\nplugin = \"builtin:priority\"\n"
+    )
+}
