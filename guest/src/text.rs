@@ -114,12 +114,20 @@ pub struct Text {
 /// natively it is `input`'s (the last one analysed on this thread is kept,
 /// as the host keeps it for the stages of a decision).
 pub fn of(input: &Interaction) -> Text {
+    of_fields(input.subject.as_deref(), &input.body)
+}
+
+/// The analysis of a subject and body: those of the interaction the hook
+/// received (for engines that take the texts rather than the
+/// [`Interaction`]). In the sandbox the host always analyses the running
+/// hook's interaction, whatever is passed here: pass its own texts, or
+/// native tests and the sandbox will disagree.
+pub fn of_fields(subject: Option<&str>, body: &str) -> Text {
     #[cfg(not(target_arch = "wasm32"))]
     {
         thread_local! {
             static LAST: std::cell::RefCell<Option<std::sync::Arc<cxr_text::Analysis>>> = const { std::cell::RefCell::new(None) };
         }
-        let (subject, body) = (input.subject.as_deref(), input.body.as_str());
         let analysis = LAST.with_borrow_mut(|last| match last {
             Some(a) if a.is_of(subject, body) => a.clone(),
             _ => {
@@ -132,7 +140,7 @@ pub fn of(input: &Interaction) -> Text {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        let _ = input;
+        let _ = (subject, body);
         Text { normalized: Default::default() }
     }
 }
