@@ -32,6 +32,13 @@ const GERMAN: &str = r#"{"id":"T-1","subject":"Doppelt belastet – RÜCKERSTATT
 fn a_0_3_0_plugin_gets_the_hosts_analysis_of_the_interaction() {
     for mode in ["reuse", "isolate"] {
         let p = probe(PHRASES, mode).unwrap();
+        if mode == "isolate" {
+            // Each interaction gets a fresh instance restored from the
+            // snapshot taken after `configure`: the lexicon handle in its
+            // memory must still name the lexicon.
+            let how = p.stats()[0].isolate.clone();
+            assert_eq!(how.as_deref(), Some("snapshot after configure (instantiate only)"));
+        }
         let d = p.decide(&ix(GERMAN), now());
         assert!(d.degraded.is_empty() && d.error.is_none(), "{mode}: {:?} {:?}", d.degraded, d.error);
         assert_eq!(signal(&d, "normalized-subject"), "[ doppelt belastet ruckerstattung . ]", "{mode}");
