@@ -170,6 +170,12 @@ fn from_host(e: host::TextError) -> TextError {
     }
 }
 
+/// The host's flat matches (phrase, start, end, ...) as [`Match`]es.
+#[cfg(target_arch = "wasm32")]
+fn unflatten(flat: &[u32]) -> Vec<Match> {
+    flat.chunks_exact(3).map(|c| Match { phrase: c[0], start: c[1], end: c[2] }).collect()
+}
+
 impl Text {
     /// The normalised text of a field (see [`normalize`]).
     pub fn normalized(&self, field: Field) -> &str {
@@ -247,7 +253,7 @@ impl Lexicon {
         #[cfg(target_arch = "wasm32")]
         {
             let _ = text;
-            host::find(self.handle, wit(field)).map(|v| v.into_iter().map(|m| Match { phrase: m.phrase, start: m.start, end: m.end }).collect()).map_err(from_host)
+            host::find(self.handle, wit(field)).map(|v| unflatten(&v)).map_err(from_host)
         }
     }
 
@@ -261,7 +267,7 @@ impl Lexicon {
         }
         #[cfg(target_arch = "wasm32")]
         {
-            host::find_in(self.handle, normalized).map(|v| v.into_iter().map(|m| Match { phrase: m.phrase, start: m.start, end: m.end }).collect()).map_err(from_host)
+            host::find_in(self.handle, normalized).map(|v| unflatten(&v)).map_err(from_host)
         }
     }
 }

@@ -60,8 +60,13 @@ fn misuse(e: TextMisuse) -> text::TextError {
     }
 }
 
-fn matches(found: &[cxr_text::Match]) -> Vec<text::PhraseMatch> {
-    found.iter().map(|m| text::PhraseMatch { phrase: m.phrase, start: m.start, end: m.end }).collect()
+/// Matches as the contract gives them: phrase, start, end, flat.
+fn matches(found: &[cxr_text::Match]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(found.len() * 3);
+    for m in found {
+        out.extend_from_slice(&[m.phrase, m.start, m.end]);
+    }
+    out
 }
 
 impl text::Host for PluginState {
@@ -88,11 +93,11 @@ impl text::Host for PluginState {
         self.text.register(phrases).map_err(misuse)
     }
 
-    fn find(&mut self, lexicon: text::Lexicon, f: text::Field) -> std::result::Result<Vec<text::PhraseMatch>, text::TextError> {
+    fn find(&mut self, lexicon: text::Lexicon, f: text::Field) -> std::result::Result<Vec<u32>, text::TextError> {
         self.text.find(lexicon, field(f)).map(|m| matches(&m)).map_err(misuse)
     }
 
-    fn find_in(&mut self, lexicon: text::Lexicon, t: String) -> std::result::Result<Vec<text::PhraseMatch>, text::TextError> {
+    fn find_in(&mut self, lexicon: text::Lexicon, t: String) -> std::result::Result<Vec<u32>, text::TextError> {
         self.text.find_in(lexicon, &t).map(|m| matches(&m)).map_err(misuse)
     }
 }
