@@ -293,12 +293,16 @@ pub fn route_stream(
     let mut summary = BatchSummary::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
     let mut seen = RecentIds::new(opts.duplicate_window);
+    // One output buffer for every chunk: decisions are written straight
+    // into it, and it is not freed and grown again for each chunk.
+    let mut out = Vec::new();
     loop {
         let chunk: Vec<Input> = lines.chunk(opts.chunk_lines.max(1))?.into_iter().map(Input::from).collect();
         if chunk.is_empty() {
             break;
         }
-        let mut out = Vec::with_capacity(chunk.len() * 512);
+        out.clear();
+        out.reserve(chunk.len() * 512);
         for d in decide_batch(pipeline, &chunk, opts, &mut seen, false) {
             crate::text::to_json_writer(&mut out, &d.decision).map_err(io::Error::other)?;
             out.push(b'\n');
