@@ -1,6 +1,8 @@
 //! A compact string-to-id table for the lexicon: open addressing with
-//! linear probing over one contiguous arena of key bytes, so that a lookup
-//! touches two cache lines at most. Keys are fixed at configure time.
+//! linear probing over 16-byte slots and one contiguous arena of key bytes,
+//! so that a lookup of a key of up to eight bytes (most words) reads its
+//! slots only, and a longer key one arena span more. Keys are fixed at
+//! configure time.
 
 /// One occupied slot, 16 bytes: the key's first eight bytes, a tag
 /// (the hash's upper 24 bits and the key's length, capped at 255) and the
