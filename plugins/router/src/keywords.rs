@@ -34,20 +34,98 @@ struct Phrase {
 }
 
 impl Phrase {
-    /// Whether the phrase starts at `text[0]` (the caller has checked the
-    /// first word, except for single-word prefix phrases).
-    fn matches_at(&self, text: &[&str]) -> bool {
-        if text.len() < self.words.len() {
+    /// Whether the phrase starts at word `at` of `text` (the caller has
+    /// checked the first word, except for single-word prefix phrases).
+    fn matches_at(&self, text: &Words, at: usize) -> bool {
+        if text.len() - at < self.words.len() {
             return false;
         }
         let last = self.words.len() - 1;
-        self.words.iter().zip(text).enumerate().all(|(i, (w, t))| {
+        self.words.iter().enumerate().all(|(i, w)| {
+            let t = text.word(at + i);
             if i == last && self.prefix {
                 t.starts_with(w.as_str())
             } else {
                 w == t
             }
         })
+    }
+}
+
+/// The words of a text, folded ([`fold`]) and split ([`words`]) in one
+/// pass: the folded text and each word's byte range in it. Kept for a
+/// whole call, so that the subject and the body reuse its memory.
+#[derive(Debug, Default)]
+pub struct Words {
+    folded: String,
+    bounds: Vec<(usize, usize)>,
+}
+
+impl Words {
+    /// Replaces the words with those of `text`: the same as
+    /// `words(&fold(text))`, without building the folded text first.
+    pub fn split(&mut self, text: &str) {
+        self.folded.clear();
+        self.bounds.clear();
+        self.folded.reserve(text.len());
+        // Start of the word being read, in `folded`.
+        let mut open: Option<usize> = None;
+        for c in text.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    open.get_or_insert(self.folded.len());
+                    self.folded.push(c.to_ascii_lowercase());
+                } else if let Some(start) = open.take() {
+                    self.bounds.push((start, self.folded.len()));
+                }
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                match strip_accent(lower) {
+                    Folded::One(f) => self.push_folded(f, &mut open),
+                    Folded::Two(a, b) => {
+                        self.push_folded(a, &mut open);
+                        self.push_folded(b, &mut open);
+                    }
+                }
+            }
+        }
+        if let Some(start) = open {
+            self.bounds.push((start, self.folded.len()));
+        }
+    }
+
+    /// Adds one folded character: to the open word, as a word of its own
+    /// (Han, Kana), or as the end of the open word (not a letter or digit).
+    fn push_folded(&mut self, c: char, open: &mut Option<usize>) {
+        if !c.is_alphanumeric() {
+            if let Some(start) = open.take() {
+                self.bounds.push((start, self.folded.len()));
+            }
+            return;
+        }
+        if is_unspaced(c) {
+            if let Some(start) = open.take() {
+                self.bounds.push((start, self.folded.len()));
+            }
+            let start = self.folded.len();
+            self.folded.push(c);
+            self.bounds.push((start, self.folded.len()));
+            return;
+        }
+        open.get_or_insert(self.folded.len());
+        self.folded.push(c);
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Word `i`.
+    pub fn word(&self, i: usize) -> &str {
+        let (start, end) = self.bounds[i];
+        &self.folded[start..end]
     }
 }
 
@@ -116,20 +194,22 @@ impl KeywordIndex {
         if self.phrases.is_empty() {
             return hits;
         }
+        let mut words = Words::default();
         if let Some(subject) = subject {
-            self.scan_part(subject, IN_SUBJECT, &mut hits);
+            words.split(subject);
+            self.scan_part(&words, IN_SUBJECT, &mut hits);
         }
-        self.scan_part(body, IN_BODY, &mut hits);
+        words.split(body);
+        self.scan_part(&words, IN_BODY, &mut hits);
         hits
     }
 
-    fn scan_part(&self, text: &str, place: Place, hits: &mut KeywordHits) {
-        let folded = fold(text);
-        let tokens: Vec<&str> = words(&folded).collect();
-        for (i, &token) in tokens.iter().enumerate() {
+    fn scan_part(&self, words: &Words, place: Place, hits: &mut KeywordHits) {
+        for i in 0..words.len() {
+            let token = words.word(i);
             if let Some(ids) = self.by_first_word.get(token) {
                 for &id in ids {
-                    if self.phrases[id as usize].matches_at(&tokens[i..]) {
+                    if self.phrases[id as usize].matches_at(words, i) {
                         hits.0[id as usize] |= place;
                     }
                 }
@@ -305,6 +385,32 @@ mod tests {
         assert_eq!(hits.place(ids[2]), IN_BODY);
         let hits = index.scan(None, "Cancel! now");
         assert!(hits.found(ids[0]));
+    }
+
+    #[test]
+    fn one_pass_split_is_fold_then_words() {
+        let mut texts: Vec<String> = [
+            "Kündigung: l'application PLANTE, ça m'énerve!",
+            "我要退款 please, 請給我退款。ＡＢＣ１２３ ﾃｽﾄ",
+            "STRASSE Straße ÆON Œuvre İstanbul ǅemal Σίσυφος ΣΑΣ",
+            "a\u{0}b\u{309b}c\u{30fb}d\u{3000}e\u{2160}f\u{212a}g ½ ² ① x\u{301}y",
+            "",
+            "   ",
+            "end with word",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        // Every character of the planes rules may see, in runs of ten.
+        let all: Vec<char> = (0u32..0x3_1000).filter_map(char::from_u32).collect();
+        texts.extend(all.chunks(10).map(|c| c.iter().collect::<String>()));
+        let mut split = Words::default();
+        for text in &texts {
+            split.split(text);
+            let folded = fold(text);
+            let expected: Vec<&str> = words(&folded).collect();
+            let got: Vec<&str> = (0..split.len()).map(|i| split.word(i)).collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
     }
 
     #[test]

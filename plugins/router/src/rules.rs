@@ -210,8 +210,12 @@ fn note(out: &mut Option<&mut Vec<String>>, reason: impl FnOnce() -> String) {
     }
 }
 
-/// Case-insensitive comparison without allocating.
+/// Case-insensitive comparison without allocating (two ASCII strings, the
+/// usual case, without decoding characters).
 fn eq_fold(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
     a.chars()
         .flat_map(char::to_lowercase)
         .eq(b.chars().flat_map(char::to_lowercase))
@@ -302,14 +306,25 @@ impl Condition {
         }
         if let Some(re) = &self.regex {
             let (subject, body) = crate::searched(input);
-            let found = re
-                .find(subject.unwrap_or_default())
-                .map(|m| (m.as_str(), IN_SUBJECT))
-                .or_else(|| re.find(body).map(|m| (m.as_str(), IN_BODY)));
-            let Some((text, place)) = found else {
-                return false;
-            };
-            note(&mut out, || explain::regex_match(re, text, place));
+            match out.as_deref_mut() {
+                // Whether it matches is all that counts here: a cheaper
+                // search than finding where.
+                None => {
+                    if !(re.is_match(subject.unwrap_or_default()) || re.is_match(body)) {
+                        return false;
+                    }
+                }
+                Some(reasons) => {
+                    let found = re
+                        .find(subject.unwrap_or_default())
+                        .map(|m| (m.as_str(), IN_SUBJECT))
+                        .or_else(|| re.find(body).map(|m| (m.as_str(), IN_BODY)));
+                    let Some((text, place)) = found else {
+                        return false;
+                    };
+                    reasons.push(explain::regex_match(re, text, place));
+                }
+            }
         }
         if !self.any.is_empty() {
             let Some((i, branch)) = self
