@@ -141,6 +141,44 @@ pub struct KeywordIndex {
     prefix_lens: Vec<usize>,
     /// Interning table: (words, prefix) -> id.
     ids: BTreeMap<(Vec<String>, bool), KeywordId>,
+    /// The keys of `by_first_word`, and of `by_prefix`, for a cheap first
+    /// test: most words of a message start no phrase.
+    first_words: WordFilter,
+    prefixes: WordFilter,
+}
+
+/// A set of words that can answer "certainly not in it" from a word's
+/// first and last byte and its length, without hashing the word.
+#[derive(Debug, Default)]
+struct WordFilter {
+    bits: Vec<u64>,
+}
+
+impl WordFilter {
+    /// Bits in the filter: about 600 first words set less than 1% of them.
+    const BITS: usize = 1 << 16;
+
+    fn bit(word: &[u8]) -> usize {
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+            return 0;
+        };
+        let key = u32::from(first) | u32::from(last) << 8 | (word.len().min(63) as u32) << 16;
+        (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    fn insert(&mut self, word: &str) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; Self::BITS / 64];
+        }
+        let bit = Self::bit(word.as_bytes());
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// False when `word` was certainly not inserted.
+    fn may_contain(&self, word: &[u8]) -> bool {
+        let bit = Self::bit(word);
+        self.bits.get(bit / 64).is_some_and(|b| b & (1 << (bit % 64)) != 0)
+    }
 }
 
 impl KeywordIndex {
@@ -178,8 +216,10 @@ impl KeywordIndex {
             if let Err(at) = self.prefix_lens.binary_search(&words[0].len()) {
                 self.prefix_lens.insert(at, words[0].len());
             }
+            self.prefixes.insert(&words[0]);
             &mut self.by_prefix
         } else {
+            self.first_words.insert(&words[0]);
             &mut self.by_first_word
         };
         table.entry(words[0].clone()).or_default().push(id);
@@ -190,7 +230,7 @@ impl KeywordIndex {
 
     /// Finds every phrase in the subject and body of a message.
     pub fn scan(&self, subject: Option<&str>, body: &str) -> KeywordHits {
-        let mut hits = KeywordHits(vec![0; self.phrases.len()]);
+        let mut hits = KeywordHits::new(self.phrases.len());
         if self.phrases.is_empty() {
             return hits;
         }
@@ -207,10 +247,13 @@ impl KeywordIndex {
     fn scan_part(&self, words: &Words, place: Place, hits: &mut KeywordHits) {
         for i in 0..words.len() {
             let token = words.word(i);
-            if let Some(ids) = self.by_first_word.get(token) {
+            // The filter skips most words, which start no phrase.
+            if self.first_words.may_contain(token.as_bytes())
+                && let Some(ids) = self.by_first_word.get(token)
+            {
                 for &id in ids {
                     if self.phrases[id as usize].matches_at(words, i) {
-                        hits.0[id as usize] |= place;
+                        hits.mark(id, place);
                     }
                 }
             }
@@ -218,12 +261,12 @@ impl KeywordIndex {
                 if len > token.len() {
                     break;
                 }
-                if !token.is_char_boundary(len) {
+                if !token.is_char_boundary(len) || !self.prefixes.may_contain(&token.as_bytes()[..len]) {
                     continue;
                 }
                 if let Some(ids) = self.by_prefix.get(&token[..len]) {
                     for &id in ids {
-                        hits.0[id as usize] |= place;
+                        hits.mark(id, place);
                     }
                 }
             }
@@ -233,12 +276,38 @@ impl KeywordIndex {
 
 /// The result of [`KeywordIndex::scan`]: where each phrase was found.
 #[derive(Debug, Clone, Default)]
-pub struct KeywordHits(Vec<Place>);
+pub struct KeywordHits {
+    /// Place of each phrase, by id (0: not found).
+    places: Vec<Place>,
+    /// The ids of the phrases found, each once (a message holds few).
+    found: Vec<KeywordId>,
+}
 
 impl KeywordHits {
+    fn new(phrases: usize) -> KeywordHits {
+        KeywordHits {
+            places: vec![0; phrases],
+            found: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, id: KeywordId, place: Place) {
+        let slot = &mut self.places[id as usize];
+        if *slot == 0 {
+            self.found.push(id);
+        }
+        *slot |= place;
+    }
+
+    /// Whether any of `ids` (sorted) was found: a look-up per phrase found,
+    /// not per id listed.
+    pub fn found_any(&self, ids: &[KeywordId]) -> bool {
+        self.found.iter().any(|id| ids.binary_search(id).is_ok())
+    }
+
     /// Where the phrase was found; 0 when it was not.
     pub fn place(&self, id: KeywordId) -> Place {
-        self.0.get(id as usize).copied().unwrap_or(0)
+        self.places.get(id as usize).copied().unwrap_or(0)
     }
 
     /// Whether the phrase was found anywhere.
@@ -411,6 +480,19 @@ mod tests {
             let got: Vec<&str> = (0..split.len()).map(|i| split.word(i)).collect();
             assert_eq!(got, expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn hits_list_the_phrases_found() {
+        let (index, ids) = index(&["refund", "charged twice", "kündig*", "invoice"]);
+        let hits = index.scan(Some("Invoice"), "Please REFUND me, ich will kündigen");
+        assert!(hits.found_any(&[ids[0]]));
+        assert!(hits.found_any(&[ids[1], ids[2]]));
+        assert!(!hits.found_any(&[ids[1]]));
+        assert!(!hits.found_any(&[]));
+        assert_eq!(hits.place(ids[3]), IN_SUBJECT);
+        let none = index.scan(None, "nothing to see here");
+        assert!(!none.found_any(&ids));
     }
 
     #[test]

@@ -192,6 +192,8 @@ pub struct Condition {
     pub signals: Vec<SignalTest>,
     /// At least one must occur.
     pub keywords: Vec<Keyword>,
+    /// The ids of `keywords`, sorted (set by [`Condition::index_keywords`]).
+    pub keyword_ids: Vec<KeywordId>,
     /// All must occur.
     pub all_keywords: Vec<Keyword>,
     /// Searched in subject, then body.
@@ -222,6 +224,12 @@ fn eq_fold(a: &str, b: &str) -> bool {
 }
 
 impl Condition {
+    /// Sets [`Condition::keyword_ids`] from [`Condition::keywords`].
+    pub fn index_keywords(&mut self) {
+        self.keyword_ids = self.keywords.iter().map(|k| k.id).collect();
+        self.keyword_ids.sort_unstable();
+    }
+
     /// Whether the condition holds; when `out` is given, pushes one reason
     /// per matched part.
     pub fn check(&self, facts: &Facts<'_>, mut out: Option<&mut Vec<String>>) -> bool {
@@ -289,7 +297,7 @@ impl Condition {
             note(&mut out, || explain::signal(found));
         }
         if !self.keywords.is_empty() {
-            if !self.keywords.iter().any(|k| facts.hits.found(k.id)) {
+            if !facts.hits.found_any(&self.keyword_ids) {
                 return false;
             }
             note(&mut out, || {
