@@ -196,8 +196,11 @@ pub fn signals(list: Vec<wit::Signal>, limit_bytes: usize) -> Result<Vec<wit::Si
     list.into_iter()
         .map(|s| {
             check_name("signal.name", &s.name)?;
-            check_name(&format!("signal `{}` value", s.name), &s.value)?;
-            let confidence = unit(&format!("signal `{}` confidence", s.name), s.confidence, 0.0, 1.0)?;
+            // The signal's name joins the field's only in an error (no
+            // formatting on the way of a good result).
+            let named = |e: String| format!("signal `{}` {e}", s.name);
+            check_name("value", &s.value).map_err(named)?;
+            let confidence = unit("confidence", s.confidence, 0.0, 1.0).map_err(named)?;
             Ok(wit::Signal {
                 name: s.name,
                 value: s.value,

@@ -14,7 +14,27 @@
 //!
 //! On platforms without a per-thread CPU clock the wall clock stands in for
 //! it (every deadline miss then counts, as before).
+//!
+//! **Reading the CPU clock rarely.** `CLOCK_THREAD_CPUTIME_ID` is not in
+//! the vDSO: each read is a system call (about 3% of `cxr route` when every
+//! hook call read it at its start). A call needs its starting CPU time only
+//! if its deadline is ever reached, which a healthy call's never is. So
+//! [`Deadline::arm`] reads the CPU clock only when the thread's last reading
+//! (its *anchor*, kept per thread with the wall-clock instant it was taken)
+//! is older than [`anchor_max_age`] of wall-clock time (1% of the CPU
+//! budget, at most 1 ms); otherwise it reuses the anchor. A thread cannot
+//! use more CPU time than wall-clock time passes, so the CPU time of the
+//! thread at the call's start lies between the anchor's reading and that
+//! reading plus the anchor's age (the *gap*). At a deadline the call's CPU
+//! time is taken as `now - anchor` (at most the call's wall-clock time):
+//! never less than what it really used, at most the gap more. The bound is
+//! therefore never weakened: a call that used its `timeout_ms` of CPU is
+//! always stopped; a call may be stopped having used at most 1% of its
+//! budget (at most 1 ms) less than `timeout_ms`, when the host worked in the
+//! gap. The wall-clock limit (`wall_timeout_ms`) is read from the monotonic
+//! clock, as before.
 
+use std::cell::Cell;
 use std::time::{Duration, Instant};
 use wasmtime::UpdateDeadline;
 
@@ -34,14 +54,46 @@ pub fn thread_cpu_time() -> Option<Duration> {
     }
 }
 
+thread_local! {
+    /// The thread's last CPU clock reading and the wall-clock instant it
+    /// was taken at (see the module docs).
+    static ANCHOR: Cell<Option<(Duration, Instant)>> = const { Cell::new(None) };
+}
+
+/// How old (in wall-clock time) the thread's CPU clock reading may be for
+/// a call with `cpu_budget` to start from it: 1% of the budget, at most 1 ms.
+pub fn anchor_max_age(cpu_budget: Duration) -> Duration {
+    (cpu_budget / 100).min(Duration::from_millis(1))
+}
+
+/// The thread's CPU time at most `max_age` ago (wall-clock), with how long
+/// ago it was read; reads the clock when the last reading is older.
+fn cpu_anchor(now: Instant, max_age: Duration) -> Option<(Duration, Duration)> {
+    ANCHOR.with(|anchor| {
+        if let Some((cpu, at)) = anchor.get() {
+            let age = now.saturating_duration_since(at);
+            if age <= max_age {
+                return Some((cpu, age));
+            }
+        }
+        let cpu = thread_cpu_time()?;
+        anchor.set(Some((cpu, now)));
+        Some((cpu, Duration::ZERO))
+    })
+}
+
 /// The deadline of the call running in a store.
 #[derive(Debug, Clone)]
 pub struct Deadline {
-    cpu_start: Option<Duration>,
+    /// The thread's CPU time read shortly before the call started (at most
+    /// [`anchor_max_age`] before): the call's CPU time at a deadline is at
+    /// most `now - cpu_anchor`.
+    cpu_anchor: Option<Duration>,
     wall_start: Instant,
     cpu_budget: Duration,
     wall_budget: Duration,
-    /// CPU time the call had used when it was stopped.
+    /// CPU time the call had used when it was stopped (never below the
+    /// exact figure, at most the anchor's age above it).
     cpu_used: Duration,
     /// Whether the call was stopped by the wall-clock limit with CPU time
     /// left: the host, not the plugin, was late.
@@ -51,7 +103,7 @@ pub struct Deadline {
 impl Default for Deadline {
     fn default() -> Self {
         Deadline {
-            cpu_start: None,
+            cpu_anchor: None,
             wall_start: Instant::now(),
             cpu_budget: Duration::ZERO,
             wall_budget: Duration::ZERO,
@@ -63,12 +115,16 @@ impl Default for Deadline {
 
 impl Deadline {
     /// Starts the clock for a call with `cpu_ms` of CPU time and at most
-    /// `wall_ms` of wall-clock time.
+    /// `wall_ms` of wall-clock time. Reads the CPU clock only when the
+    /// thread's last reading is too old (see the module docs).
     pub fn arm(&mut self, cpu_ms: u64, wall_ms: u64) {
+        let now = Instant::now();
+        let cpu_budget = Duration::from_millis(cpu_ms);
+        let anchor = cpu_anchor(now, anchor_max_age(cpu_budget));
         *self = Deadline {
-            cpu_start: thread_cpu_time(),
-            wall_start: Instant::now(),
-            cpu_budget: Duration::from_millis(cpu_ms),
+            cpu_anchor: anchor.map(|(cpu, _)| cpu),
+            wall_start: now,
+            cpu_budget,
             wall_budget: Duration::from_millis(wall_ms.max(cpu_ms)),
             cpu_used: Duration::ZERO,
             host_late: false,
@@ -80,7 +136,8 @@ impl Deadline {
         self.host_late
     }
 
-    /// The CPU time the call had used when it was stopped.
+    /// The CPU time the call had used when it was stopped (at most 1% of
+    /// the budget, at most 1 ms, above the exact figure).
     pub fn cpu_used(&self) -> Duration {
         self.cpu_used
     }
@@ -94,14 +151,15 @@ impl Deadline {
     /// length of an epoch tick): stop it, or let it run for the CPU time it
     /// has left.
     pub fn on_deadline(&mut self, tick: Duration) -> UpdateDeadline {
-        let (Some(start), Some(now)) = (self.cpu_start, thread_cpu_time()) else {
+        let (Some(anchor), Some(now)) = (self.cpu_anchor, thread_cpu_time()) else {
             return UpdateDeadline::Interrupt;
         };
-        self.cpu_used = now.saturating_sub(start);
+        let wall = self.wall_start.elapsed();
+        // Never less than the CPU time the call used (see the module docs).
+        self.cpu_used = now.saturating_sub(anchor).min(wall);
         if self.cpu_used >= self.cpu_budget {
             return UpdateDeadline::Interrupt;
         }
-        let wall = self.wall_start.elapsed();
         if wall >= self.wall_budget {
             self.host_late = true;
             return UpdateDeadline::Interrupt;
@@ -148,6 +206,56 @@ mod tests {
         std::thread::sleep(Duration::from_millis(70));
         assert!(matches!(d.on_deadline(Duration::from_millis(1)), UpdateDeadline::Interrupt));
         assert!(d.host_late());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_recent_reading_is_reused_and_an_old_one_read_again() {
+        std::thread::spawn(|| {
+            let t0 = Instant::now();
+            let max = Duration::from_millis(1);
+            let (cpu, age) = cpu_anchor(t0, max).unwrap();
+            assert_eq!(age, Duration::ZERO, "the first reading of a thread is taken now");
+            let later = t0 + Duration::from_micros(500);
+            assert_eq!(cpu_anchor(later, max), Some((cpu, Duration::from_micros(500))), "a reading 0.5 ms old is reused");
+            spin_cpu(Duration::from_millis(2));
+            let (fresh, age) = cpu_anchor(t0 + Duration::from_millis(2), max).unwrap();
+            assert_eq!(age, Duration::ZERO, "a reading 2 ms old is not reused");
+            assert!(fresh >= cpu + Duration::from_millis(2));
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn the_reading_may_be_at_most_one_percent_of_the_budget_old() {
+        assert_eq!(anchor_max_age(Duration::from_millis(200)), Duration::from_millis(1));
+        assert_eq!(anchor_max_age(Duration::from_millis(50)), Duration::from_micros(500));
+        assert_eq!(anchor_max_age(Duration::from_millis(1)), Duration::from_micros(10));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_call_started_from_a_reused_reading_is_still_stopped_at_its_budget() {
+        std::thread::spawn(|| {
+            let mut d = Deadline::default();
+            // The first call reads the clock; the host then works a little
+            // (less than the 0.5 ms a 50 ms budget lets a reading be reused).
+            d.arm(50, 10_000);
+            spin_cpu(Duration::from_micros(200));
+            d.arm(50, 10_000);
+            let armed = thread_cpu_time().unwrap();
+            spin_cpu(Duration::from_millis(30));
+            assert!(matches!(d.on_deadline(Duration::from_millis(1)), UpdateDeadline::Continue(_)), "20 ms of CPU left: go on");
+            while thread_cpu_time().unwrap() - armed < Duration::from_millis(50) {
+                std::hint::black_box(0u64);
+            }
+            assert!(matches!(d.on_deadline(Duration::from_millis(1)), UpdateDeadline::Interrupt));
+            assert!(!d.host_late());
+            assert!(d.cpu_used() >= Duration::from_millis(50), "never less than what the call used");
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

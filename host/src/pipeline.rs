@@ -698,28 +698,30 @@ fn sentiment_reason(s: &SentimentResult) -> String {
         SentimentLabel::Neutral => "neutral",
         SentimentLabel::Positive => "positive",
     };
+    use std::fmt::Write as _;
     let mut reason = format!("sentiment {label} {:+.2} (confidence {:.2})", s.score, s.confidence);
-    if !s.cues.is_empty() {
-        let cues: Vec<String> = s.cues.iter().take(3).map(|c| format!("\"{}\" {:+.2}", c.text, c.weight)).collect();
-        reason.push_str(&format!(": {}", cues.join(", ")));
+    for (i, c) in s.cues.iter().take(3).enumerate() {
+        reason.push_str(if i == 0 { ": " } else { ", " });
+        let _ = write!(reason, "\"{}\" {:+.2}", c.text, c.weight);
     }
     reason
 }
 
 /// `signals from cxr-classify: intent=billing 0.82 ("charged twice"), churn-risk=low 0.60`
 fn signals_reason(plugin: &str, list: &[wit::Signal]) -> String {
-    let items: Vec<String> = list
-        .iter()
-        .take(6)
-        .map(|s| {
-            let mut item = format!("{}={} {:.2}", s.name, s.value, s.confidence);
-            if let Some(cue) = s.cues.first() {
-                item.push_str(&format!(" (\"{cue}\")"));
-            }
-            item
-        })
-        .collect();
-    format!("signals from {plugin}: {}", items.join(", "))
+    use std::fmt::Write as _;
+    // Written into one string (no string per item, no join).
+    let mut reason = format!("signals from {plugin}: ");
+    for (i, s) in list.iter().take(6).enumerate() {
+        if i > 0 {
+            reason.push_str(", ");
+        }
+        let _ = write!(reason, "{}={} {:.2}", s.name, s.value, s.confidence);
+        if let Some(cue) = s.cues.first() {
+            let _ = write!(reason, " (\"{cue}\")");
+        }
+    }
+    reason
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@
 //! runtime was built (prefork servers such as gunicorn or Celery do this),
 //! the ticker would be gone and a looping plugin would never be stopped.
 //! The runtime remembers the process that runs its ticker and starts a new
-//! one when a hook call comes from another process (one `getpid` per call).
+//! one when a hook call comes from another process ([`process_id`]: the id
+//! is cached, and forgotten in the child of every `fork()`, so a hook call
+//! costs an atomic load, not a `getpid` system call).
 
 use crate::cache;
 use crate::gate::Gate;
@@ -424,6 +426,37 @@ fn parallel_compilation_is_safe() -> bool {
     }
 }
 
+/// The cached id of this process; 0 when not read yet (or forgotten in a
+/// forked child).
+static PROCESS_ID: AtomicU32 = AtomicU32::new(0);
+
+/// The id of this process without a system call each time: read once, and
+/// read again in the child of every `fork()` (a `pthread_atfork` handler,
+/// registered before the id is first cached, forgets it there).
+fn process_id() -> u32 {
+    #[cfg(unix)]
+    {
+        extern "C" fn forget_in_child() {
+            PROCESS_ID.store(0, Ordering::Relaxed);
+        }
+        static HANDLER: std::sync::Once = std::sync::Once::new();
+        HANDLER.call_once(|| {
+            // SAFETY: registers a handler that only stores to an atomic,
+            // which is async-signal-safe as a fork handler must be.
+            let rc = unsafe { libc::pthread_atfork(None, None, Some(forget_in_child)) };
+            assert_eq!(rc, 0, "pthread_atfork failed");
+        });
+    }
+    match PROCESS_ID.load(Ordering::Relaxed) {
+        0 => {
+            let pid = std::process::id();
+            PROCESS_ID.store(pid, Ordering::Relaxed);
+            pid
+        }
+        pid => pid,
+    }
+}
+
 /// The epoch ticker of a runtime, and the process it runs in.
 struct Ticking {
     engines: Arc<Mutex<Vec<Engine>>>,
@@ -436,7 +469,7 @@ impl Ticking {
     fn start(engine: Engine) -> Self {
         let engines = Arc::new(Mutex::new(vec![engine]));
         Ticking {
-            pid: AtomicU32::new(std::process::id()),
+            pid: AtomicU32::new(process_id()),
             ticker: Mutex::new(EpochTicker::start(engines.clone())),
             engines,
         }
@@ -450,7 +483,7 @@ impl Ticking {
     /// Starts a new ticker thread when this is not the process that started
     /// the current one (a forked child).
     fn ensure_running(&self) {
-        let pid = std::process::id();
+        let pid = process_id();
         if self.pid.load(Ordering::Acquire) == pid {
             return;
         }
@@ -491,7 +524,7 @@ impl EpochTicker {
         EpochTicker {
             stop,
             thread: Some(thread),
-            pid: std::process::id(),
+            pid: process_id(),
         }
     }
 }
@@ -500,7 +533,7 @@ impl Drop for EpochTicker {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
-            if self.pid == std::process::id() {
+            if self.pid == process_id() {
                 let _ = t.join();
             } else {
                 // Dropped in a forked child: the thread is the parent's, and
@@ -514,6 +547,25 @@ impl Drop for EpochTicker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn the_process_id_is_read_again_in_a_forked_child() {
+        let parent = process_id();
+        assert_eq!(parent, std::process::id());
+        // SAFETY: the child only reads atomics and the process id, then exits.
+        let child = unsafe { libc::fork() };
+        assert!(child >= 0, "fork failed");
+        if child == 0 {
+            let ok = process_id() == std::process::id() && process_id() != parent;
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child just forked.
+        unsafe { libc::waitpid(child, &mut status, 0) };
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "the child saw a stale process id");
+        assert_eq!(process_id(), parent);
+    }
 
     #[test]
     fn one_runtime_per_process_unless_asked_for_another() {

@@ -11,6 +11,7 @@
 
 use crate::model::{Channel, Customer, Direction, HistoryMessage, Interaction};
 use chrono::{DateTime, Utc};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -46,9 +47,10 @@ pub struct Parsed {
     pub result: Result<Interaction, InputError>,
 }
 
-/// Parses one interaction from JSON text.
+/// Parses one interaction from JSON text, in one pass: the known fields
+/// are read straight into place (no intermediate map of the whole object).
 pub fn parse_interaction(text: &str) -> Parsed {
-    let value: Value = match serde_json::from_str(text) {
+    let top: Obj<Fields> = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             return Parsed {
@@ -57,10 +59,19 @@ pub fn parse_interaction(text: &str) -> Parsed {
             };
         }
     };
-    let id = value.get("id").and_then(id_text);
-    Parsed {
-        id,
-        result: interaction_from_value(value),
+    match top {
+        Obj::Object(fields) => Parsed {
+            id: fields.id.as_ref().and_then(id_text),
+            result: from_fields(fields),
+        },
+        Obj::Null => Parsed {
+            id: None,
+            result: Err(InputError::NotAnObject("null")),
+        },
+        Obj::Not(kind) => Parsed {
+            id: None,
+            result: Err(InputError::NotAnObject(kind)),
+        },
     }
 }
 
@@ -94,35 +105,242 @@ fn kind(v: &Value) -> &'static str {
 
 /// Converts a parsed JSON value into an interaction.
 pub fn interaction_from_value(value: Value) -> Result<Interaction, InputError> {
-    let Value::Object(mut obj) = value else {
+    let Value::Object(obj) = value else {
         return Err(InputError::NotAnObject(kind(&value)));
     };
-    let id = match obj.remove("id") {
+    from_fields(Fields::from_map(obj))
+}
+
+/// A JSON value that should be an object: its fields, `null` (taken as
+/// absent), or the kind of value it is instead.
+enum Obj<T> {
+    Object(T),
+    Null,
+    Not(&'static str),
+}
+
+/// The top-level fields of an interaction as given (each a JSON value,
+/// `customer` read into its fields), and the unknown ones, kept as
+/// attributes. A repeated key keeps its last value, as a JSON object does.
+#[derive(Default)]
+struct Fields {
+    id: Option<Value>,
+    body: Option<Value>,
+    channel: Option<Value>,
+    received_at: Option<Value>,
+    subject: Option<Value>,
+    language: Option<Value>,
+    customer: Option<Obj<CustomerFields>>,
+    history: Option<Value>,
+    attributes: Option<Value>,
+    unknown: BTreeMap<String, Value>,
+}
+
+/// The fields of `customer` as given; unknown ones are ignored.
+#[derive(Default)]
+struct CustomerFields {
+    id: Option<Value>,
+    tier: Option<Value>,
+    lifetime_value: Option<Value>,
+    tenure_days: Option<Value>,
+    contacts_last_30d: Option<Value>,
+    open_interactions: Option<Value>,
+    last_csat: Option<Value>,
+    last_nps: Option<Value>,
+}
+
+/// Where a JSON object's field goes: `Some(slot)`, or `None` when the
+/// object keeps no such field.
+trait FieldSlots: Default {
+    fn slot(&mut self, key: &str) -> Option<&mut Option<Value>>;
+    /// Keeps a field that has no slot (the interaction keeps it as an
+    /// attribute; a customer ignores it).
+    fn unknown(&mut self, _key: String, _value: Value) {}
+    /// A field read as more than a JSON value (`customer`).
+    fn read_special<'de, A: MapAccess<'de>>(&mut self, _key: &str, _map: &mut A) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    /// The fields of a parsed JSON object, taken out of it.
+    fn from_map(obj: Map<String, Value>) -> Self {
+        let mut fields = Self::default();
+        for (key, value) in obj {
+            fields.put(key, value);
+        }
+        fields
+    }
+    /// Puts one parsed field in place.
+    fn put(&mut self, key: String, value: Value) {
+        match self.slot(&key) {
+            Some(slot) => *slot = Some(value),
+            None => self.unknown(key, value),
+        }
+    }
+}
+
+impl FieldSlots for Fields {
+    fn slot(&mut self, key: &str) -> Option<&mut Option<Value>> {
+        Some(match key {
+            "id" => &mut self.id,
+            "body" => &mut self.body,
+            "channel" => &mut self.channel,
+            "received_at" => &mut self.received_at,
+            "subject" => &mut self.subject,
+            "language" => &mut self.language,
+            "history" => &mut self.history,
+            "attributes" => &mut self.attributes,
+            _ => return None,
+        })
+    }
+    fn unknown(&mut self, key: String, value: Value) {
+        self.unknown.insert(key, value);
+    }
+    fn read_special<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        if key != "customer" {
+            return Ok(false);
+        }
+        self.customer = Some(map.next_value()?);
+        Ok(true)
+    }
+    fn from_map(mut obj: Map<String, Value>) -> Self {
+        let customer = obj.remove("customer").map(|c| match c {
+            Value::Object(c) => Obj::Object(CustomerFields::from_map(c)),
+            Value::Null => Obj::Null,
+            other => Obj::Not(kind(&other)),
+        });
+        let mut fields = Fields::default();
+        for (key, value) in obj {
+            fields.put(key, value);
+        }
+        fields.customer = customer;
+        fields
+    }
+}
+
+impl FieldSlots for CustomerFields {
+    fn slot(&mut self, key: &str) -> Option<&mut Option<Value>> {
+        Some(match key {
+            "id" => &mut self.id,
+            "tier" => &mut self.tier,
+            "lifetime_value" => &mut self.lifetime_value,
+            "tenure_days" => &mut self.tenure_days,
+            "contacts_last_30d" => &mut self.contacts_last_30d,
+            "open_interactions" => &mut self.open_interactions,
+            "last_csat" => &mut self.last_csat,
+            "last_nps" => &mut self.last_nps,
+            _ => return None,
+        })
+    }
+}
+
+/// Reads a JSON value as [`Obj`]: an object's fields go straight into `T`'s
+/// slots; any other value is read (as a [`Value`], so that nesting limits
+/// and number checks are exactly those of a parsed document) and only its
+/// kind kept.
+impl<'de, T: FieldSlots> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: FieldSlots> Visitor<'de> for ObjVisitor<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Obj<T>, A::Error> {
+                let mut fields = T::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let key = key.0;
+                    if fields.read_special(&key, &mut map)? {
+                        continue;
+                    }
+                    let value: Value = map.next_value()?;
+                    match fields.slot(&key) {
+                        Some(slot) => *slot = Some(value),
+                        None => fields.unknown(key.into_owned(), value),
+                    }
+                }
+                Ok(Obj::Object(fields))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Obj<T>, A::Error> {
+                while seq.next_element::<Value>()?.is_some() {}
+                Ok(Obj::Not("an array"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Obj<T>, E> {
+                Ok(Obj::Null)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Obj<T>, E> {
+                Ok(Obj::Not("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Obj<T>, E> {
+                Ok(Obj::Not("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Obj<T>, E> {
+                Ok(Obj::Not("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Obj<T>, E> {
+                Ok(Obj::Not("a number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Obj<T>, E> {
+                Ok(Obj::Not("a string"))
+            }
+        }
+        d.deserialize_any(ObjVisitor(std::marker::PhantomData))
+    }
+}
+
+/// An object key, borrowed from the text when it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Checks the fields and builds the interaction; the first field at fault
+/// (in this order: id, body, channel, received_at, subject, language,
+/// customer, history, attributes) names the error.
+fn from_fields(f: Fields) -> Result<Interaction, InputError> {
+    let id = match f.id {
         None | Some(Value::Null) => return Err(InputError::field("id", "is required")),
         Some(v) => id_text(&v).ok_or_else(|| {
             InputError::field("id", format!("must be a non-empty string or a number, found {}", kind(&v)))
         })?,
     };
-    let body = match obj.remove("body") {
+    let body = match f.body {
         None | Some(Value::Null) => return Err(InputError::field("body", "is required")),
         Some(Value::String(s)) => s,
         Some(v) => return Err(InputError::field("body", format!("must be a string, found {}", kind(&v)))),
     };
-    let channel = match obj.remove("channel") {
+    let channel = match f.channel {
         None | Some(Value::Null) => Channel::Email,
         Some(v) => channel(&v, "channel")?,
     };
-    let received_at = opt_time(obj.remove("received_at"), "received_at")?;
-    let subject = opt_string(obj.remove("subject"), "subject")?;
-    let language = opt_string(obj.remove("language"), "language")?
+    let received_at = opt_time(f.received_at, "received_at")?;
+    let subject = opt_string(f.subject, "subject")?;
+    let language = opt_string(f.language, "language")?
         .map(|l| l.trim().to_ascii_lowercase())
         .filter(|l| !l.is_empty());
-    let customer = match obj.remove("customer") {
-        None | Some(Value::Null) => Customer::default(),
-        Some(Value::Object(c)) => customer(c)?,
-        Some(v) => return Err(InputError::field("customer", format!("must be an object, found {}", kind(&v)))),
+    let customer = match f.customer {
+        None | Some(Obj::Null) => Customer::default(),
+        Some(Obj::Object(c)) => customer(c)?,
+        Some(Obj::Not(kind)) => return Err(InputError::field("customer", format!("must be an object, found {kind}"))),
     };
-    let history = match obj.remove("history") {
+    let history = match f.history {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
             .into_iter()
@@ -132,7 +350,7 @@ pub fn interaction_from_value(value: Value) -> Result<Interaction, InputError> {
         Some(v) => return Err(InputError::field("history", format!("must be an array, found {}", kind(&v)))),
     };
     let mut attributes = BTreeMap::new();
-    match obj.remove("attributes") {
+    match f.attributes {
         None | Some(Value::Null) => {}
         Some(Value::Object(a)) => {
             for (k, v) in a {
@@ -142,7 +360,7 @@ pub fn interaction_from_value(value: Value) -> Result<Interaction, InputError> {
         Some(v) => return Err(InputError::field("attributes", format!("must be an object, found {}", kind(&v)))),
     }
     // Unknown top-level fields are kept, never rejected.
-    for (k, v) in obj {
+    for (k, v) in f.unknown {
         attributes.entry(k).or_insert_with(|| attribute_text(v));
     }
     Ok(Interaction {
@@ -219,13 +437,13 @@ fn opt_int(v: Option<Value>, field: &str, min: u64, max: u64) -> Result<Option<u
     }
 }
 
-fn customer(mut c: Map<String, Value>) -> Result<Customer, InputError> {
+fn customer(c: CustomerFields) -> Result<Customer, InputError> {
     let u32max = u32::MAX as u64;
-    let id = match c.remove("id") {
+    let id = match c.id {
         None | Some(Value::Null) => None,
         Some(v) => Some(id_text(&v).ok_or_else(|| InputError::field("customer.id", format!("must be a string or a number, found {}", kind(&v))))?),
     };
-    let lifetime_value = opt_number(c.remove("lifetime_value"), "customer.lifetime_value")?;
+    let lifetime_value = opt_number(c.lifetime_value, "customer.lifetime_value")?;
     if let Some(v) = lifetime_value
         && v < 0.0
     {
@@ -233,13 +451,13 @@ fn customer(mut c: Map<String, Value>) -> Result<Customer, InputError> {
     }
     Ok(Customer {
         id,
-        tier: opt_string(c.remove("tier"), "customer.tier")?.map(|t| t.trim().to_ascii_lowercase()),
+        tier: opt_string(c.tier, "customer.tier")?.map(|t| t.trim().to_ascii_lowercase()),
         lifetime_value,
-        tenure_days: opt_int(c.remove("tenure_days"), "customer.tenure_days", 0, u32max)?.map(|v| v as u32),
-        contacts_last_30d: opt_int(c.remove("contacts_last_30d"), "customer.contacts_last_30d", 0, u32max)?.map(|v| v as u32),
-        open_interactions: opt_int(c.remove("open_interactions"), "customer.open_interactions", 0, u32max)?.map(|v| v as u32),
-        last_csat: opt_int(c.remove("last_csat"), "customer.last_csat", 1, 5)?.map(|v| v as u8),
-        last_nps: opt_int(c.remove("last_nps"), "customer.last_nps", 0, 10)?.map(|v| v as u8),
+        tenure_days: opt_int(c.tenure_days, "customer.tenure_days", 0, u32max)?.map(|v| v as u32),
+        contacts_last_30d: opt_int(c.contacts_last_30d, "customer.contacts_last_30d", 0, u32max)?.map(|v| v as u32),
+        open_interactions: opt_int(c.open_interactions, "customer.open_interactions", 0, u32max)?.map(|v| v as u32),
+        last_csat: opt_int(c.last_csat, "customer.last_csat", 1, 5)?.map(|v| v as u8),
+        last_nps: opt_int(c.last_nps, "customer.last_nps", 0, 10)?.map(|v| v as u8),
     })
 }
 
@@ -324,6 +542,62 @@ mod tests {
             assert!(e.starts_with("field `"), "{e}");
             assert!(!e.contains("4111"), "{json}: {e}");
             assert!(!e.contains(&card.replace(' ', "")), "{e}");
+        }
+    }
+
+    /// What `parse_interaction` did before it read fields in one pass: the
+    /// whole text as a JSON value, then the value as an interaction.
+    fn parsed_via_value(text: &str) -> (Option<String>, Result<Interaction, InputError>) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => {
+                let p = parse_value(v);
+                (p.id, p.result)
+            }
+            Err(e) => (None, Err(InputError::Json(e.to_string()))),
+        }
+    }
+
+    #[test]
+    fn one_pass_reading_equals_reading_a_parsed_value() {
+        let deep = format!("{{\"id\":\"d\",\"body\":\"x\",\"customer\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        let deep_top = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let cases = [
+            r#"{"id":"A","body":"hi"}"#,
+            r#"{"id":"A","body":"hi","id":"B"}"#,
+            r#"{"id":"A","body":"hi","customer":{"id":"C","tier":" Gold ","tier":"x","lifetime_value":5.5,"zz":[1,{"a":2}],"last_csat":4}}"#,
+            r#"{"id":"A","body":"hi","customer":null}"#,
+            r#"{"id":"A","body":"hi","customer":[1,2]}"#,
+            r#"{"id":"A","body":"hi","customer":"c"}"#,
+            r#"{"id":"A","body":"hi","customer":true}"#,
+            r#"{"id":"A","body":"hi","customer":3.5}"#,
+            r#"{"id":"A","body":"hi","customer":{"a":1},"customer":7}"#,
+            r#"{"id":"A","body":"hi","customer":{"last_nps":11}}"#,
+            r#"{"id":"A","body":"hi","customer":{"lifetime_value":1e400}}"#,
+            r#"{"i\u0064":"esc","b\u006fdy":"k\u00e9y","z":{"q":[1,2]},"a":null,"n":-0.0,"attributes":{"z":"kept"}}"#,
+            r#"{"id":" ","body":"x"}"#,
+            r#"{"id":12,"body":"x","channel":"chat","language":" PT-br ","subject":null,"received_at":"2026-11-22T09:14:00+01:00"}"#,
+            r#"{"id":"A","body":"x","history":[{"body":"b","direction":"out","channel":"sms","at":"2026-11-22T09:14:00Z","extra":1}]}"#,
+            r#"{"id":"A","body":"x","history":{}}"#,
+            r#"{"id":"A","body":"x","attributes":[1]}"#,
+            r#"{"id":"A","body":"x","customer":{"id":"C"},"received_at":"nope"}"#,
+            r#"{"id":"A","body":5,"customer":7}"#,
+            r#"{"body":"x","customer":7}"#,
+            r#"null"#,
+            r#"[1,2]"#,
+            r#""s""#,
+            r#"12"#,
+            r#"false"#,
+            r#"{"id":"A","body":"x"} trailing"#,
+            r#"{"id":"A","body":"x","#,
+            r#"{"id":"A","body":"x","customer":{"id":}}"#,
+            r#"{"id":"A","body":"x","n":1e999}"#,
+            "",
+            &deep,
+            &deep_top,
+        ];
+        for text in cases {
+            let one = parse_interaction(text);
+            assert_eq!((one.id, one.result), parsed_via_value(text), "{text}");
         }
     }
 

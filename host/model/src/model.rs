@@ -53,6 +53,10 @@ impl Channel {
 
     /// Parses a channel name; `web-form` and `webform` are accepted too.
     pub fn parse(name: &str) -> Option<Channel> {
+        // A channel's own name (the usual case) needs no folding.
+        if let Some(c) = Channel::ALL.into_iter().find(|c| c.as_str() == name) {
+            return Some(c);
+        }
         let n = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         Channel::ALL
             .into_iter()

@@ -126,16 +126,7 @@ pub struct SafeFormatter<F>(pub F);
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if is_unsafe(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                // Every unsafe character is in the basic multilingual plane.
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
-            }
-        }
-        w.write_all(&fragment.as_bytes()[start..])
+        write_fragment_escaped(w, fragment)
     }
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.0.begin_array(w)
@@ -167,6 +158,51 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
     fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.0.end_object_value(w)
     }
+}
+
+/// Writes `fragment` with every [unsafe](is_unsafe) character as a
+/// `\\uXXXX` escape. The fast path looks at bytes, not characters: every
+/// unsafe character is either a byte below 0x20 or 0x7F (DEL), or starts
+/// with the UTF-8 lead byte 0xC2 (C1 controls), 0xD8 (U+061C) or 0xE2 (the
+/// bidi and separator characters at U+2000–U+2FFF); only at those bytes is a
+/// character decoded and checked. Continuation bytes (0x80–0xBF) are never
+/// one of those lead bytes, so stepping one byte at a time elsewhere is safe.
+fn write_fragment_escaped<W: ?Sized + io::Write>(w: &mut W, fragment: &str) -> io::Result<()> {
+    /// Bytes checked at once for plain printable ASCII (0x20–0x7E).
+    const BLOCK: usize = 16;
+    let bytes = fragment.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Whole blocks of printable ASCII are skipped in one step (the
+        // check has no early exit, so it compiles to vector instructions).
+        while let Some(block) = bytes.get(i..i + BLOCK)
+            && block.iter().fold(true, |plain, &b| plain & (0x20..0x7f).contains(&b))
+        {
+            i += BLOCK;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        let may_start_unsafe = b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2);
+        if !may_start_unsafe {
+            i += 1;
+            continue;
+        }
+        let c = fragment[i..].chars().next().expect("a lead byte starts a character");
+        let len = c.len_utf8();
+        if is_unsafe(c) {
+            w.write_all(&bytes[start..i])?;
+            // Every unsafe character is in the basic multilingual plane.
+            let mut hex = *b"\\u0000";
+            let code = c as u32;
+            for (k, shift) in [12, 8, 4, 0].into_iter().enumerate() {
+                hex[2 + k] = b"0123456789abcdef"[((code >> shift) & 0xf) as usize];
+            }
+            w.write_all(&hex)?;
+            start = i + len;
+        }
+        i += len;
+    }
+    w.write_all(&bytes[start..])
 }
 
 /// Writes `value` as compact JSON whose bytes hold no raw control, bidi or
@@ -263,6 +299,70 @@ mod tests {
         }
         assert_eq!(to_json(&"ok").unwrap(), "\"ok\"");
         assert_eq!(to_json_pretty(&serde_json::json!({"a": 1})).unwrap(), "{\n  \"a\": 1\n}");
+    }
+
+    /// The escaping `SafeFormatter` did before its byte-level fast path:
+    /// every character checked.
+    fn escaped_char_by_char(fragment: &str) -> String {
+        let mut out = String::new();
+        for c in fragment.chars() {
+            if is_unsafe(c) {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn escaped_fast(fragment: &str) -> String {
+        let mut out = Vec::new();
+        write_fragment_escaped(&mut out, fragment).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_byte_fast_path_escapes_exactly_what_the_character_check_does() {
+        // Every character of the first three planes' interesting ranges, one
+        // by one and between ASCII, then pseudo-random mixes of the
+        // characters nearest every unsafe range (same lead bytes, next
+        // to the boundaries), quotes, backslashes and astral characters.
+        let mut chars: Vec<char> = (0u32..0x3000).filter_map(char::from_u32).collect();
+        chars.extend(['\u{d7ff}', '\u{e000}', '\u{feff}', '\u{fffd}', '\u{ffff}', '\u{10000}', '\u{1f44d}', '\u{10ffff}']);
+        for &c in &chars {
+            let run = "plain ascii text";
+            for s in [c.to_string(), format!("a{c}b"), format!("{c}{c}"), format!("ü{c}€"), format!("{run}{run}x{c}{run}é{c}")] {
+                assert_eq!(escaped_fast(&s), escaped_char_by_char(&s), "{:x}", c as u32);
+            }
+        }
+        let near: Vec<char> = chars
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let u = c as u32;
+                u < 0x20 || (0x70..=0xbf).contains(&u) || (0x600..=0x63f).contains(&u) || (0x2000..=0x207f).contains(&u) || u > 0xd7ff
+            })
+            .chain(['"', '\\', 'x', ' ', '\u{0}', '\u{202e}'])
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(state % 80) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly printable ASCII (runs longer than the fast path's
+                // blocks), now and then a character near an unsafe range.
+                if state % 8 == 0 {
+                    s.push(near[((state >> 3) % near.len() as u64) as usize]);
+                } else {
+                    s.push(char::from(b' ' + ((state >> 3) % 95) as u8));
+                }
+            }
+            assert_eq!(escaped_fast(&s), escaped_char_by_char(&s), "{s:?}");
+        }
+        assert_eq!(escaped_fast("plain ascii, \"quoted\" ok"), "plain ascii, \"quoted\" ok");
+        assert_eq!(escaped_fast(HOSTILE), escaped_char_by_char(HOSTILE));
     }
 
     #[test]

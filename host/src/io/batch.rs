@@ -245,7 +245,13 @@ impl BatchSummary {
             } else {
                 self.routed += 1;
             }
-            *self.by_queue.entry(r.queue.clone()).or_default() += 1;
+            // Counted without a copy of the queue's name once it is known.
+            match self.by_queue.get_mut(&r.queue) {
+                Some(n) => *n += 1,
+                None => {
+                    self.by_queue.insert(r.queue.clone(), 1);
+                }
+            }
         }
         if d.error.is_some() {
             self.plugin_errors += 1;
@@ -254,7 +260,12 @@ impl BatchSummary {
             self.degraded += 1;
         }
         if let Some(disc) = d.discipline {
-            *self.by_discipline.entry(disc.as_str().to_string()).or_default() += 1;
+            match self.by_discipline.get_mut(disc.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    self.by_discipline.insert(disc.as_str().to_string(), 1);
+                }
+            }
         }
         for (kind, n) in &d.masked {
             *self.masked.entry(kind.clone()).or_default() += u64::from(*n);
@@ -282,12 +293,16 @@ pub fn route_stream(
     let mut summary = BatchSummary::default();
     let mut lines = LineReader::new(reader, opts.max_line_bytes);
     let mut seen = RecentIds::new(opts.duplicate_window);
+    // One output buffer for every chunk: decisions are written straight
+    // into it, and it is not freed and grown again for each chunk.
+    let mut out = Vec::new();
     loop {
         let chunk: Vec<Input> = lines.chunk(opts.chunk_lines.max(1))?.into_iter().map(Input::from).collect();
         if chunk.is_empty() {
             break;
         }
-        let mut out = Vec::with_capacity(chunk.len() * 512);
+        out.clear();
+        out.reserve(chunk.len() * 512);
         for d in decide_batch(pipeline, &chunk, opts, &mut seen, false) {
             crate::text::to_json_writer(&mut out, &d.decision).map_err(io::Error::other)?;
             out.push(b'\n');

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::keywords::{Keywords, Phrase};
+use crate::keywords::{Keywords, Phrase, Scanner};
 use crate::sla::Sla;
 use crate::cues::{self, CuePhrases, cues};
 
@@ -90,10 +90,9 @@ pub struct Tier {
 pub struct Config {
     sla_minutes: [f64; 9],
     tiers: Vec<Tier>,
-    /// Urgency keyword phrases (built in: six languages, `cues.json`).
-    pub urgent: Keywords,
-    /// Churn keyword phrases.
-    pub churn: Keywords,
+    /// The urgency and the churn keyword phrases (built in: six languages,
+    /// `cues.json`), searched together.
+    keywords: Scanner<2>,
     /// Minimum scores for levels 1, 2 and 3, strictly descending.
     pub thresholds: [u32; 3],
     /// Lifetime value from which a customer counts as high-value.
@@ -114,8 +113,7 @@ impl Default for Config {
                     weight,
                 })
                 .collect(),
-            urgent: built_in(&cues().urgent),
-            churn: built_in(&cues().churn),
+            keywords: Scanner::new([built_in(&cues().urgent), built_in(&cues().churn)]),
             thresholds: DEFAULT_LEVEL_THRESHOLDS,
             high_value_ltv: DEFAULT_HIGH_VALUE_LTV,
             sla: Sla::default(),
@@ -168,11 +166,18 @@ impl Config {
             }
         }
 
-        if let Some(list) = field::<Vec<String>>("urgent_keywords", raw.urgent_keywords)? {
-            config.urgent = keyword_list("urgent_keywords", &list)?;
-        }
-        if let Some(list) = field::<Vec<String>>("churn_keywords", raw.churn_keywords)? {
-            config.churn = keyword_list("churn_keywords", &list)?;
+        let urgent = field::<Vec<String>>("urgent_keywords", raw.urgent_keywords)?
+            .map(|list| keyword_list("urgent_keywords", &list))
+            .transpose()?;
+        let churn = field::<Vec<String>>("churn_keywords", raw.churn_keywords)?
+            .map(|list| keyword_list("churn_keywords", &list))
+            .transpose()?;
+        if urgent.is_some() || churn.is_some() {
+            let [default_urgent, default_churn] = config.keywords.lists().clone();
+            config.keywords = Scanner::new([
+                urgent.unwrap_or(default_urgent),
+                churn.unwrap_or(default_churn),
+            ]);
         }
 
         if let Some(list) = field::<Vec<i64>>("level_thresholds", raw.level_thresholds)? {
@@ -194,6 +199,22 @@ impl Config {
         Ok(config)
     }
 
+    /// Urgency keyword phrases.
+    pub fn urgent(&self) -> &Keywords {
+        &self.keywords.lists()[0]
+    }
+
+    /// Churn keyword phrases.
+    pub fn churn(&self) -> &Keywords {
+        &self.keywords.lists()[1]
+    }
+
+    /// The urgency and the churn phrases found in `text` (in matching
+    /// form, [`crate::keywords::normalize_into`]), in one pass.
+    pub fn keywords_found(&self, text: &str) -> [Vec<&Phrase>; 2] {
+        self.keywords.found(text)
+    }
+
     /// First-response SLA for a channel, in minutes, before the tier factor.
     pub fn sla_minutes(&self, channel: Channel) -> f64 {
         self.sla_minutes[channel_index(channel)]
@@ -203,6 +224,10 @@ impl Config {
     pub fn tier(&self, name: &str) -> Option<&Tier> {
         let name = name.trim();
         self.tiers.iter().find(|t| {
+            // Two ASCII names (nearly always) compare without decoding.
+            if t.name.is_ascii() && name.is_ascii() {
+                return t.name.eq_ignore_ascii_case(name);
+            }
             t.name
                 .chars()
                 .flat_map(char::to_lowercase)
@@ -355,8 +380,8 @@ mod tests {
             assert_eq!(Config::parse(json).expect(json), defaults);
         }
         assert_eq!(defaults.sla_minutes(Channel::WebForm), 480.0);
-        assert_eq!(defaults.urgent.len(), cues::phrases(&cues().urgent).count());
-        assert!(defaults.urgent.phrases().iter().all(|p| p.cue.is_some()));
+        assert_eq!(defaults.urgent().len(), cues::phrases(&cues().urgent).count());
+        assert!(defaults.urgent().phrases().iter().all(|p| p.cue.is_some()));
     }
 
     #[test]
@@ -390,9 +415,9 @@ mod tests {
     fn keyword_lists_replace_defaults() {
         let c = Config::parse(r#"{"urgent_keywords": ["Panne", "Störung"], "churn_keywords": []}"#)
             .expect("valid");
-        let labels: Vec<_> = c.urgent.phrases().iter().map(|p| p.label.as_str()).collect();
+        let labels: Vec<_> = c.urgent().phrases().iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["panne", "störung"]);
-        assert!(c.churn.is_empty());
+        assert!(c.churn().is_empty());
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! Other punctuation stays, so a phrase never matches across a comma or a
 //! sentence end.
 //!
-//! All phrases of a list are found in one pass of an Aho-Corasick automaton
-//! built at configure time (a DFA: about 230 short phrases make a small
-//! one, and it takes a fifth fewer instructions per message than the NFA).
+//! All phrases of the urgent and the churn list are found in one pass of one
+//! Aho-Corasick automaton built at configure time ([`Scanner`]; a DFA: about
+//! 230 short phrases make a small one, and it takes a fifth fewer
+//! instructions per message than the NFA).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -19,32 +20,38 @@ use crate::cues::cues;
 use crate::urgency::Cue;
 
 /// Appends `text` to `out` in matching form (see the module docs).
+///
+/// One pass: ASCII (most of every message) goes through [`ASCII_CLASS`]
+/// byte by byte, anything else is decoded, lower-cased and folded.
 pub fn normalize_into(text: &str, out: &mut String) {
     out.reserve(text.len());
     let mut pending_space = false;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // A run of ASCII that is kept as it is, only lower-cased: most of
-        // every message, copied in one go.
-        let start = i;
-        while i < bytes.len() && is_plain_ascii(bytes[i]) {
+    let mut rest = text;
+    loop {
+        let bytes = rest.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if !b.is_ascii() {
+                break;
+            }
             i += 1;
+            match ASCII_CLASS[usize::from(b)] {
+                SEPARATOR => pending_space = true,
+                DROPPED => {}
+                lower => {
+                    space_before_next(out, &mut pending_space);
+                    out.push(char::from(lower));
+                }
+            }
         }
-        if i > start {
-            space_before_next(out, &mut pending_space);
-            let from = out.len();
-            out.push_str(&text[start..i]);
-            out[from..].make_ascii_lowercase();
+        let Some(ch) = rest[i..].chars().next() else {
+            return;
+        };
+        rest = &rest[i + ch.len_utf8()..];
+        if matches!(ch, '\u{2018}' | '\u{2019}' | '\u{02BC}') {
             continue;
         }
-        // Anything else, one char at a time.
-        let ch = text[i..].chars().next().unwrap_or_default();
-        i += ch.len_utf8();
-        if matches!(ch, '\'' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`') {
-            continue;
-        }
-        if ch.is_whitespace() || matches!(ch, '-' | '_' | '/' | '\u{2010}'..='\u{2015}') {
+        if ch.is_whitespace() || matches!(ch, '\u{2010}'..='\u{2015}') {
             pending_space = true;
             continue;
         }
@@ -57,6 +64,28 @@ pub fn normalize_into(text: &str, out: &mut String) {
         }
     }
 }
+
+/// [`ASCII_CLASS`]: a separator (white space, `-`, `_`, `/`), folded into one space.
+const SEPARATOR: u8 = 0x80;
+/// [`ASCII_CLASS`]: an apostrophe or backtick, dropped.
+const DROPPED: u8 = 0x81;
+
+/// What [`normalize_into`] does with each ASCII byte: [`SEPARATOR`],
+/// [`DROPPED`] (both outside ASCII), or else the byte it writes (the byte,
+/// lower-cased).
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' | b'-' | b'_' | b'/' => SEPARATOR,
+            b'\'' | b'`' => DROPPED,
+            other => other.to_ascii_lowercase(),
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The ASCII a lower-case accented Latin letter is written as without its
 /// accent (`None`: kept as it is).
@@ -82,16 +111,11 @@ fn fold(c: char) -> Option<&'static str> {
 
 /// Writes the single space that a run of separators stands for, before the
 /// next kept text (none at the start or after a space already written).
+#[inline]
 fn space_before_next(out: &mut String, pending: &mut bool) {
     if std::mem::take(pending) && !out.is_empty() && !out.ends_with(' ') {
         out.push(' ');
     }
-}
-
-/// ASCII that [`normalize_into`] keeps (lower-cased): not a space, not an
-/// apostrophe, not a word joiner that becomes a space.
-fn is_plain_ascii(b: u8) -> bool {
-    b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r' | b'\'' | b'`' | b'-' | b'_' | b'/')
 }
 
 /// A configured keyword phrase, ready to be searched for.
@@ -179,21 +203,14 @@ fn negated(before: &str) -> bool {
     cues().negations.iter().any(|n| n == word)
 }
 
-/// A list of phrases and the automaton that finds them all in one pass.
-#[derive(Debug, Clone)]
+/// A list of phrases (search it with a [`Scanner`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Keywords {
     phrases: Vec<Phrase>,
-    automaton: AhoCorasick,
-}
-
-impl PartialEq for Keywords {
-    fn eq(&self, other: &Self) -> bool {
-        self.phrases == other.phrases
-    }
 }
 
 impl Keywords {
-    /// Compiles `phrases`; a phrase whose label is already in the list is dropped.
+    /// Collects `phrases`; a phrase whose label is already in the list is dropped.
     pub fn new(phrases: impl IntoIterator<Item = Phrase>) -> Keywords {
         let mut unique: Vec<Phrase> = Vec::new();
         for phrase in phrases {
@@ -201,13 +218,7 @@ impl Keywords {
                 unique.push(phrase);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(unique.iter().map(|p| p.norm.as_str()))
-            // Only a list far beyond any configuration's size could fail.
-            .expect("keyword automaton");
-        Keywords { phrases: unique, automaton }
+        Keywords { phrases: unique }
     }
 
     /// The phrases, in configured order.
@@ -224,18 +235,75 @@ impl Keywords {
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()
     }
+}
 
-    /// The phrases found in `text` (which must be in matching form), each
-    /// once, in configured order.
-    pub fn found<'a>(&'a self, text: &str) -> Vec<&'a Phrase> {
-        let mut hit = vec![false; self.phrases.len()];
+/// `N` phrase lists and the one automaton that finds the phrases of all of
+/// them in a single pass over a message (the config's urgent and churn
+/// lists share one: the text is read once, not once per list).
+#[derive(Debug, Clone)]
+pub struct Scanner<const N: usize> {
+    lists: [Keywords; N],
+    /// Index of each list's first phrase among the automaton's patterns.
+    starts: [usize; N],
+    automaton: AhoCorasick,
+}
+
+impl<const N: usize> PartialEq for Scanner<N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.lists == other.lists
+    }
+}
+
+impl<const N: usize> Scanner<N> {
+    /// Compiles the automaton of `lists` (the phrases of list 0 first).
+    pub fn new(lists: [Keywords; N]) -> Scanner<N> {
+        let mut starts = [0; N];
+        let mut total = 0;
+        for (start, list) in starts.iter_mut().zip(&lists) {
+            *start = total;
+            total += list.len();
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(lists.iter().flat_map(|l| l.phrases.iter().map(|p| p.norm.as_str())))
+            // Only lists far beyond any configuration's size could fail.
+            .expect("keyword automaton");
+        Scanner { lists, starts, automaton }
+    }
+
+    /// The lists, in the order given.
+    pub fn lists(&self) -> &[Keywords; N] {
+        &self.lists
+    }
+
+    /// The phrases of each list found in `text` (which must be in matching
+    /// form), each once, in configured order.
+    pub fn found(&self, text: &str) -> [Vec<&Phrase>; N] {
+        let total = self.starts.last().map_or(0, |s| s + self.lists[N - 1].len());
+        let mut hit = vec![false; total];
         for m in self.automaton.find_overlapping_iter(text) {
             let i = m.pattern().as_usize();
-            if !hit[i] && self.phrases[i].counts_at(text, m.start()) {
+            if !hit[i] && self.phrase(i).counts_at(text, m.start()) {
                 hit[i] = true;
             }
         }
-        self.phrases.iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| p).collect()
+        std::array::from_fn(|l| {
+            let start = self.starts[l];
+            self.lists[l]
+                .phrases
+                .iter()
+                .zip(&hit[start..])
+                .filter(|(_, h)| **h)
+                .map(|(p, _)| p)
+                .collect()
+        })
+    }
+
+    /// The phrase of automaton pattern `i`.
+    fn phrase(&self, i: usize) -> &Phrase {
+        let l = self.starts.partition_point(|&s| s <= i) - 1;
+        &self.lists[l].phrases[i - self.starts[l]]
     }
 }
 
@@ -250,8 +318,8 @@ mod tests {
     }
 
     fn found(keyword: &str, text: &str) -> bool {
-        let list = Keywords::new(Phrase::new(keyword));
-        !list.found(&norm(text)).is_empty()
+        let scanner = Scanner::new([Keywords::new(Phrase::new(keyword))]);
+        !scanner.found(&norm(text))[0].is_empty()
     }
 
     #[test]
@@ -312,13 +380,29 @@ mod tests {
     fn one_pass_finds_every_phrase_once_in_list_order() {
         let list = Keywords::new(["outage", "down", "is down", "outage"].into_iter().filter_map(Phrase::new));
         assert_eq!(list.len(), 3, "the repeated phrase is dropped");
-        let labels: Vec<&str> = list
-            .found(&norm("Outage! The site is down, down, DOWN."))
-            .iter()
-            .map(|p| p.label.as_str())
-            .collect();
+        let scanner = Scanner::new([list]);
+        let [found] = scanner.found(&norm("Outage! The site is down, down, DOWN."));
+        let labels: Vec<&str> = found.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["outage", "down", "is down"]);
-        assert!(list.found(&norm("downloads work")).is_empty());
+        assert!(scanner.found(&norm("downloads work"))[0].is_empty());
+    }
+
+    #[test]
+    fn lists_scanned_together_each_get_their_phrases() {
+        let list = |words: &[&str]| Keywords::new(words.iter().filter_map(|w| Phrase::new(w)));
+        let scanner = Scanner::new([list(&["outage", "cancel", "down"]), list(&[]), list(&["cancel", "leave"])]);
+        let [a, b, c] = scanner.found(&norm("Down again: I will cancel and leave."));
+        let labels = |v: Vec<&Phrase>| v.iter().map(|p| p.label.clone()).collect::<Vec<_>>();
+        assert_eq!(labels(a), ["cancel", "down"]);
+        assert!(b.is_empty());
+        assert_eq!(labels(c), ["cancel", "leave"], "a phrase in two lists is found for both");
+    }
+
+    #[test]
+    fn normalisation_keeps_control_bytes_and_folds_unicode_separators() {
+        assert_eq!(norm("a\u{0}b\u{1}c"), "a\u{0}b\u{1}c");
+        assert_eq!(norm("a\u{a0}\u{2013}b\u{3000}c\u{2019}d"), "a b cd");
+        assert_eq!(norm("\u{1c}x\u{1f}"), "\u{1c}x\u{1f}");
     }
 
     #[test]

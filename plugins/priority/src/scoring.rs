@@ -168,11 +168,12 @@ fn text_factors(cfg: &Config, input: &Interaction, ctx: &Context, tally: &mut Ta
     keywords::normalize_into(body, &mut text);
 
     let classifier = signals::classifier_present(ctx);
-    let urgent = Evidence::gather(signals::urgent(ctx), cfg.urgent.found(&text), classifier);
+    let [urgent, churn] = cfg.keywords_found(&text);
+    let urgent = Evidence::gather(signals::urgent(ctx), urgent, classifier);
     let points = keyword_points(urgent.count(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP);
     tally.add(points, || urgent.reason("urgent", "urgent keyword", "urgent keywords"));
 
-    let churn = Evidence::gather(signals::churn(ctx), cfg.churn.found(&text), classifier);
+    let churn = Evidence::gather(signals::churn(ctx), churn, classifier);
     let points = keyword_points(churn.count(), CHURN_FIRST, CHURN_EACH_MORE, CHURN_CAP);
     tally.add(points, || churn.reason("churn risk", "churn risk", "churn risk"));
 }

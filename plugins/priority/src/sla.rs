@@ -306,8 +306,15 @@ fn language<'a>(input: &'a Interaction, ctx: &'a Context) -> Option<&'a str> {
 
 /// `de` matches `de`, `DE`, `de-AT`; `pt-br` matches `pt-BR` and `pt_BR` only.
 fn language_matches(condition: &str, tag: &str) -> bool {
-    let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
-    tag == condition || tag.split('-').next() == Some(condition)
+    // As `tag` lower-cased with `_` read as `-`, without building it.
+    let same = |part: &str| {
+        part.len() == condition.len()
+            && part.bytes().zip(condition.bytes()).all(|(t, c)| {
+                (if t == b'_' { b'-' } else { t.to_ascii_lowercase() }) == c
+            })
+    };
+    let tag = tag.trim();
+    same(tag) || tag.split(['-', '_']).next().is_some_and(same)
 }
 
 /// The SLA that applies to one interaction.
@@ -456,34 +463,43 @@ impl<'a> Applied<'a> {
 impl Wait<'_> {
     /// `waited 95 min against a 60 min SLA (breached)`, or on a calendar
     /// `waited 3.5 business hours against a 4 h SLA (Berlin office hours)`.
+    /// Written into one string, without intermediate ones.
     pub fn reason(&self) -> String {
         let breached = self.waited_ms >= self.sla_ms;
-        let over = if self.complete { "" } else { "over " };
+        let mut out = String::with_capacity(64);
+        out.push_str(if self.complete { "waited " } else { "waited over " });
         match self.calendar {
             None => {
-                let (waited, sla) = durations(self.waited_ms, self.sla_ms);
-                let breached = if breached { " (breached)" } else { "" };
-                format!("waited {over}{waited} against a {sla} SLA{breached}")
+                let (unit, name) = calendar_unit(self.sla_ms);
+                push_amount(&mut out, self.waited_ms / unit, name);
+                out.push_str(" against a ");
+                push_amount(&mut out, self.sla_ms / unit, name);
+                out.push_str(if breached { " SLA (breached)" } else { " SLA" });
             }
             Some(cal) => {
                 let (unit, name, short) = business_unit(self.sla_ms);
-                let waited = count(self.waited_ms / unit, &format!("business {name}"));
-                let sla = format!("{} {short}", number(self.sla_ms / unit));
-                let breached = if breached { ", breached" } else { "" };
-                format!(
-                    "waited {over}{waited} against a {sla} SLA ({}{breached})",
-                    cal.label()
-                )
+                push_count(&mut out, self.waited_ms / unit, "business ", name);
+                out.push_str(" against a ");
+                push_amount(&mut out, self.sla_ms / unit, short);
+                out.push_str(" SLA (");
+                out.push_str(cal.label());
+                out.push_str(if breached { ", breached)" } else { ")" });
             }
         }
+        out
     }
 }
 
 /// Formats a wait and an SLA (both in ms) in the unit that suits the SLA:
 /// `min` under 2 h, `h` under 48 h, `d` from there.
+#[cfg(test)]
 fn durations(waited_ms: f64, sla_ms: f64) -> (String, String) {
     let (unit, name) = calendar_unit(sla_ms);
-    let show = |ms: f64| format!("{} {name}", number(ms / unit));
+    let show = |ms: f64| {
+        let mut out = String::new();
+        push_amount(&mut out, ms / unit, name);
+        out
+    };
     (show(waited_ms), show(sla_ms))
 }
 
@@ -511,32 +527,56 @@ fn business_unit(ms: f64) -> (f64, &'static str, &'static str) {
 /// `2 h`, `45 min`, `3 d`.
 fn calendar_amount(ms: f64) -> String {
     let (unit, name) = calendar_unit(ms);
-    format!("{} {name}", number(ms / unit))
+    let mut out = String::new();
+    push_amount(&mut out, ms / unit, name);
+    out
 }
 
 /// `4 business hours`, `1 business hour`, `45 business minutes`.
 fn business_amount(ms: f64) -> String {
     let (unit, name, _) = business_unit(ms);
-    count(ms / unit, &format!("business {name}"))
+    let mut out = String::new();
+    push_count(&mut out, ms / unit, "business ", name);
+    out
 }
 
 /// `value` with a plural noun, singular for exactly 1.
+#[cfg(test)]
 fn count(value: f64, plural: &str) -> String {
-    let n = number(value);
-    if n == "1" {
-        format!("{n} {}", plural.strip_suffix('s').unwrap_or(plural))
-    } else {
-        format!("{n} {plural}")
-    }
+    let mut out = String::new();
+    push_count(&mut out, value, "", plural);
+    out
 }
 
-/// One decimal under 10 (`2.4`, `3`), none from 10 (`58`).
-fn number(v: f64) -> String {
+/// Appends `value` and `unit`: `2.4 h`.
+fn push_amount(out: &mut String, value: f64, unit: &str) {
+    push_number(out, value);
+    out.push(' ');
+    out.push_str(unit);
+}
+
+/// Appends `value` and `prefix` + `plural`, singular (without the final
+/// `s`) for exactly 1: `1 business hour`, `3 business hours`.
+fn push_count(out: &mut String, value: f64, prefix: &str, plural: &str) {
+    let start = out.len();
+    push_number(out, value);
+    let one = &out[start..] == "1";
+    out.push(' ');
+    out.push_str(prefix);
+    out.push_str(if one { plural.strip_suffix('s').unwrap_or(plural) } else { plural });
+}
+
+/// Appends a number: one decimal under 10 (`2.4`, `3`), none from 10 (`58`).
+fn push_number(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    let start = out.len();
     if v < 10.0 {
-        let text = format!("{v:.1}");
-        text.strip_suffix(".0").unwrap_or(&text).to_string()
+        let _ = write!(out, "{v:.1}");
+        if out[start..].ends_with(".0") {
+            out.truncate(out.len() - 2);
+        }
     } else {
-        format!("{v:.0}")
+        let _ = write!(out, "{v:.0}");
     }
 }
 

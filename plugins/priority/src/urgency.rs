@@ -58,7 +58,7 @@ impl Cue {
 mod tests {
     use super::*;
     use crate::cues::{CuePhrases, phrases};
-    use crate::keywords::{Keywords, Phrase, normalize_into};
+    use crate::keywords::{Keywords, Phrase, Scanner, normalize_into};
 
     fn urgent() -> &'static [CuePhrases] {
         &cues().urgent
@@ -72,7 +72,9 @@ mod tests {
         let list = Keywords::new(phrases(table).filter_map(|(c, w)| Phrase::new(w).map(|p| p.with_cue(c))));
         let mut norm = String::new();
         normalize_into(text, &mut norm);
-        let mut out: Vec<Cue> = list.found(&norm).iter().filter_map(|p| p.cue).collect();
+        let scanner = Scanner::new([list]);
+        let [found] = scanner.found(&norm);
+        let mut out: Vec<Cue> = found.iter().filter_map(|p| p.cue).collect();
         out.dedup();
         out
     }

@@ -160,6 +160,7 @@ impl Compiler {
         }
         if let Some(list) = &spec.keywords {
             c.keywords = self.keywords(list, path, "keywords")?;
+            c.index_keywords();
         }
         if let Some(list) = &spec.all_keywords {
             c.all_keywords = self.keywords(list, path, "all_keywords")?;

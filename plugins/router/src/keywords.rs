@@ -34,20 +34,98 @@ struct Phrase {
 }
 
 impl Phrase {
-    /// Whether the phrase starts at `text[0]` (the caller has checked the
-    /// first word, except for single-word prefix phrases).
-    fn matches_at(&self, text: &[&str]) -> bool {
-        if text.len() < self.words.len() {
+    /// Whether the phrase starts at word `at` of `text` (the caller has
+    /// checked the first word, except for single-word prefix phrases).
+    fn matches_at(&self, text: &Words, at: usize) -> bool {
+        if text.len() - at < self.words.len() {
             return false;
         }
         let last = self.words.len() - 1;
-        self.words.iter().zip(text).enumerate().all(|(i, (w, t))| {
+        self.words.iter().enumerate().all(|(i, w)| {
+            let t = text.word(at + i);
             if i == last && self.prefix {
                 t.starts_with(w.as_str())
             } else {
                 w == t
             }
         })
+    }
+}
+
+/// The words of a text, folded ([`fold`]) and split ([`words`]) in one
+/// pass: the folded text and each word's byte range in it. Kept for a
+/// whole call, so that the subject and the body reuse its memory.
+#[derive(Debug, Default)]
+pub struct Words {
+    folded: String,
+    bounds: Vec<(usize, usize)>,
+}
+
+impl Words {
+    /// Replaces the words with those of `text`: the same as
+    /// `words(&fold(text))`, without building the folded text first.
+    pub fn split(&mut self, text: &str) {
+        self.folded.clear();
+        self.bounds.clear();
+        self.folded.reserve(text.len());
+        // Start of the word being read, in `folded`.
+        let mut open: Option<usize> = None;
+        for c in text.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    open.get_or_insert(self.folded.len());
+                    self.folded.push(c.to_ascii_lowercase());
+                } else if let Some(start) = open.take() {
+                    self.bounds.push((start, self.folded.len()));
+                }
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                match strip_accent(lower) {
+                    Folded::One(f) => self.push_folded(f, &mut open),
+                    Folded::Two(a, b) => {
+                        self.push_folded(a, &mut open);
+                        self.push_folded(b, &mut open);
+                    }
+                }
+            }
+        }
+        if let Some(start) = open {
+            self.bounds.push((start, self.folded.len()));
+        }
+    }
+
+    /// Adds one folded character: to the open word, as a word of its own
+    /// (Han, Kana), or as the end of the open word (not a letter or digit).
+    fn push_folded(&mut self, c: char, open: &mut Option<usize>) {
+        if !c.is_alphanumeric() {
+            if let Some(start) = open.take() {
+                self.bounds.push((start, self.folded.len()));
+            }
+            return;
+        }
+        if is_unspaced(c) {
+            if let Some(start) = open.take() {
+                self.bounds.push((start, self.folded.len()));
+            }
+            let start = self.folded.len();
+            self.folded.push(c);
+            self.bounds.push((start, self.folded.len()));
+            return;
+        }
+        open.get_or_insert(self.folded.len());
+        self.folded.push(c);
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Word `i`.
+    pub fn word(&self, i: usize) -> &str {
+        let (start, end) = self.bounds[i];
+        &self.folded[start..end]
     }
 }
 
@@ -63,6 +141,44 @@ pub struct KeywordIndex {
     prefix_lens: Vec<usize>,
     /// Interning table: (words, prefix) -> id.
     ids: BTreeMap<(Vec<String>, bool), KeywordId>,
+    /// The keys of `by_first_word`, and of `by_prefix`, for a cheap first
+    /// test: most words of a message start no phrase.
+    first_words: WordFilter,
+    prefixes: WordFilter,
+}
+
+/// A set of words that can answer "certainly not in it" from a word's
+/// first and last byte and its length, without hashing the word.
+#[derive(Debug, Default)]
+struct WordFilter {
+    bits: Vec<u64>,
+}
+
+impl WordFilter {
+    /// Bits in the filter: about 600 first words set less than 1% of them.
+    const BITS: usize = 1 << 16;
+
+    fn bit(word: &[u8]) -> usize {
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+            return 0;
+        };
+        let key = u32::from(first) | u32::from(last) << 8 | (word.len().min(63) as u32) << 16;
+        (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    fn insert(&mut self, word: &str) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; Self::BITS / 64];
+        }
+        let bit = Self::bit(word.as_bytes());
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// False when `word` was certainly not inserted.
+    fn may_contain(&self, word: &[u8]) -> bool {
+        let bit = Self::bit(word);
+        self.bits.get(bit / 64).is_some_and(|b| b & (1 << (bit % 64)) != 0)
+    }
 }
 
 impl KeywordIndex {
@@ -100,8 +216,10 @@ impl KeywordIndex {
             if let Err(at) = self.prefix_lens.binary_search(&words[0].len()) {
                 self.prefix_lens.insert(at, words[0].len());
             }
+            self.prefixes.insert(&words[0]);
             &mut self.by_prefix
         } else {
+            self.first_words.insert(&words[0]);
             &mut self.by_first_word
         };
         table.entry(words[0].clone()).or_default().push(id);
@@ -112,25 +230,30 @@ impl KeywordIndex {
 
     /// Finds every phrase in the subject and body of a message.
     pub fn scan(&self, subject: Option<&str>, body: &str) -> KeywordHits {
-        let mut hits = KeywordHits(vec![0; self.phrases.len()]);
+        let mut hits = KeywordHits::new(self.phrases.len());
         if self.phrases.is_empty() {
             return hits;
         }
+        let mut words = Words::default();
         if let Some(subject) = subject {
-            self.scan_part(subject, IN_SUBJECT, &mut hits);
+            words.split(subject);
+            self.scan_part(&words, IN_SUBJECT, &mut hits);
         }
-        self.scan_part(body, IN_BODY, &mut hits);
+        words.split(body);
+        self.scan_part(&words, IN_BODY, &mut hits);
         hits
     }
 
-    fn scan_part(&self, text: &str, place: Place, hits: &mut KeywordHits) {
-        let folded = fold(text);
-        let tokens: Vec<&str> = words(&folded).collect();
-        for (i, &token) in tokens.iter().enumerate() {
-            if let Some(ids) = self.by_first_word.get(token) {
+    fn scan_part(&self, words: &Words, place: Place, hits: &mut KeywordHits) {
+        for i in 0..words.len() {
+            let token = words.word(i);
+            // The filter skips most words, which start no phrase.
+            if self.first_words.may_contain(token.as_bytes())
+                && let Some(ids) = self.by_first_word.get(token)
+            {
                 for &id in ids {
-                    if self.phrases[id as usize].matches_at(&tokens[i..]) {
-                        hits.0[id as usize] |= place;
+                    if self.phrases[id as usize].matches_at(words, i) {
+                        hits.mark(id, place);
                     }
                 }
             }
@@ -138,12 +261,12 @@ impl KeywordIndex {
                 if len > token.len() {
                     break;
                 }
-                if !token.is_char_boundary(len) {
+                if !token.is_char_boundary(len) || !self.prefixes.may_contain(&token.as_bytes()[..len]) {
                     continue;
                 }
                 if let Some(ids) = self.by_prefix.get(&token[..len]) {
                     for &id in ids {
-                        hits.0[id as usize] |= place;
+                        hits.mark(id, place);
                     }
                 }
             }
@@ -153,12 +276,38 @@ impl KeywordIndex {
 
 /// The result of [`KeywordIndex::scan`]: where each phrase was found.
 #[derive(Debug, Clone, Default)]
-pub struct KeywordHits(Vec<Place>);
+pub struct KeywordHits {
+    /// Place of each phrase, by id (0: not found).
+    places: Vec<Place>,
+    /// The ids of the phrases found, each once (a message holds few).
+    found: Vec<KeywordId>,
+}
 
 impl KeywordHits {
+    fn new(phrases: usize) -> KeywordHits {
+        KeywordHits {
+            places: vec![0; phrases],
+            found: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, id: KeywordId, place: Place) {
+        let slot = &mut self.places[id as usize];
+        if *slot == 0 {
+            self.found.push(id);
+        }
+        *slot |= place;
+    }
+
+    /// Whether any of `ids` (sorted) was found: a look-up per phrase found,
+    /// not per id listed.
+    pub fn found_any(&self, ids: &[KeywordId]) -> bool {
+        self.found.iter().any(|id| ids.binary_search(id).is_ok())
+    }
+
     /// Where the phrase was found; 0 when it was not.
     pub fn place(&self, id: KeywordId) -> Place {
-        self.0.get(id as usize).copied().unwrap_or(0)
+        self.places.get(id as usize).copied().unwrap_or(0)
     }
 
     /// Whether the phrase was found anywhere.
@@ -305,6 +454,45 @@ mod tests {
         assert_eq!(hits.place(ids[2]), IN_BODY);
         let hits = index.scan(None, "Cancel! now");
         assert!(hits.found(ids[0]));
+    }
+
+    #[test]
+    fn one_pass_split_is_fold_then_words() {
+        let mut texts: Vec<String> = [
+            "Kündigung: l'application PLANTE, ça m'énerve!",
+            "我要退款 please, 請給我退款。ＡＢＣ１２３ ﾃｽﾄ",
+            "STRASSE Straße ÆON Œuvre İstanbul ǅemal Σίσυφος ΣΑΣ",
+            "a\u{0}b\u{309b}c\u{30fb}d\u{3000}e\u{2160}f\u{212a}g ½ ² ① x\u{301}y",
+            "",
+            "   ",
+            "end with word",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        // Every character of the planes rules may see, in runs of ten.
+        let all: Vec<char> = (0u32..0x3_1000).filter_map(char::from_u32).collect();
+        texts.extend(all.chunks(10).map(|c| c.iter().collect::<String>()));
+        let mut split = Words::default();
+        for text in &texts {
+            split.split(text);
+            let folded = fold(text);
+            let expected: Vec<&str> = words(&folded).collect();
+            let got: Vec<&str> = (0..split.len()).map(|i| split.word(i)).collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hits_list_the_phrases_found() {
+        let (index, ids) = index(&["refund", "charged twice", "kündig*", "invoice"]);
+        let hits = index.scan(Some("Invoice"), "Please REFUND me, ich will kündigen");
+        assert!(hits.found_any(&[ids[0]]));
+        assert!(hits.found_any(&[ids[1], ids[2]]));
+        assert!(!hits.found_any(&[ids[1]]));
+        assert!(!hits.found_any(&[]));
+        assert_eq!(hits.place(ids[3]), IN_SUBJECT);
+        let none = index.scan(None, "nothing to see here");
+        assert!(!none.found_any(&ids));
     }
 
     #[test]

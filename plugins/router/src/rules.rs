@@ -192,6 +192,8 @@ pub struct Condition {
     pub signals: Vec<SignalTest>,
     /// At least one must occur.
     pub keywords: Vec<Keyword>,
+    /// The ids of `keywords`, sorted (set by [`Condition::index_keywords`]).
+    pub keyword_ids: Vec<KeywordId>,
     /// All must occur.
     pub all_keywords: Vec<Keyword>,
     /// Searched in subject, then body.
@@ -210,14 +212,24 @@ fn note(out: &mut Option<&mut Vec<String>>, reason: impl FnOnce() -> String) {
     }
 }
 
-/// Case-insensitive comparison without allocating.
+/// Case-insensitive comparison without allocating (two ASCII strings, the
+/// usual case, without decoding characters).
 fn eq_fold(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
     a.chars()
         .flat_map(char::to_lowercase)
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 impl Condition {
+    /// Sets [`Condition::keyword_ids`] from [`Condition::keywords`].
+    pub fn index_keywords(&mut self) {
+        self.keyword_ids = self.keywords.iter().map(|k| k.id).collect();
+        self.keyword_ids.sort_unstable();
+    }
+
     /// Whether the condition holds; when `out` is given, pushes one reason
     /// per matched part.
     pub fn check(&self, facts: &Facts<'_>, mut out: Option<&mut Vec<String>>) -> bool {
@@ -285,7 +297,7 @@ impl Condition {
             note(&mut out, || explain::signal(found));
         }
         if !self.keywords.is_empty() {
-            if !self.keywords.iter().any(|k| facts.hits.found(k.id)) {
+            if !facts.hits.found_any(&self.keyword_ids) {
                 return false;
             }
             note(&mut out, || {
@@ -302,14 +314,25 @@ impl Condition {
         }
         if let Some(re) = &self.regex {
             let (subject, body) = crate::searched(input);
-            let found = re
-                .find(subject.unwrap_or_default())
-                .map(|m| (m.as_str(), IN_SUBJECT))
-                .or_else(|| re.find(body).map(|m| (m.as_str(), IN_BODY)));
-            let Some((text, place)) = found else {
-                return false;
-            };
-            note(&mut out, || explain::regex_match(re, text, place));
+            match out.as_deref_mut() {
+                // Whether it matches is all that counts here: a cheaper
+                // search than finding where.
+                None => {
+                    if !(re.is_match(subject.unwrap_or_default()) || re.is_match(body)) {
+                        return false;
+                    }
+                }
+                Some(reasons) => {
+                    let found = re
+                        .find(subject.unwrap_or_default())
+                        .map(|m| (m.as_str(), IN_SUBJECT))
+                        .or_else(|| re.find(body).map(|m| (m.as_str(), IN_BODY)));
+                    let Some((text, place)) = found else {
+                        return false;
+                    };
+                    reasons.push(explain::regex_match(re, text, place));
+                }
+            }
         }
         if !self.any.is_empty() {
             let Some((i, branch)) = self

@@ -17,7 +17,17 @@ const AGENT_WEIGHT: f32 = 0.1;
 
 /// Per-sentence weights: contrast ("but", "however", "although"), the
 /// subject line, and which units sit in a question sentence.
-pub(crate) fn sentences(doc: &Doc, units: &[Unit], weight: &mut [f32], question: &mut [bool]) {
+/// `present` holds every flag some unit has: without a contrast word the
+/// searches for one are skipped.
+pub(crate) fn sentences(
+    doc: &Doc,
+    units: &[Unit],
+    present: u64,
+    weight: &mut [f32],
+    question: &mut [bool],
+) {
+    let contrast = present & (flag::BUT | flag::HOWEVER) != 0;
+    let although = present & flag::ALTHOUGH != 0;
     let n = units.len();
     let mut s = 0;
     let mut prev: Option<(usize, usize)> = None;
@@ -28,7 +38,12 @@ pub(crate) fn sentences(doc: &Doc, units: &[Unit], weight: &mut [f32], question:
         }
         let first_word =
             (s..e).find(|&k| matches!(units[k].kind, Kind::Word | Kind::Number | Kind::Symbol));
-        if let Some(c) = (s..e).find(|&k| units[k].entry.has(flag::BUT | flag::HOWEVER)) {
+        let but = if contrast {
+            (s..e).find(|&k| units[k].entry.has(flag::BUT | flag::HOWEVER))
+        } else {
+            None
+        };
+        if let Some(c) = but {
             if Some(c) == first_word {
                 if let Some((ps, pe)) = prev {
                     weight[ps..pe]
@@ -41,7 +56,10 @@ pub(crate) fn sentences(doc: &Doc, units: &[Unit], weight: &mut [f32], question:
             weight[c + 1..e]
                 .iter_mut()
                 .for_each(|w| *w *= AFTER_CONTRAST);
-        } else if let Some(c) = (s..e).find(|&k| units[k].entry.has(flag::ALTHOUGH)) {
+        } else if let Some(c) = although
+            .then(|| (s..e).find(|&k| units[k].entry.has(flag::ALTHOUGH)))
+            .flatten()
+        {
             match (c + 1..e).find(|&k| units[k].kind == Kind::Sep) {
                 Some(m) => {
                     weight[c..m].iter_mut().for_each(|w| *w *= BEFORE_CONTRAST);

@@ -36,19 +36,38 @@ pub(crate) struct Scene<'a> {
     pub question: &'a [bool],
     /// Negations that already negated a sentiment word.
     pub used: &'a [bool],
+    /// Every flag some unit has ([`crate::units::unitize`]).
+    pub present: u64,
 }
 
 impl Scene<'_> {
     /// Runs every help-desk rule; `out[..scored]` are the word
     /// contributions, in text order.
+    /// A rule whose trigger no unit has is skipped: it would find nothing.
     pub(crate) fn apply(&self, scored: usize, out: &mut Vec<Contribution>) {
-        self.waiting(scored, out);
-        self.waited_for(out);
-        self.failures(out);
-        self.absence(out);
-        self.ongoing(out);
-        self.never_again(out);
-        self.why(out);
+        let has = |bits: u64| self.present & bits != 0;
+        if has(flag::WAIT) {
+            self.waiting(scored, out);
+        }
+        // a number, then a time unit
+        if has(flag::TIME_SHORT | flag::TIME_LONG) {
+            self.waited_for(out);
+        }
+        if has(flag::FAILURE) {
+            self.failures(out);
+        }
+        if has(flag::ABSENCE) {
+            self.absence(out);
+        }
+        if has(flag::SINCE | flag::FOR) {
+            self.ongoing(out);
+        }
+        if has(flag::NEVER) {
+            self.never_again(out);
+        }
+        if has(flag::WHY) {
+            self.why(out);
+        }
     }
 
     fn push(&self, out: &mut Vec<Contribution>, j: usize, last: usize, value: f32) {

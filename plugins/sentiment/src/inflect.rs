@@ -108,7 +108,9 @@ pub(crate) fn base_form<T>(
             return Some(hit);
         }
     }
-    let mut buf = String::new();
+    // candidates are built on the stack: no allocation per unknown word
+    let mut buf = [0u8; CANDIDATE_BYTES];
+    let mut long = String::new();
     for &(suffix, replacement) in rules(language) {
         let Some(stem) = word.strip_suffix(suffix) else {
             continue;
@@ -116,15 +118,27 @@ pub(crate) fn base_form<T>(
         if stem.len() < MIN_STEM {
             continue;
         }
-        buf.clear();
-        buf.push_str(stem);
-        buf.push_str(replacement);
-        if let Some(hit) = found(&buf) {
+        let len = stem.len() + replacement.len();
+        let candidate = if len <= CANDIDATE_BYTES {
+            buf[..stem.len()].copy_from_slice(stem.as_bytes());
+            buf[stem.len()..len].copy_from_slice(replacement.as_bytes());
+            // two whole strings back to back: always UTF-8
+            std::str::from_utf8(&buf[..len]).ok()?
+        } else {
+            long.clear();
+            long.push_str(stem);
+            long.push_str(replacement);
+            &long
+        };
+        if let Some(hit) = found(candidate) {
             return Some(hit);
         }
     }
     None
 }
+
+/// Candidates up to this many bytes are built on the stack.
+const CANDIDATE_BYTES: usize = 64;
 
 #[cfg(test)]
 mod tests {
@@ -155,5 +169,9 @@ mod tests {
         assert!(forms(Language::Es, "d'aqui").iter().all(|f| f.starts_with("d'")));
         assert!(forms(Language::De, "ne").is_empty());
         assert!(forms(Language::En, "bad").is_empty());
+        // a word longer than the stack buffer gets the same candidates
+        let long = format!("{}ísimas", "x".repeat(70));
+        assert_eq!(forms(Language::Es, &long)[0], format!("{}o", "x".repeat(70)));
+        assert_eq!(forms(Language::Es, &long).len(), 4);
     }
 }

@@ -185,6 +185,10 @@ pub(crate) struct Lexicon {
     ids: Vocab,
     entries: Vec<Entry>,
     phrases: Vec<Phrase>,
+    /// The second word of every phrase, in [`Lexicon::phrases`] order: the
+    /// binary search of [`Lexicon::phrases_with`] reads these contiguous
+    /// ids instead of following each phrase's boxed ids.
+    seconds: Vec<u32>,
     language: Language,
 }
 
@@ -194,6 +198,7 @@ impl Default for Lexicon {
             ids: Vocab::default(),
             entries: Vec::new(),
             phrases: Vec::new(),
+            seconds: Vec::new(),
             language: Language::En,
         }
     }
@@ -523,6 +528,7 @@ impl Lexicon {
 
     /// The phrases starting with the word of `entry`, by second word, then
     /// longest first.
+    #[cfg(test)]
     pub(crate) fn phrases_of(&self, entry: &Entry) -> &[Phrase] {
         let start = entry.phrase_start as usize;
         &self.phrases[start..start + entry.phrase_len as usize]
@@ -531,10 +537,14 @@ impl Lexicon {
     /// The phrases starting with the words `first` (an entry) and `second`
     /// (an id), longest first.
     pub(crate) fn phrases_with(&self, first: &Entry, second: u32) -> &[Phrase] {
-        let group = self.phrases_of(first);
-        let lo = group.partition_point(|p| p.ids[1] < second);
-        let hi = lo + group[lo..].partition_point(|p| p.ids[1] == second);
-        &group[lo..hi]
+        if first.phrase_len == 0 {
+            return &[];
+        }
+        let start = first.phrase_start as usize;
+        let seconds = &self.seconds[start..start + first.phrase_len as usize];
+        let lo = seconds.partition_point(|&s| s < second);
+        let hi = lo + seconds[lo..].partition_point(|&s| s == second);
+        &self.phrases[start + lo..start + hi]
     }
 
     /// Number of distinct words and phrases.
@@ -691,6 +701,7 @@ impl Builder {
                 .cmp(&(b.ids[0], b.ids[1]))
                 .then(b.ids.len().cmp(&a.ids.len()))
         });
+        lex.seconds = lex.phrases.iter().map(|p| p.ids[1]).collect();
         let mut i = 0;
         while i < lex.phrases.len() {
             let first = lex.phrases[i].ids[0];

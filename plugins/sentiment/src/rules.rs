@@ -112,15 +112,17 @@ pub(crate) fn analyze(doc: &Doc, lex: &Lexicon, buffers: &mut Buffers, analysis:
         question,
         used: used_negator,
     } = buffers;
-    unitize(doc, lex, units);
+    let present = unitize(doc, lex, units);
     let units = &units[..];
     let n = units.len();
     weight.clear();
     weight.resize(n, 1.0);
     question.clear();
     question.resize(n, false);
-    clauses::sentences(doc, units, weight, question);
-    clauses::speakers(doc, units, weight);
+    clauses::sentences(doc, units, present, weight, question);
+    if present & (flag::AGENT | flag::CUSTOMER) != 0 {
+        clauses::speakers(doc, units, weight);
+    }
     let (weight, question) = (&weight[..], &question[..]);
 
     let st = &doc.stats;
@@ -131,7 +133,7 @@ pub(crate) fn analyze(doc: &Doc, lex: &Lexicon, buffers: &mut Buffers, analysis:
         caps_emphasis: st.caps > 0 && st.caps < st.cased,
         shouting: st.cased >= 3 && st.caps == st.cased,
     };
-    let request = units.iter().any(|u| u.entry.has(flag::REQUEST)) || question.iter().any(|&q| q);
+    let request = present & flag::REQUEST != 0 || question.iter().any(|&q| q);
 
     let out = &mut analysis.contributions;
     out.clear();
@@ -150,6 +152,7 @@ pub(crate) fn analyze(doc: &Doc, lex: &Lexicon, buffers: &mut Buffers, analysis:
         weight,
         question,
         used: used_negator,
+        present,
     }
     .apply(scored, out);
 

@@ -140,32 +140,41 @@ impl Doc {
     /// Tokenizes `text` and appends it, followed by a break.
     pub(crate) fn push_text(&mut self, text: &str, lex: &Lexicon, subject: bool) {
         let bytes = text.as_bytes();
-        let mut start = None;
+        // ASCII without decoding; other characters decoded for `is_whitespace`
+        let space_at = |i: usize| match bytes[i] {
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+            b if b < 0x80 => (false, 1),
+            _ => match char_at(text, i) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            },
+        };
         let mut i = 0;
         while i < bytes.len() {
-            // ASCII without decoding; other characters decoded for `is_whitespace`
-            let (space, len) = match bytes[i] {
-                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
-                b if b < 0x80 => (false, 1),
-                _ => match char_at(text, i) {
-                    Some(c) => (c.is_whitespace(), c.len_utf8()),
-                    None => (false, 1),
-                },
-            };
+            let (space, len) = space_at(i);
             if space {
-                if let Some(s) = start.take() {
-                    self.chunk(&text[s..i], lex, subject);
-                }
                 if bytes[i] == b'\n' {
                     self.push_break();
                 }
-            } else if start.is_none() {
-                start = Some(i);
+                i += len;
+                continue;
             }
+            // a chunk: up to the next whitespace
+            let start = i;
             i += len;
-        }
-        if let Some(s) = start {
-            self.chunk(&text[s..], lex, subject);
+            while i < bytes.len() {
+                // printable ASCII is never whitespace
+                if (0x21..0x7f).contains(&bytes[i]) {
+                    i += 1;
+                    continue;
+                }
+                let (space, len) = space_at(i);
+                if space {
+                    break;
+                }
+                i += len;
+            }
+            self.chunk(&text[start..i], lex, subject);
         }
         self.push_break();
     }
@@ -193,37 +202,32 @@ impl Doc {
         let sub = if subject { tf::SUBJECT } else { 0 };
         // the common case, fast: an ASCII word ("don't" too), then at most
         // `.,!?` ("delayed.", "again!!"); the same tokens as the general path
-        let word = ascii_word_len(chunk.as_bytes());
-        if word > 0
-            && chunk.as_bytes()[word..]
-                .iter()
-                .all(|b| matches!(b, b'.' | b',' | b'!' | b'?'))
-        {
-            self.ascii_word(&chunk[..word], lex, sub);
-            if word < chunk.len() {
-                self.scan(&chunk[word..], lex, sub);
+        let word = ascii_word(chunk.as_bytes());
+        let rest = &chunk.as_bytes()[word.len..];
+        if word.len > 0 && rest.iter().all(|b| matches!(b, b'.' | b',' | b'!' | b'?')) {
+            self.ascii_word(&chunk[..word.len], &word, lex, sub);
+            match rest {
+                [] => {}
+                // what `scan` does with one character
+                &[c] => self.punct(char::from(c), ' ', None, lex, sub),
+                _ => self.scan(&chunk[word.len..], lex, sub),
             }
             return;
         }
         self.chunk_general(chunk, lex, sub);
     }
 
-    /// An ASCII word: letters, digits and inner apostrophes.
-    fn ascii_word(&mut self, word: &str, lex: &Lexicon, sub: u8) {
+    /// An ASCII word (letters, digits and inner apostrophes) and its
+    /// letter counts.
+    fn ascii_word(&mut self, word: &str, counts: &AsciiWord, lex: &Lexicon, sub: u8) {
         let start = self.lower.len();
         self.lower.push_str(word);
         self.lower[start..].make_ascii_lowercase();
-        let (mut upper, mut lower, mut digit) = (0, 0, false);
-        for b in word.bytes() {
-            upper += u32::from(b.is_ascii_uppercase());
-            lower += u32::from(b.is_ascii_lowercase());
-            digit |= b.is_ascii_digit();
-        }
         let w = WordAcc {
             start,
-            upper,
-            lower,
-            digit,
+            upper: counts.upper,
+            lower: counts.lower,
+            digit: counts.digit,
             non_latin: false,
             accented: false,
             hashtag: false,
@@ -453,22 +457,45 @@ impl Doc {
     }
 }
 
-/// The length of the ASCII word at the start of `b`: letters and digits,
-/// with apostrophes between letters ("don't"); 0 if there is none.
-fn ascii_word_len(b: &[u8]) -> usize {
-    let mut n = 0;
-    while n < b.len() {
-        let c = b[n];
-        let inner_apostrophe = c == b'\''
-            && n > 0
-            && b[n - 1].is_ascii_alphabetic()
-            && b.get(n + 1).is_some_and(u8::is_ascii_alphabetic);
-        if !(c.is_ascii_alphanumeric() || inner_apostrophe) {
-            break;
+/// The ASCII word at the start of a chunk: its length (0 if there is
+/// none) and letter counts.
+struct AsciiWord {
+    len: usize,
+    upper: u32,
+    lower: u32,
+    digit: bool,
+}
+
+/// The ASCII word at the start of `b`: letters and digits, with
+/// apostrophes between letters ("don't").
+fn ascii_word(b: &[u8]) -> AsciiWord {
+    let mut w = AsciiWord {
+        len: 0,
+        upper: 0,
+        lower: 0,
+        digit: false,
+    };
+    while w.len < b.len() {
+        let c = b[w.len];
+        if c.is_ascii_lowercase() {
+            w.lower += 1;
+        } else if c.is_ascii_uppercase() {
+            w.upper += 1;
+        } else if c.is_ascii_digit() {
+            w.digit = true;
+        } else {
+            let n = w.len;
+            let inner_apostrophe = c == b'\''
+                && n > 0
+                && b[n - 1].is_ascii_alphabetic()
+                && b.get(n + 1).is_some_and(u8::is_ascii_alphabetic);
+            if !inner_apostrophe {
+                break;
+            }
         }
-        n += 1;
+        w.len += 1;
     }
-    n
+    w
 }
 
 /// The character starting at byte `i` (ASCII without decoding).

@@ -29,9 +29,12 @@ impl Unit {
 }
 
 /// Groups tokens into `units`, matching the longest phrase at each word.
-pub(crate) fn unitize(doc: &Doc, lex: &Lexicon, units: &mut Vec<Unit>) {
+/// Returns every [`flag`] bit some unit's entry has: a rule whose trigger
+/// is absent from the document can skip its pass.
+pub(crate) fn unitize(doc: &Doc, lex: &Lexicon, units: &mut Vec<Unit>) -> u64 {
     let toks = &doc.tokens;
     units.clear();
+    let mut present = 0;
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -70,10 +73,12 @@ pub(crate) fn unitize(doc: &Doc, lex: &Lexicon, units: &mut Vec<Unit>) {
                 }
             }
             unit.negator |= unit.entry.has(flag::NEGATOR);
+            present |= unit.entry.flags;
         }
         i = unit.last + 1;
         units.push(unit);
     }
+    present
 }
 
 /// The last token of `ids` matched from token `i`, skipping commas.

@@ -1,18 +1,26 @@
 //! A compact string-to-id table for the lexicon: open addressing with
-//! linear probing over one contiguous arena of key bytes, so that a lookup
-//! touches two cache lines at most. Keys are fixed at configure time.
+//! linear probing over 16-byte slots and one contiguous arena of key bytes,
+//! so that a lookup of a key of up to eight bytes (most words) reads its
+//! slots only, and a longer key one arena span more. Keys are fixed at
+//! configure time.
 
-/// One occupied slot: hash, the key's first eight bytes, its position in
-/// the arena, id. Keys of up to eight bytes (most words) compare without
-/// touching the arena.
+/// One occupied slot, 16 bytes: the key's first eight bytes, a tag
+/// (the hash's upper 24 bits and the key's length, capped at 255) and the
+/// id. Keys of up to eight bytes (most words) compare without touching the
+/// arena; longer ones compare their tail there.
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
-    hash: u32,
-    len: u32,
     prefix: u64,
-    start: u32,
+    tag: u32,
     /// Id + 1; 0 marks an empty slot.
     id1: u32,
+}
+
+/// Where a key lies in the arena (read only for keys longer than eight bytes).
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    start: u32,
+    len: u32,
 }
 
 /// Maps words to dense ids `0..len`.
@@ -20,7 +28,8 @@ struct Slot {
 pub(crate) struct Vocab {
     arena: String,
     slots: Vec<Slot>,
-    len: u32,
+    /// By id.
+    keys: Vec<Key>,
 }
 
 impl Vocab {
@@ -30,24 +39,27 @@ impl Vocab {
             return None;
         }
         let key = key.as_bytes();
-        let hash = hash(key);
-        let prefix = prefix(key);
+        let (hash, prefix) = hash_prefix(key);
+        let tag = tag(hash, key.len());
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = index(tag) & mask;
         loop {
             let slot = self.slots[i];
             if slot.id1 == 0 {
                 return None;
             }
-            if slot.hash == hash && slot.prefix == prefix && slot.len as usize == key.len() {
-                let start = slot.start as usize;
-                if key.len() <= 8 || self.arena.as_bytes()[start + 8..start + key.len()] == key[8..]
-                {
-                    return Some(slot.id1 - 1);
-                }
+            if slot.tag == tag && slot.prefix == prefix && (key.len() <= 8 || self.tail_is(slot.id1 - 1, key)) {
+                return Some(slot.id1 - 1);
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Whether the key of `id` (longer than eight bytes) is `key`.
+    fn tail_is(&self, id: u32, key: &[u8]) -> bool {
+        let k = self.keys[id as usize];
+        let start = k.start as usize;
+        k.len as usize == key.len() && self.arena.as_bytes()[start + 8..start + key.len()] == key[8..]
     }
 
     /// The id of `key`, inserting it with the next free id if absent.
@@ -55,18 +67,19 @@ impl Vocab {
         if let Some(id) = self.get(key) {
             return id;
         }
-        if (self.len as usize + 1) * 4 > self.slots.len() * 3 {
+        if (self.keys.len() + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
-        let id = self.len;
-        self.len += 1;
-        let start = self.arena.len() as u32;
-        self.arena.push_str(key);
-        self.place(Slot {
-            hash: hash(key.as_bytes()),
+        let id = self.keys.len() as u32;
+        self.keys.push(Key {
+            start: self.arena.len() as u32,
             len: key.len() as u32,
-            prefix: prefix(key.as_bytes()),
-            start,
+        });
+        self.arena.push_str(key);
+        let (hash, prefix) = hash_prefix(key.as_bytes());
+        self.place(Slot {
+            prefix,
+            tag: tag(hash, key.len()),
             id1: id + 1,
         });
         id
@@ -75,12 +88,12 @@ impl Vocab {
     /// Number of keys.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.len as usize
+        self.keys.len()
     }
 
     fn place(&mut self, slot: Slot) {
         let mask = self.slots.len() - 1;
-        let mut i = slot.hash as usize & mask;
+        let mut i = index(slot.tag) & mask;
         while self.slots[i].id1 != 0 {
             i = (i + 1) & mask;
         }
@@ -97,34 +110,46 @@ impl Vocab {
     }
 }
 
-/// The first eight bytes of a key as a number (zero-padded).
-fn prefix(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .take(8)
-        .enumerate()
-        .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i))
+/// A slot's tag: the hash's upper 24 bits, the length (capped) below.
+fn tag(hash: u32, len: usize) -> u32 {
+    (hash & !0xff) | len.min(0xff) as u32
 }
 
-/// FxHash-style multiplicative hash over 8-byte words, folded to 32 bits.
-/// Words are assembled in registers (no stack round trip for the tail).
-fn hash(bytes: &[u8]) -> u32 {
+/// The first slot to probe for a tag (from its hash bits).
+fn index(tag: u32) -> usize {
+    (tag >> 8) as usize
+}
+
+/// FxHash-style multiplicative hash over 8-byte words, folded to 32 bits,
+/// and the key's first eight bytes as a number (zero-padded), which is
+/// also the hash's first word. Words are assembled in registers (no stack
+/// round trip for the tail).
+fn hash_prefix(bytes: &[u8]) -> (u32, u64) {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let word = |b: &[u8]| {
+        b.iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i))
+    };
+    let (head, tail) = bytes.split_at(bytes.len().min(8));
+    let prefix = match <[u8; 8]>::try_from(head) {
+        Ok(eight) => u64::from_le_bytes(eight),
+        Err(_) => word(head),
+    };
     let mut h: u64 = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
+    if !head.is_empty() {
+        h = (h.rotate_left(5) ^ prefix).wrapping_mul(K);
+    }
+    let mut chunks = tail.chunks_exact(8);
     for chunk in &mut chunks {
-        let word = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
-        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        let w = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let word = rest
-            .iter()
-            .enumerate()
-            .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
-        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ word(rest)).wrapping_mul(K);
     }
-    ((h >> 32) ^ h.rotate_left(13)) as u32
+    (((h >> 32) ^ h.rotate_left(13)) as u32, prefix)
 }
 
 #[cfg(test)]
@@ -155,5 +180,14 @@ mod tests {
         assert_eq!(v.get("unaccepted"), Some(1002));
         assert_eq!(v.get("unacceptabl"), None);
         assert_eq!(v.get("unacceptablf"), None);
+        // a key of 255 bytes or more (its tag holds 255) compares its length
+        let long = "x".repeat(300);
+        assert_eq!(v.insert(&long), 1003);
+        assert_eq!(v.get(&long), Some(1003));
+        assert_eq!(v.get(&"x".repeat(299)), None);
+        assert_eq!(v.get(&"x".repeat(301)), None);
+        // a NUL byte is not padding
+        assert_eq!(v.insert("ab"), 1004);
+        assert_eq!(v.get("ab\0"), None);
     }
 }
