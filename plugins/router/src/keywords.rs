@@ -25,9 +25,9 @@
 //! subject or body holding one of those is scanned here, as before, and so
 //! is every field when the phrases do not fit the host's lexicon bounds.
 
+use cxr_guest::text::{self, Field, Lexicon};
 // Keys are fixed at configure time and only looked up per call, so a
 // fast non-keyed hash is safe (no insertion of attacker-chosen keys).
-use cxr_guest::text::{self, Field, Lexicon};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
@@ -183,7 +183,8 @@ const MAX_HOST_WORDS: usize = 6;
 /// Characters whose words the host's normalisation and [`Words::split`]
 /// disagree on (inclusive ranges, ascending): `ª º Ð Þ ð þ` (the host
 /// folds them to ASCII), `Ĉ ĉ Ď ď Đ đ Ğ ğ İ ı Ř ř Ş ş Ţ ţ Ť ť Ų ų Ș ș Ț ț`
-/// (folded here only), and Hiragana, Katakana and Han (a word per
+/// (folded here only; `İ` lower-cases to `i` and a combining dot, which
+/// ends a word here), and Hiragana, Katakana and Han (a word per
 /// character here). The test `host_words_agree_outside_the_table` checks
 /// every other character.
 pub const HOST_DIFFERS: [(char, char); 23] = [
