@@ -1,7 +1,7 @@
 //! Generates the `export!` macro with the WIT the kit carries (`wit/`, a
-//! copy of the repository's generated worlds tree `wit/worlds/v0.2.0`:
-//! the worlds package `cxr:plugin-worlds@0.2.0` and, in `deps/`, the frozen
-//! contract `cxr:plugin@0.2.0`) inlined, so that a plugin crate generates
+//! copy of the repository's generated worlds tree `wit/worlds/v0.3.0`:
+//! the worlds package `cxr:plugin-worlds@0.3.0` and, in `deps/`, the frozen
+//! contract `cxr:plugin@0.3.0`) inlined, so that a plugin crate generates
 //! its export glue without access to any WIT files: the kit works from
 //! crates.io, a git dependency or a path.
 //!
@@ -113,7 +113,7 @@ fn main() {
                 with: {{
                     "cxr:plugin/types@{version}": ::cxr_guest::bindings::cxr::plugin::types,
                     "cxr:plugin/host@{version}": ::cxr_guest::bindings::cxr::plugin::host,
-                }},
+{text_with}                }},
             }});
         }}
         #[doc(hidden)]
@@ -124,6 +124,12 @@ fn main() {
     }};
 "####,
             flags = flags.join(" "),
+            // Since 0.3.0 the worlds import the host's `text` too.
+            text_with = if worlds.contains(&format!("import cxr:plugin/text@{version};")) {
+                format!("                    \"cxr:plugin/text@{version}\": ::cxr_guest::bindings::cxr::plugin::text,\n")
+            } else {
+                String::new()
+            },
         ));
     }
     out.push_str(

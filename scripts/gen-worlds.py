@@ -36,22 +36,37 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HOOKS = ["sentiment", "classify", "priority", "routing"]
-# Kits that carry a copy of the worlds tree, relative to the repository root.
-# A kit folder that does not exist yet is skipped (guest/ always exists).
-KITS = ["guest", "kits/js", "kits/python"]
+# Kits that carry a copy of a worlds tree, relative to the repository root,
+# and the contract version each targets (None: the current one). A kit
+# folder that does not exist yet is skipped (guest/ always exists). The
+# TypeScript and Python kits stay on 0.2.0 (still supported): contract
+# 0.3.0's `text` interface is offered by the Rust kit only so far.
+KITS = {"guest": None, "kits/js": "0.2.0", "kits/python": "0.2.0"}
+# The first version with a worlds package; every later one gets its tree.
+FIRST_WORLDS = (0, 2, 0)
 CONTRACT_FILES = ["types.wit", "hooks.wit", "worlds.wit"]
 
 
-def current_version() -> str:
-    """The newest contract version in wit/ (folders named vX.Y.Z)."""
-    versions = []
+def versions() -> list:
+    """Every contract version in wit/ (folders named vX.Y.Z), oldest first."""
+    found = []
     for d in (ROOT / "wit").iterdir():
         m = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)", d.name)
         if m and d.is_dir():
-            versions.append(tuple(int(p) for p in m.groups()))
-    if not versions:
+            found.append(tuple(int(p) for p in m.groups()))
+    if not found:
         sys.exit("no wit/vX.Y.Z folder found")
-    return ".".join(str(p) for p in max(versions))
+    return [".".join(str(p) for p in v) for v in sorted(found)]
+
+
+def current_version() -> str:
+    """The newest contract version in wit/."""
+    return versions()[-1]
+
+
+def has_text(version: str) -> bool:
+    """Whether the contract has the host's `text` interface (since 0.3.0)."""
+    return tuple(int(p) for p in version.split(".")) >= (0, 3, 0)
 
 
 def world_name(hooks) -> str:
@@ -77,17 +92,20 @@ def worlds_wit(version: str) -> str:
         "//",
         f"// One world for every non-empty set of the hooks of cxr:plugin@{version}.",
         "// Name: the hooks in pipeline order (sentiment, classify, priority,",
-        "// routing) joined by `-`. Each world imports the host log and exports",
+        "// routing) joined by `-`. Each world imports the host log{text} and exports",
         "// `lifecycle` and exactly its hooks, so a bindings generator asks for",
         "// those and no others. The interfaces are those of the frozen contract",
         f"// (deps/cxr-plugin-{version}/, a copy of wit/v{version}/).",
         f"package cxr:plugin-worlds@{version};",
         "",
     ]
+    out[4] = out[4].format(text=" (and, since 0.3.0, text)" if has_text(version) else "")
     for hooks in subsets():
         out.append(f"/// A plugin implementing {describe(hooks)}.")
         out.append(f"world {world_name(hooks)} {{")
         out.append(f"    import cxr:plugin/host@{version};")
+        if has_text(version):
+            out.append(f"    import cxr:plugin/text@{version};")
         out.append(f"    export cxr:plugin/lifecycle@{version};")
         for h in hooks:
             out.append(f"    export cxr:plugin/{h}@{version};")
@@ -104,18 +122,19 @@ def tree(version: str) -> dict:
     return files
 
 
-def destinations(version: str) -> list:
-    """The folders that hold a worlds tree, relative to the root."""
-    return [f"wit/worlds/v{version}"] + [f"{kit}/wit" for kit in KITS if (ROOT / kit).is_dir()]
+def destinations() -> list:
+    """(folder relative to the root, version) of every worlds tree."""
+    current = current_version()
+    out = [(f"wit/worlds/v{v}", v) for v in versions() if tuple(int(p) for p in v.split(".")) >= FIRST_WORLDS]
+    out += [(f"{kit}/wit", v or current) for kit, v in KITS.items() if (ROOT / kit).is_dir()]
+    return out
 
 
 def expected() -> dict:
     """Every generated file: path relative to the root -> bytes."""
-    version = current_version()
-    files = tree(version)
     out = {}
-    for dest in destinations(version):
-        for rel, data in files.items():
+    for dest, version in destinations():
+        for rel, data in tree(version).items():
             out[f"{dest}/{rel}"] = data
     return out
 
@@ -134,7 +153,7 @@ def stale_extra(dest_roots, wanted) -> list:
 def main() -> int:
     check = "--check" in sys.argv[1:]
     wanted = expected()
-    roots = destinations(current_version())
+    roots = [d for d, _ in destinations()]
     stale = [p for p, data in wanted.items() if not (ROOT / p).is_file() or (ROOT / p).read_bytes() != data]
     extra = stale_extra([r for r in roots if (ROOT / r).is_dir()], wanted)
     if check:
@@ -150,6 +169,10 @@ def main() -> int:
     for p in extra:
         (ROOT / p).unlink()
         print(f"removed {p}")
+        # A contract folder left empty (the kit moved to another version) goes too.
+        parent = (ROOT / p).parent
+        if parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
     for p in stale:
         path = ROOT / p
         path.parent.mkdir(parents=True, exist_ok=True)

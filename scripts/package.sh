@@ -36,7 +36,7 @@ done
 # The crates a user depends on, and the ones they need (cargo packages them
 # in dependency order). Test-only crates and the Python bindings (PyPI) are
 # publish = false.
-packages=(cxr-guest cxr-model cxr-wasm-build cxr-workspace-hack cxr-host cxr-ops cxr-fleet cxr-serve cxr-worker cxr
+packages=(cxr-text cxr-guest cxr-model cxr-wasm-build cxr-workspace-hack cxr-host cxr-ops cxr-fleet cxr-serve cxr-worker cxr
           cxr-sentiment cxr-classify cxr-priority cxr-router)
 
 # 1. The reference components, from source.

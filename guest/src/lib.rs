@@ -26,9 +26,11 @@
 //! same code compiles natively, so plugin logic is tested with `cargo test`
 //! by calling the trait methods directly.
 //!
-//! The kit targets contract `cxr:plugin@0.2.0` and carries that WIT in its
+//! The kit targets contract `cxr:plugin@0.3.0` and carries that WIT in its
 //! `wit/` folder, so it works as a crates.io, git or path dependency.
-//! Components built with earlier kits keep running on newer hosts.
+//! Components built with earlier kits keep running on newer hosts. Since
+//! 0.3.0 the host analyses the text for plugins: see [`text`] (normalised
+//! text, tokens, language, lexicons matched natively).
 
 extern crate self as cxr_guest;
 
@@ -37,7 +39,7 @@ extern crate self as cxr_guest;
 pub mod bindings {
     wit_bindgen::generate!({
         path: "wit",
-        world: "cxr:plugin-worlds/sentiment-classify-priority-routing@0.2.0",
+        world: "cxr:plugin-worlds/sentiment-classify-priority-routing@0.3.0",
         // The contract is a dependency of the worlds package: generate its interfaces too.
         generate_all,
         pub_export_macro: true,
@@ -54,7 +56,7 @@ pub use bindings::cxr::plugin::types::{
     PluginInfo, Priority, Route, RoutingOutcome, Sentiment, SentimentLabel, Signal, Timestamp,
 };
 
-/// The WIT package version this crate implements (`0.2.0`).
+/// The WIT package version this crate implements (`0.3.0`).
 pub const WIT_VERSION: &str = include!(concat!(env!("OUT_DIR"), "/wit_version.rs"));
 
 /// A plugin: built once per instance from the pipeline's configuration.
@@ -122,6 +124,7 @@ mod helpers;
 pub use helpers::*;
 
 pub mod log;
+pub mod text;
 
 include!(concat!(env!("OUT_DIR"), "/export_macro.rs"));
 

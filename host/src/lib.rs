@@ -37,6 +37,7 @@
 //! wasmtime's generated bindings, the raw hook calls and every piece of
 //! per-version code stay inside (`versions/`).
 
+mod analysis;
 mod contract;
 mod convert;
 mod deadline;

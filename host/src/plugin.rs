@@ -50,6 +50,10 @@ pub struct PluginComponent {
     exports: Exports,
     pub(crate) engine: Arc<EngineSlot>,
     pub(crate) runtime: Runtime,
+    /// The lexicons (contract 0.3.0) a snapshot's `configure` registered:
+    /// every instance of the snapshot starts holding them, under the same
+    /// handles. Empty for a component that is not such a snapshot.
+    pub(crate) lexicons: Vec<Arc<cxr_text::Lexicon>>,
 }
 
 impl fmt::Debug for PluginComponent {
@@ -239,6 +243,7 @@ impl PluginComponent {
             exports: exports_at,
             engine: engine.clone(),
             runtime: runtime.clone(),
+            lexicons: Vec::new(),
         })
     }
 
@@ -265,6 +270,7 @@ impl PluginComponent {
         // What a trapped plugin said joins the error text since contract 0.2.0;
         // a 0.1.0 plugin's decisions stay exactly as that host recorded them.
         state.log.report_guest_messages = self.meta.wit_version != ContractVersion::V0_1_0.as_str();
+        state.text.lexicons = self.lexicons.clone();
         let mut store = Store::new(&self.engine.engine, state);
         store.limiter(|s| &mut s.limiter);
         // At each wall-clock deadline: stop the call if it used its CPU

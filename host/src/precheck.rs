@@ -115,7 +115,7 @@ fn refusal(import: &str) -> Option<String> {
     if package == WIT_PACKAGE {
         return None; // the contract's own interfaces: checked against the version at link time
     }
-    let allowed = "a plugin may import only `cxr:plugin/host` and sandboxed WASI 0.2 \
+    let allowed = "a plugin may import only `cxr:plugin/host`, `cxr:plugin/text` (0.3.0) and sandboxed WASI 0.2 \
                    (cli, clocks, filesystem, io, random, sockets: all deny by default)";
     if package == "wasi:http" {
         return Some(format!(

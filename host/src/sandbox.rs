@@ -35,6 +35,8 @@ pub(crate) struct PluginState {
     pub(crate) now_ms: Arc<AtomicI64>,
     /// The running call's deadline (CPU time, wall-clock limit).
     pub(crate) deadline: crate::deadline::Deadline,
+    /// Contract 0.3.0's `text` interface: lexicons, the running interaction.
+    pub(crate) text: crate::analysis::TextState,
 }
 
 impl PluginState {
@@ -60,6 +62,7 @@ impl PluginState {
             log,
             now_ms,
             deadline: Default::default(),
+            text: Default::default(),
         }
     }
 }

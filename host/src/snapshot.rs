@@ -20,6 +20,7 @@
 use crate::config::Limits;
 use crate::plugin::{CallError, PluginComponent};
 use crate::sandbox::PluginState;
+use crate::versions::ContractVersion;
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::path::Path;
@@ -72,7 +73,15 @@ pub(crate) fn preconfigure(
         return Ok(IsolateStart::Snapshot(configured));
     }
     if let Some(component) = engine.cached(&key, cache) {
-        return Ok(match as_plugin(&component, plugin, origin) {
+        // The lexicons its `configure` registers (contract 0.3.0) are not in
+        // the cached snapshot: configure the plugin once to register them
+        // (deterministic: the same lists, in the same order, as the
+        // snapshot's handles expect).
+        let lexicons = match registered_lexicons(plugin, config_json, limits) {
+            Ok(l) => l,
+            Err(e) => return Ok(IsolateStart::Configure(format!("registering its lexicons failed: {e}"))),
+        };
+        return Ok(match as_plugin(&component, plugin, origin, lexicons) {
             Ok(configured) => {
                 runtime.keep(engine.kind, &key, &configured);
                 IsolateStart::Snapshot(configured)
@@ -95,6 +104,7 @@ pub(crate) fn preconfigure(
     };
     let mut instance = probe.instantiate(limits, 0)?;
     instance.configure(config_json)?;
+    let lexicons = instance.store.data().text.lexicons.clone();
     if !instance.store.data().holds_no_resources() {
         return Ok(IsolateStart::Configure("it holds a host resource after configure".into()));
     }
@@ -117,7 +127,7 @@ pub(crate) fn preconfigure(
         Ok(c) => c,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot failed to compile: {e:#}"))),
     };
-    let configured = match as_plugin(&component, plugin, origin) {
+    let configured = match as_plugin(&component, plugin, origin, lexicons) {
         Ok(p) => p,
         Err(e) => return Ok(IsolateStart::Configure(format!("snapshot does not load: {e:#}"))),
     };
@@ -126,12 +136,29 @@ pub(crate) fn preconfigure(
     Ok(IsolateStart::Snapshot(configured))
 }
 
-/// The compiled snapshot as a plugin whose instances start configured; it
-/// keeps the original's name, version and hash, which traces report.
-fn as_plugin(component: &Component, plugin: &PluginComponent, origin: &str) -> anyhow::Result<Arc<PluginComponent>> {
+/// The compiled snapshot as a plugin whose instances start configured,
+/// holding the lexicons `configure` registered; it keeps the original's
+/// name, version and hash, which traces report.
+fn as_plugin(
+    component: &Component,
+    plugin: &PluginComponent,
+    origin: &str,
+    lexicons: Vec<Arc<cxr_text::Lexicon>>,
+) -> anyhow::Result<Arc<PluginComponent>> {
     let mut configured = PluginComponent::from_component(&plugin.runtime, &plugin.engine, component, String::new(), 0, origin)?;
     configured.meta = plugin.meta.clone();
+    configured.lexicons = lexicons;
     Ok(Arc::new(configured))
+}
+
+/// The lexicons `configure` registers (none before contract 0.3.0).
+fn registered_lexicons(plugin: &PluginComponent, config_json: &str, limits: &Arc<Limits>) -> Result<Vec<Arc<cxr_text::Lexicon>>, CallError> {
+    if ContractVersion::parse(&plugin.meta.wit_version).is_none_or(|v| v < ContractVersion::V0_3_0) {
+        return Ok(Vec::new());
+    }
+    let mut instance = plugin.instantiate(limits, 0)?;
+    instance.configure(config_json)?;
+    Ok(instance.store.data().text.lexicons.clone())
 }
 
 /// The cache key of a plugin's snapshot under a configuration and limits.

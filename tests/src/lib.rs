@@ -11,6 +11,8 @@ pub const HOSTILE_WASM: &str = env!("CXR_TEST_HOSTILE_WASM");
 pub const STARTER_WASM: &str = env!("CXR_TEST_STARTER_WASM");
 /// The minimal classify (and routing) plugin (see `plugins/signals`).
 pub const SIGNALS_WASM: &str = env!("CXR_TEST_SIGNALS_WASM");
+/// The classify plugin that reports and misuses the host's text analysis (see `plugins/text`).
+pub const TEXT_WASM: &str = env!("CXR_TEST_TEXT_WASM");
 
 /// Which stage the hostile plugin takes in a test pipeline.
 #[derive(Clone, Copy, Debug)]

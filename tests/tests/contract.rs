@@ -1,5 +1,5 @@
 //! Contract versions side by side: released WIT is frozen; plugins of
-//! 0.1.0 and 0.2.0 run in one pipeline; classifiers emit signals that
+//! 0.1.0, 0.2.0 and 0.3.0 run in one pipeline; classifiers emit signals that
 //! later classifiers, priority and routing see and decisions carry; a
 //! newer contract is refused naming both versions.
 
@@ -88,15 +88,20 @@ fn the_worlds_package_is_current_and_every_kit_carries_it() {
             assert_eq!(body.contains(&format!("export cxr:plugin/{h}@{v};")), set.contains(&h), "{body}");
         }
         assert!(body.contains(&format!("import cxr:plugin/host@{v};")) && body.contains(&format!("export cxr:plugin/lifecycle@{v};")));
+        // Since 0.3.0 every world imports the host's text analysis.
+        assert!(body.contains(&format!("import cxr:plugin/text@{v};")), "{body}");
     }
     assert_eq!(text.matches("\nworld ").count(), 15);
-    // The kits carry the same tree (the Rust kit builds its export! worlds from it).
-    for kit in ["guest", "kits/js", "kits/python"] {
-        let dir = root().join(kit).join("wit");
-        if kit != "guest" && !root().join(kit).is_dir() {
-            continue;
+    // The Rust kit carries the current tree (its export! worlds are built
+    // from it); the TypeScript and Python kits stay on 0.2.0 (still
+    // supported), whose tree is kept beside it.
+    assert!(wit_tree(&root().join("guest/wit")) == tree, "guest/wit differs from wit/worlds/v{v}");
+    let v0_2_0 = wit_tree(&root().join("wit/worlds/v0.2.0"));
+    assert!(!v0_2_0.is_empty() && !String::from_utf8_lossy(&v0_2_0["worlds.wit"]).contains("cxr:plugin/text"));
+    for kit in ["kits/js", "kits/python"] {
+        if root().join(kit).is_dir() {
+            assert!(wit_tree(&root().join(kit).join("wit")) == v0_2_0, "{kit}/wit differs from wit/worlds/v0.2.0");
         }
-        assert!(wit_tree(&dir) == tree, "{kit}/wit differs from wit/worlds/v{v}");
     }
 }
 
@@ -110,9 +115,11 @@ fn each_component_reports_its_contract_version_and_hooks() {
     let old = plugin(&v0_1_0("cxr_router.wasm"));
     assert_eq!((old.meta().wit_version.as_str(), old.meta().hooks.as_slice()), ("0.1.0", &[Hook::Routing][..]));
     let starter = plugin(STARTER_WASM);
-    assert_eq!(starter.meta().wit_version, "0.2.0");
+    assert_eq!(starter.meta().wit_version, "0.3.0");
     let signals = plugin(SIGNALS_WASM);
-    assert_eq!(signals.meta().wit_version, "0.2.0");
+    assert_eq!(signals.meta().wit_version, "0.3.0");
+    let classify_0_2_0 = plugin(&root().join("tests/compat/v0.2.0/cxr_classify.wasm").display().to_string());
+    assert_eq!((classify_0_2_0.meta().wit_version.as_str(), classify_0_2_0.meta().hooks.as_slice()), ("0.2.0", &[Hook::Classify][..]));
     // Named `routing, classify` in export!: found in pipeline order.
     assert_eq!(signals.meta().hooks, [Hook::Classify, Hook::Routing]);
 }

@@ -64,7 +64,7 @@ fn unpacked() -> &'static Unpacked {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let files: Vec<&str> = crates.lines().filter(|l| l.ends_with(".crate")).collect();
-        for name in ["cxr-guest", "cxr-model", "cxr-wasm-build", "cxr-workspace-hack", "cxr-host", "cxr"] {
+        for name in ["cxr-text", "cxr-guest", "cxr-model", "cxr-wasm-build", "cxr-workspace-hack", "cxr-host", "cxr"] {
             let file = files
                 .iter()
                 .find(|f| Path::new(f).file_name().unwrap().to_str().unwrap() == format!("{name}-{}.crate", env!("CARGO_PKG_VERSION")))
@@ -94,8 +94,11 @@ fn a_plugin_builds_from_the_packaged_kit_outside_the_repository() {
         plugin.join("Cargo.toml"),
         format!(
             "[package]\nname = \"two-hooks\"\nversion = \"1.2.3\"\nedition = \"2024\"\n\n[lib]\ncrate-type = [\"cdylib\", \"rlib\"]\n\n\
-             [dependencies]\ncxr-guest = {{ path = {:?} }}\n",
-            kit.display().to_string()
+             [dependencies]\ncxr-guest = {{ path = {:?} }}\n\n\
+             # The kit's own dependency, from the packaged crates as from a registry.\n\
+             [patch.crates-io]\ncxr-text = {{ path = {:?} }}\n",
+            kit.display().to_string(),
+            packages.krate("cxr-text").display().to_string()
         ),
     )
     .unwrap();
@@ -153,7 +156,7 @@ fn the_documented_embedding_program_builds_against_the_packaged_host() {
         .join("\n");
     assert_ne!(by_version, manifest.trim_end(), "the documented Cargo.toml names cxr-host");
     let mut patch = String::from("\n\n[patch.crates-io]\n");
-    for name in ["cxr-host", "cxr-model", "cxr-workspace-hack", "cxr-wasm-build"] {
+    for name in ["cxr-host", "cxr-model", "cxr-text", "cxr-workspace-hack", "cxr-wasm-build"] {
         patch.push_str(&format!("{name} = {{ path = {:?} }}\n", packages.krate(name).display().to_string()));
     }
     let program = packages.dir.join("my-platform");

@@ -84,10 +84,10 @@ fn fake_component(exports: &[&str], imports: &[&str]) -> Vec<u8> {
 
 #[test]
 fn a_component_of_a_newer_contract_version_is_refused_naming_both_versions() {
-    let bytes = fake_component(&["cxr:plugin/lifecycle@0.3.0", "cxr:plugin/sentiment@0.3.0"], &[]);
+    let bytes = fake_component(&["cxr:plugin/lifecycle@0.4.0", "cxr:plugin/sentiment@0.4.0"], &[]);
     let err = load(&bytes).unwrap_err();
-    assert!(err.contains("was built for cxr:plugin@0.3.0, which this host does not support"), "{err}");
-    assert!(err.contains("it supports cxr:plugin@0.1.0, 0.2.0"), "{err}");
+    assert!(err.contains("was built for cxr:plugin@0.4.0, which this host does not support"), "{err}");
+    assert!(err.contains("it supports cxr:plugin@0.1.0, 0.2.0, 0.3.0"), "{err}");
     assert!(err.contains("upgrade cxr"), "{err}");
     let older = load(&fake_component(&["cxr:plugin/lifecycle@0.0.9"], &[])).unwrap_err();
     assert!(older.contains("cxr:plugin@0.0.9") && older.contains("rebuild the plugin"), "{older}");
@@ -110,7 +110,7 @@ fn a_component_importing_what_the_host_does_not_offer_is_refused() {
     let err = load(&bytes).unwrap_err();
     // Refused before compiling (host/src/precheck.rs), naming the import and what is allowed.
     assert!(err.contains("imports `evil:net/raw-socket@1.0.0`, which a cxr plugin may not use"), "{err}");
-    assert!(err.contains("may import only `cxr:plugin/host` and sandboxed WASI 0.2"), "{err}");
+    assert!(err.contains("may import only `cxr:plugin/host`, `cxr:plugin/text` (0.3.0) and sandboxed WASI 0.2"), "{err}");
 }
 
 #[test]

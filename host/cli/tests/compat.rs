@@ -1,9 +1,10 @@
 //! The compatibility gate: components built against contract 0.1.0 by the
 //! 0.1.0 release (the reference plugins, the starter plugin, the hostile
-//! test plugin; `tests/compat/v0.1.0/`) decide, through today's `cxr`,
-//! exactly what the 0.1.0 host recorded for them: the same decisions,
-//! reasons, errors, traces (plugin, version, hash, hook, fuel, memory,
-//! outcome). Only the wall-clock `micros` may differ.
+//! test plugin; `tests/compat/v0.1.0/`) and against 0.2.0 by the last 0.2.0
+//! host (the four reference plugins; `tests/compat/v0.2.0/`) decide,
+//! through today's `cxr`, exactly what that host recorded for them: the
+//! same decisions, reasons, errors, traces (plugin, version, hash, hook,
+//! fuel, memory, outcome). Only the wall-clock `micros` may differ.
 //!
 //! The fixtures are never rebuilt: they are what plugin authors have in
 //! production. See tests/compat/README.md.
@@ -19,8 +20,13 @@ fn fixtures() -> PathBuf {
 
 /// `cxr route` with the given arguments, run in the fixture folder, one thread, fixed now.
 fn route(args: &[&str]) -> Vec<Value> {
+    route_in(&fixtures(), args)
+}
+
+/// `cxr route` with the given arguments, run in `dir`, one thread, fixed now.
+fn route_in(dir: &Path, args: &[&str]) -> Vec<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
-        .current_dir(fixtures())
+        .current_dir(dir)
         .args(["route", "--quiet", "--jobs", "1", "--now", "2026-11-22T10:00:00Z"])
         .args(args)
         .env("CXR_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cxr-cache"))
@@ -190,8 +196,8 @@ fn inspect_describes_a_component_of_a_newer_contract_and_refuses_it() {
         (func $f (canon lift (core func $ci "f")))
         (instance $life (export "info" (func $f)))
         (instance $route (export "route" (func $f)))
-        (export "cxr:plugin/lifecycle@0.3.0" (instance $life))
-        (export "cxr:plugin/routing@0.3.0" (instance $route)))"#;
+        (export "cxr:plugin/lifecycle@0.4.0" (instance $life))
+        (export "cxr:plugin/routing@0.4.0" (instance $route)))"#;
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("future-plugin.wasm");
     std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_cxr"))
@@ -202,7 +208,7 @@ fn inspect_describes_a_component_of_a_newer_contract_and_refuses_it() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("contract: cxr:plugin@0.3.0 (NOT supported by this cxr (it supports 0.1.0, 0.2.0))"), "{text}");
+    assert!(text.contains("contract: cxr:plugin@0.4.0 (NOT supported by this cxr (it supports 0.1.0, 0.2.0, 0.3.0))"), "{text}");
     assert!(text.contains("hooks:    routing"), "{text}");
     assert!(text.contains("upgrade cxr to run it"), "{text}");
     // And a pipeline naming it is refused at load, saying the same.
@@ -217,5 +223,46 @@ fn inspect_describes_a_component_of_a_newer_contract_and_refuses_it() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("was built for cxr:plugin@0.3.0, which this host does not support"), "{err}");
+    assert!(err.contains("was built for cxr:plugin@0.4.0, which this host does not support"), "{err}");
+}
+
+/// The 0.2.0 fixtures: the reference plugins as the last 0.2.0 host built them.
+fn fixtures_0_2_0() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/compat/v0.2.0")
+}
+
+#[test]
+fn the_0_2_0_fixtures_are_the_recorded_builds() {
+    let sums = std::fs::read_to_string(fixtures_0_2_0().join("SHA256SUMS")).expect("SHA256SUMS");
+    let mut checked = 0;
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (sum, file) = line.split_once("  ").expect("`sha256  file` lines");
+        let bytes = std::fs::read(fixtures_0_2_0().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(hex::encode(Sha256::digest(&bytes)), sum, "{file} is not the recorded 0.2.0 build");
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "the four 0.2.0 reference plugins");
+}
+
+/// The reference plugins of 0.2.0 (sentiment, classify, priority, router)
+/// decide, on a host whose current contract is newer, as the 0.2.0 host
+/// recorded: decisions, signals, reasons and traces.
+#[test]
+fn reference_plugins_of_0_2_0_decide_as_recorded() {
+    let strip = |mut d: Value| {
+        if let Some(trace) = d.get_mut("trace").and_then(Value::as_array_mut) {
+            for t in trace {
+                t.as_object_mut().unwrap().remove("micros");
+            }
+        }
+        d
+    };
+    let actual = route_in(&fixtures_0_2_0(), &["--pipeline", "pipeline.toml", "interactions.jsonl"]);
+    let expected = parse_lines(&std::fs::read_to_string(fixtures_0_2_0().join("decisions.jsonl")).unwrap());
+    assert_eq!(actual.len(), expected.len());
+    assert!(expected.iter().all(|d| d["trace"].as_array().is_some_and(|t| t.len() == 4)), "four stages traced");
+    for (a, e) in actual.into_iter().zip(expected) {
+        let id = e["id"].clone();
+        assert_eq!(strip(a), strip(e), "decision {id} differs from the 0.2.0 host's");
+    }
 }

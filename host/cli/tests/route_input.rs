@@ -132,7 +132,7 @@ fn inspect_names_the_hooks_of_each_reference_plugin() {
         assert!(out.status.success());
         let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(meta["hooks"], serde_json::json!([hook]));
-        assert_eq!(meta["wit_version"], "0.2.0");
+        assert_eq!(meta["wit_version"], "0.3.0");
         assert_eq!(meta["contract_supported"], true);
         assert_eq!(meta["sha256"].as_str().unwrap().len(), 64);
     }

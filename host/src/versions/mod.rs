@@ -15,6 +15,7 @@
 
 mod since_v0_1_0;
 mod since_v0_2_0;
+mod since_v0_3_0;
 
 use crate::sandbox::PluginState;
 use cxr_model::Hook;
@@ -22,15 +23,18 @@ use std::fmt;
 use wasmtime::component::{Instance, InstancePre, Linker};
 use wasmtime::{Result, Store};
 
-/// The host's working types: those of the current contract version. The
-/// pipeline, the contract checks and the conversions from the host's
-/// interaction use them; every older version converts into them.
+/// The host's working types. The pipeline, the contract checks and the
+/// conversions from the host's interaction use them; 0.1.0 converts into
+/// them. They are 0.2.0's bindings, and 0.3.0's are the same Rust types
+/// (its records and variants are 0.2.0's, field for field; its bindings
+/// map them with `with`), so neither 0.2.0 nor 0.3.0 converts anything.
 pub(crate) use since_v0_2_0::wit;
 
 /// Links the host interface of every supported version (`cxr:plugin/host`).
 pub(crate) fn link(linker: &mut Linker<PluginState>) -> Result<()> {
     since_v0_1_0::link(linker)?;
     since_v0_2_0::link(linker)?;
+    since_v0_3_0::link(linker)?;
     Ok(())
 }
 
@@ -38,6 +42,7 @@ pub(crate) fn link(linker: &mut Linker<PluginState>) -> Result<()> {
 pub(crate) enum Exports {
     V0_1_0(since_v0_1_0::Exports),
     V0_2_0(since_v0_2_0::Exports),
+    V0_3_0(since_v0_3_0::Exports),
 }
 
 /// The exported functions of one instance, for its contract version.
@@ -45,6 +50,7 @@ pub(crate) enum Exports {
 pub(crate) enum Guests {
     V0_1_0(since_v0_1_0::Guests),
     V0_2_0(since_v0_2_0::Guests),
+    V0_3_0(since_v0_3_0::Guests),
 }
 
 /// A hook call's raw result: `None` when the component does not export the hook.
@@ -56,6 +62,7 @@ macro_rules! dispatch {
         match $guests {
             Guests::V0_1_0($g) => $call,
             Guests::V0_2_0($g) => $call,
+            Guests::V0_3_0($g) => $call,
         }
     };
 }
@@ -71,6 +78,7 @@ impl Exports {
         Ok(match version {
             ContractVersion::V0_1_0 => Exports::V0_1_0(since_v0_1_0::Exports::new(pre, hooks)?),
             ContractVersion::V0_2_0 => Exports::V0_2_0(since_v0_2_0::Exports::new(pre, hooks)?),
+            ContractVersion::V0_3_0 => Exports::V0_3_0(since_v0_3_0::Exports::new(pre, hooks)?),
         })
     }
 
@@ -79,6 +87,7 @@ impl Exports {
         Ok(match self {
             Exports::V0_1_0(e) => Guests::V0_1_0(e.load(store, instance)?),
             Exports::V0_2_0(e) => Guests::V0_2_0(e.load(store, instance)?),
+            Exports::V0_3_0(e) => Guests::V0_3_0(e.load(store, instance)?),
         })
     }
 }
@@ -107,6 +116,7 @@ impl Guests {
         match self {
             Guests::V0_1_0(_) => None,
             Guests::V0_2_0(g) => g.classify(store, input, ctx, s),
+            Guests::V0_3_0(g) => g.classify(store, input, ctx, s),
         }
     }
 
@@ -136,7 +146,7 @@ impl Guests {
 pub const WIT_PACKAGE: &str = "cxr:plugin";
 
 /// Every contract version this host loads, oldest first.
-pub const SUPPORTED: [ContractVersion; 2] = [ContractVersion::V0_1_0, ContractVersion::V0_2_0];
+pub const SUPPORTED: [ContractVersion; 3] = [ContractVersion::V0_1_0, ContractVersion::V0_2_0, ContractVersion::V0_3_0];
 
 /// A version of the plugin contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -145,17 +155,20 @@ pub enum ContractVersion {
     V0_1_0,
     /// Adds the classify hook and signals; any non-empty set of hooks.
     V0_2_0,
+    /// Adds the host's `text` interface (normalised text, tokens, language, lexicons).
+    V0_3_0,
 }
 
 impl ContractVersion {
     /// The version the guest kit targets and new plugins are built against.
-    pub const CURRENT: ContractVersion = ContractVersion::V0_2_0;
+    pub const CURRENT: ContractVersion = ContractVersion::V0_3_0;
 
     /// `0.1.0`, `0.2.0`.
     pub const fn as_str(self) -> &'static str {
         match self {
             ContractVersion::V0_1_0 => "0.1.0",
             ContractVersion::V0_2_0 => "0.2.0",
+            ContractVersion::V0_3_0 => "0.3.0",
         }
     }
 
@@ -168,7 +181,7 @@ impl ContractVersion {
     pub fn hooks(self) -> &'static [Hook] {
         match self {
             ContractVersion::V0_1_0 => &[Hook::Sentiment, Hook::Priority, Hook::Routing],
-            ContractVersion::V0_2_0 => &Hook::ALL,
+            ContractVersion::V0_2_0 | ContractVersion::V0_3_0 => &Hook::ALL,
         }
     }
 
@@ -184,7 +197,7 @@ impl fmt::Display for ContractVersion {
     }
 }
 
-/// The supported versions as text: `0.1.0, 0.2.0`.
+/// The supported versions as text: `0.1.0, 0.2.0, 0.3.0`.
 pub fn supported_list() -> String {
     SUPPORTED.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
 }
@@ -236,7 +249,8 @@ mod tests {
     fn detects_each_version_from_exports() {
         assert_eq!(detect(&["cxr:plugin/lifecycle@0.1.0", "cxr:plugin/sentiment@0.1.0"]), Detected::Supported(ContractVersion::V0_1_0));
         assert_eq!(detect(&["cxr:plugin/lifecycle@0.2.0", "cxr:plugin/classify@0.2.0"]), Detected::Supported(ContractVersion::V0_2_0));
-        assert_eq!(detect(&["cxr:plugin/lifecycle@0.3.0", "cxr:plugin/routing@0.3.0"]), Detected::Unsupported("0.3.0".into()));
+        assert_eq!(detect(&["cxr:plugin/lifecycle@0.3.0", "cxr:plugin/routing@0.3.0"]), Detected::Supported(ContractVersion::V0_3_0));
+        assert_eq!(detect(&["cxr:plugin/lifecycle@0.4.0", "cxr:plugin/routing@0.4.0"]), Detected::Unsupported("0.4.0".into()));
         assert_eq!(detect(&["cxr:plugin/routing@1.0.0"]), Detected::Unsupported("1.0.0".into()));
         assert_eq!(detect(&["wasi:cli/run@0.2.0"]), Detected::NotAPlugin);
         assert_eq!(detect::<&str>(&[]), Detected::NotAPlugin);
@@ -247,8 +261,8 @@ mod tests {
         for v in SUPPORTED {
             assert_eq!(ContractVersion::parse(v.as_str()), Some(v));
         }
-        assert_eq!(ContractVersion::parse("0.3.0"), None);
-        assert_eq!(supported_list(), "0.1.0, 0.2.0");
+        assert_eq!(ContractVersion::parse("0.4.0"), None);
+        assert_eq!(supported_list(), "0.1.0, 0.2.0, 0.3.0");
         assert_eq!(ContractVersion::V0_1_0.export_name("routing"), "cxr:plugin/routing@0.1.0");
     }
 }

@@ -1,5 +1,5 @@
-//! `cxr:plugin@0.2.0`, the current version: its values are the host's own
-//! working types ([`wit`]), so nothing is converted.
+//! `cxr:plugin@0.2.0`: its values are the host's own working types
+//! ([`wit`], which 0.3.0 shares), so nothing is converted.
 
 use crate::sandbox::{LogLevel, PluginState};
 use bindings::cxr::plugin::host;
@@ -9,14 +9,14 @@ use wasmtime::component::{HasSelf, Instance, InstancePre, Linker};
 use wasmtime::{Result, Store};
 
 /// The bindings of `cxr:plugin@0.2.0`, from its frozen WIT (`wit/v0.2.0`).
-mod bindings {
+pub(super) mod bindings {
     wasmtime::component::bindgen!({
         path: "wit/v0.2.0",
         world: "full-plugin",
     });
 }
 
-/// The types of this version: the host's working types while it is the current one.
+/// The types of this version: the host's working types (0.3.0's bindings use them too).
 pub(crate) use bindings::cxr::plugin::types as wit;
 
 /// Links `cxr:plugin/host@0.2.0`.

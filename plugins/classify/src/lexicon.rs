@@ -38,7 +38,6 @@
 use crate::intent::{Intent, LANGUAGES, language_index};
 use crate::risk::Risk;
 use crate::normalize::normalize;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
 
 /// Language index of phrases that hold in every language.
@@ -110,7 +109,8 @@ pub enum Role {
 /// The compiled lexicons.
 #[derive(Debug)]
 pub struct Lexicon {
-    pub(crate) automaton: AhoCorasick,
+    /// The patterns, compiled and matched by the host (contract 0.3.0).
+    pub(crate) automaton: cxr_guest::text::Lexicon,
     pub(crate) roles: Vec<Vec<Role>>,
     pub(crate) entries: Vec<Entry>,
     negations: Vec<String>,
@@ -432,11 +432,7 @@ impl Lexicon {
             b.phrase(language, intent, p.weight, p.phrase)
                 .map_err(|e| at("phrase", e))?;
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&b.patterns)
-            .map_err(|e| format!("compiling the lexicons: {e}"))?;
+        let automaton = cxr_guest::text::Lexicon::register(&b.patterns).map_err(|e| format!("compiling the lexicons: {e}"))?;
         Ok(Lexicon {
             automaton,
             roles: b.roles,
@@ -460,9 +456,9 @@ impl Lexicon {
         &text[start..end]
     }
 
-    /// Heap bytes of the automaton.
-    pub fn memory_usage(&self) -> usize {
-        self.automaton.memory_usage()
+    /// Patterns of the automaton.
+    pub fn patterns(&self) -> usize {
+        self.roles.len()
     }
 
     /// Whether the words just before byte `start` of the normalised `text`

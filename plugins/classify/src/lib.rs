@@ -4,7 +4,10 @@
 //!
 //! Weighted phrase lexicons per language are compiled into one
 //! Aho-Corasick automaton over normalised text (lower case, accents
-//! folded, word boundaries kept). The subject counts more than the body,
+//! folded, word boundaries kept); since contract 0.3.0 the host compiles
+//! it, normalises the subject (first 1 KiB) and body (first 32 KiB) and
+//! matches it natively, once per interaction (`cxr_guest::text`; natively
+//! the same code runs in-process). The subject counts more than the body,
 //! the longest phrase wins where phrases overlap ("cancel my order" is not
 //! "cancel"), and cancellation is ignored after a negation ("I don't want
 //! to cancel"). The intent with the highest score wins if it reaches
@@ -14,7 +17,7 @@
 //!
 //! The engine has no I/O, no threads and no clock: it runs unchanged in a
 //! wasm component; [`ClassifyPlugin`] is the `classify` hook of contract
-//! 0.2.0 around it.
+//! 0.3.0 around it.
 //!
 //! ```
 //! use cxr_classify::{Classifier, ClassifyInput};
@@ -43,7 +46,8 @@ pub use risk::{RISK_SIGNAL, Risk, RiskFound};
 
 use lexicon::{ANY_LANGUAGE, ExtraPhrase, Lexicon};
 use normalize::normalize_into;
-use scan::{Scan, scan};
+use cxr_guest::text::Field;
+use scan::{Scan, scan, scan_matches};
 
 /// Name of the intent signal.
 pub const INTENT_SIGNAL: &str = "intent";
@@ -54,10 +58,6 @@ pub const CHURN_SIGNAL: &str = "churn-risk";
 const MAX_CUES: usize = 5;
 /// Bytes of an earlier message searched for cancellation cues.
 const MAX_HISTORY_BYTES: usize = 600;
-/// Bytes of the body and of the subject that are classified: customers state
-/// their need early, and long transcripts must not cost without bound.
-const MAX_BODY_BYTES: usize = 4096;
-const MAX_SUBJECT_BYTES: usize = 512;
 /// Weight a cancellation phrase in an earlier message needs to count.
 const HISTORY_CUE_WEIGHT: f64 = 2.0;
 /// Weight of a cancellation phrase after a threat word ("... or I cancel").
@@ -174,8 +174,8 @@ impl Classifier {
     }
 
     /// Heap bytes of the compiled lexicons (the automata).
-    pub fn memory_usage(&self) -> usize {
-        self.lexicon.memory_usage() + self.history.memory_usage()
+    pub fn patterns(&self) -> usize {
+        self.lexicon.patterns() + self.history.patterns()
     }
 
     /// The signals `intent` and `churn-risk`, in that order, then one
@@ -217,26 +217,28 @@ impl Classifier {
     /// Classifies with typed results.
     pub fn classify_typed(&self, input: &ClassifyInput<'_>) -> Classification {
         let lex = &self.lexicon;
-        let mut buf = String::new();
-        let (subject_text, subject_scan) = match input.subject.filter(|s| !s.trim().is_empty()) {
-            Some(s) => {
-                normalize_into(&s[..s.floor_char_boundary(MAX_SUBJECT_BYTES)], &mut buf);
-                let sc = scan(lex, &buf);
-                (std::mem::take(&mut buf), sc)
-            }
-            None => (String::new(), Scan::default()),
+        // The host normalises the subject and body and matches the lexicon
+        // in them, natively, once per interaction (contract 0.3.0).
+        let text = cxr_guest::text::of_fields(input.subject, input.body);
+        let scan_field = |field: Field| {
+            let normalized = text.normalized(field);
+            // The only error is a handle this instance did not register: ours was.
+            let matches = lex.automaton.find(&text, field).unwrap_or_default();
+            (normalized, scan_matches(lex, normalized, &matches))
         };
-        normalize_into(&input.body[..input.body.floor_char_boundary(MAX_BODY_BYTES)], &mut buf);
-        let body_scan = scan(lex, &buf);
-        let body_text = buf;
+        let (subject_text, subject_scan) = match input.subject.filter(|s| !s.trim().is_empty()) {
+            Some(_) => scan_field(Field::Subject),
+            None => ("", Scan::default()),
+        };
+        let (body_text, body_scan) = scan_field(Field::Body);
 
         let language = input
             .language
             .and_then(intent::language_index)
             .or_else(|| guess_language(&subject_scan, &body_scan));
         let fields = [
-            (&subject_text, &subject_scan, self.config.subject_weight),
-            (&body_text, &body_scan, 1.0),
+            (subject_text, &subject_scan, self.config.subject_weight),
+            (body_text, &body_scan, 1.0),
         ];
         let mut cancellation_cues: Vec<(f64, &str)> = Vec::new();
         let mut contributions: Vec<Contribution<'_>> = Vec::new();

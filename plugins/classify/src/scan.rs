@@ -11,6 +11,7 @@
 
 use crate::intent::LANGUAGES;
 use crate::lexicon::{Lexicon, MAX_GAP, Role};
+use cxr_guest::text::Match;
 
 /// A phrase found at `start..end` (bytes of the normalised text, without
 /// the surrounding spaces).
@@ -32,17 +33,27 @@ pub struct Scan {
     pub stops: [u16; LANGUAGES.len()],
 }
 
-/// Scans the normalised `text` (as made by `normalize`).
+/// Scans a normalised `text` of the plugin's own (as made by `normalize`):
+/// the host matches the lexicon in it.
 pub fn scan(lex: &Lexicon, text: &str) -> Scan {
+    // The only error is a handle this instance did not register: ours was.
+    let matches = lex.automaton.find_in(text).unwrap_or_default();
+    scan_matches(lex, text, &matches)
+}
+
+/// Scans the normalised `text`, given the lexicon's matches in it (every
+/// occurrence, overlapping ones too, as the host reports them).
+pub fn scan_matches(lex: &Lexicon, text: &str, matches: &[Match]) -> Scan {
     let bytes = text.as_bytes();
     let mut out = Scan::default();
     let mut found: Vec<Hit> = Vec::new();
     let mut heads: Vec<Hit> = Vec::new();
     let mut tails: Vec<Hit> = Vec::new();
-    for m in lex.automaton.find_overlapping_iter(text) {
-        let start = m.start() + usize::from(bytes[m.start()] == b' ');
-        let end = m.end() - usize::from(m.end() > start && bytes[m.end() - 1] == b' ');
-        for role in &lex.roles[m.pattern().as_usize()] {
+    for m in matches {
+        let (m_start, m_end) = (m.start as usize, m.end as usize);
+        let start = m_start + usize::from(bytes[m_start] == b' ');
+        let end = m_end - usize::from(m_end > start && bytes[m_end - 1] == b' ');
+        for role in &lex.roles[m.phrase as usize] {
             match *role {
                 Role::Phrase(entry) => found.push(Hit { start, end, entry, inner: start }),
                 Role::Head(entry) => heads.push(Hit { start, end, entry, inner: start }),
@@ -216,10 +227,11 @@ mod tests {
         let mut found: Vec<Hit> = Vec::new();
         let mut heads: Vec<Hit> = Vec::new();
         let mut tails: Vec<Hit> = Vec::new();
-        for m in lex.automaton.find_overlapping_iter(text) {
-            let start = m.start() + usize::from(bytes[m.start()] == b' ');
-            let end = m.end() - usize::from(m.end() > start && bytes[m.end() - 1] == b' ');
-            for role in &lex.roles[m.pattern().as_usize()] {
+        for m in lex.automaton.find_in(text).unwrap() {
+            let (m_start, m_end) = (m.start as usize, m.end as usize);
+            let start = m_start + usize::from(bytes[m_start] == b' ');
+            let end = m_end - usize::from(m_end > start && bytes[m_end - 1] == b' ');
+            for role in &lex.roles[m.phrase as usize] {
                 match *role {
                     Role::Phrase(entry) => found.push(Hit { start, end, entry, inner: start }),
                     Role::Head(entry) => heads.push(Hit { start, end, entry, inner: start }),
