@@ -4,6 +4,11 @@
 # Python peer (scripts/peer/) on the same input, in this one run, and their
 # ratio. CPU seconds are user + sys from /usr/bin/time, not wall time.
 #   scripts/bench-throughput.sh [N]     (default N = 50000)
+#   CXR_BASELINE=/path/to/older/cxr scripts/bench-throughput.sh [N]
+# With CXR_BASELINE, the older binary (e.g. the previous release's) runs on
+# the same input in the same run, interleaved with this one (old, new, old,
+# new), and the script checks that both wrote the same decisions apart from
+# the trace (plugin hashes, fuel, memory and timings change between builds).
 # The input is N interactions cycled from examples/interactions.jsonl with
 # unique ids (scripts/gen-interactions.py). Inputs and outputs go to a mktemp
 # directory, removed at the end; the peer's venv is kept in
@@ -38,6 +43,24 @@ cpu() { # OUT command... -> runs command > OUT; prints its user+sys seconds
   awk '{printf "%.2f", $1 + $2}' "$tmp/time"
 }
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${CXR_BASELINE:-}" ]; then
+  [ -x "$CXR_BASELINE" ] || { echo "bench-throughput: CXR_BASELINE=$CXR_BASELINE is not an executable" >&2; exit 1; }
+  "$CXR_BASELINE" route --quiet --jobs 1 --now $now "$tmp/warm.jsonl" > /dev/null   # its compile cache
+  base1=$(cpu "$tmp/base.jsonl" "$CXR_BASELINE" route --quiet --jobs 1 --now $now "$tmp/in.jsonl")
+  new1=$(cpu "$tmp/cxr.jsonl" "$cxr" route --quiet --jobs 1 --now $now "$tmp/in.jsonl")
+  base2=$(cpu "$tmp/base.jsonl" "$CXR_BASELINE" route --quiet --jobs 1 --now $now "$tmp/in.jsonl")
+  python3 - "$tmp/base.jsonl" "$tmp/cxr.jsonl" <<'PY'
+import json, sys
+a, b = (open(p, encoding="utf-8") for p in sys.argv[1:3])
+differ = 0
+for x, y in zip(a, b):
+    x, y = json.loads(x), json.loads(y)
+    for d in (x, y):
+        d.pop("trace", None)
+    differ += x != y
+print(f"baseline and this build: {differ} decisions differ apart from the trace")
+PY
+fi
 cxr_cpu=$(cpu "$tmp/cxr.jsonl" "$cxr" route --quiet --jobs 1 --now $now "$tmp/in.jsonl")
 peer_cpu=$(cpu "$tmp/peer.jsonl" "$venv/bin/python" scripts/peer/peer.py "$tmp/in.jsonl" $now)
 # Both must have written exactly one decision per interaction.
@@ -58,4 +81,12 @@ print(f"cxr route --jobs 1: {n} decisions in {c:.2f} CPU s = {rc:,.0f} decisions
 print(f"Python peer:        {n} decisions in {p:.2f} CPU s = {rp:,.0f} decisions per CPU-second ({1e6 / rp:.0f} us each)")
 print(f"ratio cxr / peer: {rc / rp:.2f}x per CPU-second (same queue as cxr: {100 * same / n:.0f}% of decisions)")
 PY
+if [ -n "${CXR_BASELINE:-}" ]; then
+  python3 - "$n" "$base1" "$base2" "$new1" "$cxr_cpu" <<'PY'
+import sys
+n = int(sys.argv[1]); b1, b2, c1, c2 = map(float, sys.argv[2:6])
+print(f"baseline: {n / b1:,.0f} and {n / b2:,.0f} decisions per CPU-second; this build: {n / c1:,.0f} and {n / c2:,.0f}")
+print(f"this build / baseline: {(b1 + b2) / (c1 + c2):.2f}x decisions per CPU-second (old, new, old, new in this run)")
+PY
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -110,5 +110,5 @@ fn every_set_and_order_of_hooks_is_accepted_by_export() {
     assert_eq!(ctx.signal("intent").unwrap().cues, ["invoice"]);
     assert_eq!(Signal::new("x", "y", 7.0).confidence, 1.0);
     assert_eq!(Signal::new("x", "y", f64::NAN).confidence, 0.0);
-    assert_eq!(WIT_VERSION, "0.2.0");
+    assert_eq!(WIT_VERSION, "0.3.0");
 }

@@ -110,7 +110,7 @@ fn a_component_importing_what_the_host_does_not_offer_is_refused() {
     let err = load(&bytes).unwrap_err();
     // Refused before compiling (host/src/precheck.rs), naming the import and what is allowed.
     assert!(err.contains("imports `evil:net/raw-socket@1.0.0`, which a cxr plugin may not use"), "{err}");
-    assert!(err.contains("may import only `cxr:plugin/host` and sandboxed WASI 0.2"), "{err}");
+    assert!(err.contains("may import only `cxr:plugin/host`, `cxr:plugin/text` (0.3.0) and sandboxed WASI 0.2"), "{err}");
 }
 
 #[test]
