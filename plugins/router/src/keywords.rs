@@ -10,7 +10,22 @@
 //! All keywords of all rules live in one [`KeywordIndex`], which scans a
 //! message once per call and records which phrases occur where; rules then
 //! look their keywords up by id.
+//!
+//! Since contract 0.3.0 the host usually does the scan: at configure time
+//! the index registers its phrases as a host lexicon
+//! ([`KeywordIndex::register_with_host`]), and a call asks the host for
+//! their matches in the subject and body, which the host normalises once
+//! per interaction and matches natively (`cxr_guest::text`). The host's
+//! words are this module's words, with two differences the index makes up
+//! for so that every result stays the same: the host writes clause
+//! punctuation as a word `.` (a phrase is registered once more for every
+//! way a `.` can stand between its words, since a phrase here spans
+//! punctuation), and 23 ranges of characters are folded or split
+//! differently ([`HOST_DIFFERS`]: a few Latin letters, Han and Kana); a
+//! subject or body holding one of those is scanned here, as before, and so
+//! is every field when the phrases do not fit the host's lexicon bounds.
 
+use cxr_guest::text::{self, Field, Lexicon};
 // Keys are fixed at configure time and only looked up per call, so a
 // fast non-keyed hash is safe (no insertion of attacker-chosen keys).
 use rustc_hash::FxHashMap as HashMap;
@@ -145,6 +160,77 @@ pub struct KeywordIndex {
     /// test: most words of a message start no phrase.
     first_words: WordFilter,
     prefixes: WordFilter,
+    /// The phrases as a host lexicon, once registered.
+    host: Option<HostLexicon>,
+}
+
+/// The index's phrases registered with the host: pattern `i` of the
+/// lexicon is a form of phrase `ids[i]`.
+#[derive(Debug)]
+struct HostLexicon {
+    lexicon: Lexicon,
+    ids: Vec<KeywordId>,
+}
+
+/// The most matches the host reports per lexicon and field (contract
+/// 0.3.0's bound); a field with that many is scanned here.
+const HOST_MAX_MATCHES: usize = 65_536;
+
+/// Phrases of more words than this keep the scan in the plugin (a phrase
+/// of `n` words is registered in `2^(n-1)` forms).
+const MAX_HOST_WORDS: usize = 6;
+
+/// Characters whose words the host's normalisation and [`Words::split`]
+/// disagree on (inclusive ranges, ascending): `ª º Ð Þ ð þ` (the host
+/// folds them to ASCII), `Ĉ ĉ Ď ď Đ đ Ğ ğ İ ı Ř ř Ş ş Ţ ţ Ť ť Ų ų Ș ș Ț ț`
+/// (folded here only; `İ` lower-cases to `i` and a combining dot, which
+/// ends a word here), and Hiragana, Katakana and Han (a word per
+/// character here). The test `host_words_agree_outside_the_table` checks
+/// every other character.
+pub const HOST_DIFFERS: [(char, char); 23] = [
+    ('\u{AA}', '\u{AA}'),
+    ('\u{BA}', '\u{BA}'),
+    ('\u{D0}', '\u{D0}'),
+    ('\u{DE}', '\u{DE}'),
+    ('\u{F0}', '\u{F0}'),
+    ('\u{FE}', '\u{FE}'),
+    ('\u{108}', '\u{109}'),
+    ('\u{10E}', '\u{111}'),
+    ('\u{11E}', '\u{11F}'),
+    ('\u{130}', '\u{131}'),
+    ('\u{158}', '\u{159}'),
+    ('\u{15E}', '\u{15F}'),
+    ('\u{162}', '\u{165}'),
+    ('\u{172}', '\u{173}'),
+    ('\u{218}', '\u{21B}'),
+    ('\u{3041}', '\u{3096}'),
+    ('\u{309D}', '\u{309F}'),
+    ('\u{30A1}', '\u{30FA}'),
+    ('\u{30FC}', '\u{30FF}'),
+    ('\u{3400}', '\u{4DBF}'),
+    ('\u{4E00}', '\u{9FFF}'),
+    ('\u{F900}', '\u{FA6D}'),
+    ('\u{FA70}', '\u{FAD9}'),
+];
+
+/// Whether the host's words of `text` (its clause marks `.` left out) are
+/// the words [`Words::split`] makes of it.
+pub fn host_words_agree(text: &str) -> bool {
+    text.is_ascii()
+        || text.chars().all(|c| {
+            c < '\u{AA}'
+                || HOST_DIFFERS
+                    .binary_search_by(|&(lo, hi)| {
+                        if hi < c {
+                            std::cmp::Ordering::Less
+                        } else if lo > c {
+                            std::cmp::Ordering::Greater
+                        } else {
+                            std::cmp::Ordering::Equal
+                        }
+                    })
+                    .is_err()
+        })
 }
 
 /// A set of words that can answer "certainly not in it" from a word's
@@ -228,12 +314,79 @@ impl KeywordIndex {
         Ok(id)
     }
 
-    /// Finds every phrase in the subject and body of a message.
+    /// Registers the phrases with the host as one lexicon (call it once,
+    /// in `configure`, after the last [`KeywordIndex::add`]): from then on
+    /// [`KeywordIndex::scan`] asks the host for them where that gives the
+    /// same result. Without it, or when the phrases do not fit the host's
+    /// bounds, the index scans on its own.
+    pub fn register_with_host(&mut self) {
+        self.host = None;
+        let mut patterns: Vec<String> = Vec::new();
+        let mut ids: Vec<KeywordId> = Vec::new();
+        for (id, phrase) in self.phrases.iter().enumerate() {
+            if phrase.words.len() > MAX_HOST_WORDS {
+                return;
+            }
+            // A phrase matches here across punctuation, which the host
+            // writes as the word `.` (never twice in a row): one form per
+            // choice of the gaps holding one.
+            let gaps = phrase.words.len() - 1;
+            for marks in 0..1u32 << gaps {
+                let mut pattern = String::from(" ");
+                for (i, word) in phrase.words.iter().enumerate() {
+                    if i > 0 {
+                        pattern.push_str(if marks & 1 << (i - 1) != 0 { " . " } else { " " });
+                    }
+                    pattern.push_str(word);
+                }
+                // A prefix phrase's last word may go on.
+                if !phrase.prefix {
+                    pattern.push(' ');
+                }
+                patterns.push(pattern);
+                ids.push(id as KeywordId);
+            }
+        }
+        if patterns.is_empty() {
+            return;
+        }
+        // Too many or too long phrases for the host: the index scans them.
+        self.host = Lexicon::register(&patterns).ok().map(|lexicon| HostLexicon { lexicon, ids });
+    }
+
+    /// Finds every phrase in the subject and body of the interaction being
+    /// routed (pass its texts: the host's analysis is of that interaction).
     pub fn scan(&self, subject: Option<&str>, body: &str) -> KeywordHits {
         let mut hits = KeywordHits::new(self.phrases.len());
         if self.phrases.is_empty() {
             return hits;
         }
+        let analysis = self.host.as_ref().map(|_| text::of_fields(subject, body));
+        let mut words = Words::default();
+        let fields = [(subject, Field::Subject, IN_SUBJECT), (Some(body), Field::Body, IN_BODY)];
+        for (part, field, place) in fields {
+            let Some(part) = part else { continue };
+            if let (Some(host), Some(analysis)) = (&self.host, &analysis)
+                && host_words_agree(part)
+                && let Ok(matches) = host.lexicon.find(analysis, field)
+                // The host reports at most this many: past it, scan here.
+                && matches.len() < HOST_MAX_MATCHES
+            {
+                for m in matches {
+                    hits.mark(host.ids[m.phrase as usize], place);
+                }
+                continue;
+            }
+            words.split(part);
+            self.scan_part(&words, place, &mut hits);
+        }
+        hits
+    }
+
+    /// [`KeywordIndex::scan`] without the host, for comparison.
+    #[cfg(test)]
+    fn scan_own(&self, subject: Option<&str>, body: &str) -> KeywordHits {
+        let mut hits = KeywordHits::new(self.phrases.len());
         let mut words = Words::default();
         if let Some(subject) = subject {
             words.split(subject);
@@ -413,7 +566,82 @@ mod tests {
     fn index(keywords: &[&str]) -> (KeywordIndex, Vec<KeywordId>) {
         let mut index = KeywordIndex::default();
         let ids = keywords.iter().map(|k| index.add(k).unwrap()).collect();
+        index.register_with_host();
+        assert!(index.host.is_some());
         (index, ids)
+    }
+
+    /// The host's words of `text`, its clause marks left out.
+    fn host_words(text: &str) -> Vec<String> {
+        text::normalize(text).split(' ').filter(|w| !w.is_empty() && *w != text::CLAUSE).map(str::to_string).collect()
+    }
+
+    fn own_words(text: &str) -> Vec<String> {
+        let mut split = Words::default();
+        split.split(text);
+        (0..split.len()).map(|i| split.word(i).to_string()).collect()
+    }
+
+    #[test]
+    fn host_words_agree_outside_the_table() {
+        // Both rules read one character at a time, so agreeing on every
+        // character alone, between letters and repeated, is agreeing on
+        // every text of them.
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            let texts = [format!("a{c}b"), format!("{c}"), format!("{c}{c} {c}")];
+            let agree = texts.iter().all(|t| own_words(t) == host_words(t));
+            let s = c.to_string();
+            assert_eq!(agree, host_words_agree(&s), "U+{:04X} {c:?}", c as u32);
+        }
+    }
+
+    #[test]
+    fn host_scan_finds_what_the_own_scan_finds() {
+        let keywords = [
+            "refund", "charged twice", "kündig*", "cancel*", "can't log in", "won't load", "panne réseau",
+            "out of order", "a b c d", "two-factor", "退款", "ğ", "déjà vu", "x", "2fa",
+        ];
+        let (index, ids) = index(&keywords);
+        let pieces = [
+            "refund", "Refund", "charged", "twice", "TWICE", "Kündigung", "kundigen", "cancellation", "cancel",
+            "can't", "cant", "log", "in", "won’t", "load", "panne", "réseau", "reseau", "out", "of", "order",
+            "a", "b", "c", "d", "two", "factor", "2FA", "x", "déjà", "vu", "退款", "退", "款", "ğ", "g", "İ", "ª",
+            " ", " ", " ", "  ", ". ", ", ", "! ", "-", "/", "'", "… ", "¿", "\n", "(", ") ", "ß", "é", "🙂",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut texts = [String::new(), String::new()];
+            for text in &mut texts {
+                for _ in 0..next(24) {
+                    text.push_str(pieces[next(pieces.len())]);
+                    if next(3) > 0 {
+                        text.push(' ');
+                    }
+                }
+            }
+            let [subject, body] = &texts;
+            let subject = (next(4) > 0).then_some(subject.as_str());
+            let host = index.scan(subject, body);
+            let own = index.scan_own(subject, body);
+            for &id in &ids {
+                assert_eq!(host.place(id), own.place(id), "{:?} in {subject:?} / {body:?}", keywords[id as usize]);
+            }
+        }
+    }
+
+    #[test]
+    fn long_phrases_keep_the_scan_in_the_plugin() {
+        let mut index = KeywordIndex::default();
+        let id = index.add("one two three four five six seven").unwrap();
+        index.register_with_host();
+        assert!(index.host.is_none());
+        assert!(index.scan(None, "One, two; three four five six seven!").found(id));
     }
 
     #[test]
@@ -515,4 +743,5 @@ mod tests {
         assert!(index.add("*").is_err());
         assert!(index.add("").is_err());
     }
+
 }

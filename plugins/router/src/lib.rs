@@ -116,9 +116,11 @@ impl Plugin for RouterPlugin {
                 .add_rules(defaults, "default-rules.json", true)
                 .map_err(PluginError::config)?;
         }
+        let mut keywords = compiler.keywords;
+        keywords.register_with_host();
         Ok(RouterPlugin {
             rules: compiler.rules,
-            keywords: compiler.keywords,
+            keywords,
             languages,
             language_skill: spec.language_skill,
         })
