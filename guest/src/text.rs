@@ -125,18 +125,7 @@ pub fn of(input: &Interaction) -> Text {
 pub fn of_fields(subject: Option<&str>, body: &str) -> Text {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        thread_local! {
-            static LAST: std::cell::RefCell<Option<std::sync::Arc<cxr_text::Analysis>>> = const { std::cell::RefCell::new(None) };
-        }
-        let analysis = LAST.with_borrow_mut(|last| match last {
-            Some(a) if a.is_of(subject, body) => a.clone(),
-            _ => {
-                let a = std::sync::Arc::new(cxr_text::Analysis::new(subject, body));
-                *last = Some(a.clone());
-                a
-            }
-        });
-        Text { analysis }
+        Text { analysis: cxr_text::Analysis::last_or_new(subject, body) }
     }
     #[cfg(target_arch = "wasm32")]
     {

@@ -1,7 +1,7 @@
 //! The host's side of contract 0.3.0's `text` interface: what an instance
 //! holds (its lexicons, whether it is configuring, the interaction its
-//! running hook was called for) and the per-thread memo that shares one
-//! interaction's analysis between every stage of a decision.
+//! running hook was called for). One interaction's analysis is shared by
+//! every stage of a decision through [`Analysis::last_or_new`].
 //!
 //! The analysis itself ([`cxr_text::Analysis`]: normalised text, tokens,
 //! language, lexicon matches, each computed at most once) is the same code
@@ -10,7 +10,6 @@
 
 use cxr_text::lexicon::{LexiconError, MAX_LEXICONS};
 use cxr_text::{Analysis, Field, Lexicon, Match, Registry};
-use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 /// The `text` state of one instance.
@@ -94,27 +93,6 @@ pub(crate) fn normalize(text: &str) -> String {
     cxr_text::normalize(cxr_text::prefix(text, cxr_text::MAX_BODY_BYTES))
 }
 
-thread_local! {
-    /// The last interaction analysed on this thread: a decision's stages
-    /// run one after the other on one thread, so each finds the analysis
-    /// the previous one started.
-    static LAST: RefCell<Option<Arc<Analysis>>> = const { RefCell::new(None) };
-}
-
-/// The analysis of an interaction's subject and body: the one this thread
-/// made last if it is of the same text, else a new one (computing nothing
-/// until a plugin asks).
-pub(crate) fn analysis_for(subject: Option<&str>, body: &str) -> Arc<Analysis> {
-    LAST.with_borrow_mut(|last| match last {
-        Some(a) if a.is_of(subject, body) => a.clone(),
-        _ => {
-            let a = Arc::new(Analysis::new(subject, body));
-            *last = Some(a.clone());
-            a
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,13 +112,5 @@ mod tests {
         // Outside a hook: the empty interaction.
         assert!(t.find(0, Field::Body).unwrap().is_empty());
         assert_eq!(t.find(99, Field::Body).err(), Some(TextMisuse::UnknownLexicon(99)));
-    }
-
-    #[test]
-    fn consecutive_stages_share_one_analysis() {
-        let a = analysis_for(Some("s"), "body one");
-        let b = analysis_for(Some("s"), "body one");
-        let c = analysis_for(None, "body one");
-        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
     }
 }

@@ -150,7 +150,7 @@ use super::Returned;
 
 /// Runs a hook with the running interaction's analysis in reach of `text`.
 fn with_text<R>(store: &mut Store<PluginState>, input: &wit::Interaction, call: impl FnOnce(&mut Store<PluginState>) -> R) -> R {
-    store.data_mut().text.current = Some(analysis::analysis_for(input.subject.as_deref(), &input.body));
+    store.data_mut().text.current = Some(cxr_text::Analysis::last_or_new(input.subject.as_deref(), &input.body));
     let r = call(&mut *store);
     store.data_mut().text.current = None;
     r

@@ -3,6 +3,7 @@
 
 use crate::lexicon::{Lexicon, Match};
 use crate::normalize::{Token, normalize, tokens};
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Bytes of the subject analysed (the first ones, cut at a character boundary).
@@ -75,6 +76,24 @@ impl Analysis {
         }
     }
 
+    /// The analysis of `subject` and `body` shared by the stages of one
+    /// decision: the last one made on this thread if it is of the same text
+    /// (a decision's stages run one after the other on one thread), else a
+    /// new one (computing nothing until asked).
+    pub fn last_or_new(subject: Option<&str>, body: &str) -> Arc<Analysis> {
+        thread_local! {
+            static LAST: RefCell<Option<Arc<Analysis>>> = const { RefCell::new(None) };
+        }
+        LAST.with_borrow_mut(|last| match last {
+            Some(a) if a.is_of(subject, body) => a.clone(),
+            _ => {
+                let a = Arc::new(Analysis::new(subject, body));
+                *last = Some(a.clone());
+                a
+            }
+        })
+    }
+
     /// Whether this is the analysis of `subject` and `body`.
     pub fn is_of(&self, subject: Option<&str>, body: &str) -> bool {
         self.texts[0] == prefix(subject.unwrap_or(""), MAX_SUBJECT_BYTES) && self.texts[1] == prefix(body, MAX_BODY_BYTES)
@@ -137,6 +156,14 @@ mod tests {
         assert!(Arc::ptr_eq(&m1, &m2) && m1.len() > 100);
         assert_eq!(a.matches(&lex, Field::Subject).len(), 1);
         assert!(a.is_of(Some("Où est ma commande ?"), &body) && !a.is_of(None, &body));
+    }
+
+    #[test]
+    fn consecutive_stages_share_one_analysis() {
+        let a = Analysis::last_or_new(Some("s"), "body one");
+        let b = Analysis::last_or_new(Some("s"), "body one");
+        let c = Analysis::last_or_new(None, "body one");
+        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
     }
 
     #[test]
