@@ -13,16 +13,19 @@ fn main() {
     let hostile = here.join("plugins/hostile");
     let signals = here.join("plugins/signals");
     let text = here.join("plugins/text");
+    let floor = here.join("plugins/floor");
     let starter = root.join("examples/starter-plugin");
     let starter_manifest = starter.join("Cargo.toml");
     let built = build_plugins(&[
         PluginCrate { package: "cxr-test-hostile", manifest: &workspace, dir: &hostile },
         PluginCrate { package: "cxr-test-signals", manifest: &workspace, dir: &signals },
         PluginCrate { package: "cxr-test-text", manifest: &workspace, dir: &text },
+        PluginCrate { package: "cxr-bench-floor", manifest: &workspace, dir: &floor },
         PluginCrate { package: "starter-plugin", manifest: &starter_manifest, dir: &starter },
     ]);
     println!("cargo:rustc-env=CXR_TEST_HOSTILE_WASM={}", built["cxr-test-hostile"].display());
     println!("cargo:rustc-env=CXR_TEST_STARTER_WASM={}", built["starter-plugin"].display());
     println!("cargo:rustc-env=CXR_TEST_SIGNALS_WASM={}", built["cxr-test-signals"].display());
     println!("cargo:rustc-env=CXR_TEST_TEXT_WASM={}", built["cxr-test-text"].display());
+    println!("cargo:rustc-env=CXR_BENCH_FLOOR_WASM={}", built["cxr-bench-floor"].display());
 }
