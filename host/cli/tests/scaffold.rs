@@ -139,7 +139,7 @@ fn projects_depend_on_the_kit_by_version_unless_a_local_kit_is_named() {
     let out = show(&o);
     assert!(o.status.success(), "{out}");
     let manifest = std::fs::read_to_string(dir.join("acme-router/Cargo.toml")).unwrap();
-    assert!(manifest.contains("\ncxr-guest = \"0.2\"\n"), "{manifest}");
+    assert!(manifest.contains("\ncxr-guest = \"0.3\"\n"), "{manifest}");
     assert!(!manifest.contains(&root().display().to_string()), "the checkout's path leaked: {manifest}");
     // The printed steps are the ones to run, from where cxr new ran.
     assert!(out.contains("  cd acme-router\n") && out.contains("cargo build --release --target wasm32-wasip2"), "{out}");

@@ -11,9 +11,10 @@ Writes a project that passes its own unit tests, builds to a component and
 passes its case file as generated: the plugin (each hook with a small
 working example), its unit tests, cases.toml (cxr test), interaction.json
 (cxr run), README.md and .gitignore. The component's world is the one of
-cxr:plugin-worlds@0.2.0 for the hooks (wit/worlds/README.md).
+cxr:plugin-worlds for the hooks (wit/worlds/README.md), at the contract
+version its kit targets: 0.3.0 for Rust, 0.2.0 for the other languages.
 
-The project depends on its language's kit by version: cxr-guest 0.2 from
+The project depends on its language's kit by version: cxr-guest 0.3 from
 crates.io (Rust), cxr-plugin ^0.2.0 from npm (TypeScript, JavaScript),
 cxr-plugin==0.2.* from PyPI (Python). With --kit-path (or CXR_KIT_PATH) it
 uses a local kit instead: the kit's folder, or a cxr checkout (its guest/,
@@ -103,7 +104,7 @@ pub fn run(args: NewArgs) -> Result<ExitCode> {
     scaffold::write(&dir, &files)?;
     let steps = spec.steps(&cxr_command());
     let kit_text = match &spec.kit {
-        KitSource::Version => format!("{} {} from the registry", args.lang.kit_package(), scaffold::kit_version()),
+        KitSource::Version => format!("{} {} from the registry", args.lang.kit_package(), scaffold::kit_version(args.lang)),
         KitSource::Path(p) => format!("{} at {p}", args.lang.kit_package()),
     };
     if args.json {

@@ -3,7 +3,8 @@
 //! component and passes its generated `cxr test` case file as generated.
 //!
 //! The project depends on its language's kit by version (`cxr-guest =
-//! "0.2"`, `"cxr-plugin": "^0.2.0"`, `cxr-plugin==0.2.*`), or on a local
+//! "0.3"`, `"cxr-plugin": "^0.2.0"`, `cxr-plugin==0.2.*`: each kit's
+//! version follows the contract it targets), or on a local
 //! kit (a kit folder or a cxr checkout: [`find_kit`]). Each hook's sample
 //! logic (templates/LANG/HOOK.*) is the same in every language, so one
 //! case file ([`cases_toml`]) checks any of them. Rust plugins are built
@@ -145,17 +146,31 @@ impl fmt::Display for Lang {
     }
 }
 
-/// The kit version a new project asks for: this cxr's `MAJOR.MINOR`.
-pub fn kit_version() -> &'static str {
-    let v = env!("CARGO_PKG_VERSION");
-    let end = v.match_indices('.').nth(1).map_or(v.len(), |(i, _)| i);
-    &v[..end]
+/// The kit version a new project in `lang` asks for (`MAJOR.MINOR`): the
+/// kit's own version, which follows the contract it targets. The Rust kit
+/// (`cxr-guest` 0.3) targets contract 0.3.0; the TypeScript/JavaScript and
+/// Python kits (`cxr-plugin` 0.2) target 0.2.0. A test checks these against
+/// the kits' manifests.
+pub fn kit_version(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Rust => "0.3",
+        Lang::TypeScript | Lang::JavaScript | Lang::Python => "0.2",
+    }
+}
+
+/// The contract version (`cxr:plugin-worlds/...@VERSION`) of the components
+/// a project in `lang` builds with its kit.
+pub fn contract_version(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Rust => "0.3.0",
+        Lang::TypeScript | Lang::JavaScript | Lang::Python => "0.2.0",
+    }
 }
 
 /// How the project gets its kit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KitSource {
-    /// From the registry, by version (`cxr-guest = "0.2"`, `"^0.2.0"`, `==0.2.*`).
+    /// From the registry, by version (`cxr-guest = "0.3"`, `"^0.2.0"`, `==0.2.*`).
     Version,
     /// From a local folder: the path as written into the manifest (relative
     /// to the project when they share a parent folder below the root, else
@@ -310,7 +325,7 @@ impl Spec {
             .replace("{{hooks_text}}", &hooks_text)
             .replace("{{description}}", &self.description())
             .replace("{{wasm}}", &self.wasm_path())
-            .replace("{{kit_version}}", kit_version())
+            .replace("{{kit_version}}", kit_version(self.lang))
     }
 
     /// One line: what each hook's sample does.
@@ -320,8 +335,8 @@ impl Spec {
 
     fn rust_files(&self) -> Result<Vec<File>> {
         let kit_dep = match &self.kit {
-            KitSource::Version => format!("cxr-guest = \"{}\"", kit_version()),
-            KitSource::Path(p) => format!("cxr-guest = {{ version = \"{}\", path = \"{}\" }}", kit_version(), p.replace('\\', "/")),
+            KitSource::Version => format!("cxr-guest = \"{}\"", kit_version(Lang::Rust)),
+            KitSource::Path(p) => format!("cxr-guest = {{ version = \"{}\", path = \"{}\" }}", kit_version(Lang::Rust), p.replace('\\', "/")),
         };
         let (mut items, mut tests) = (String::new(), String::new());
         for (i, hook) in self.hooks.iter().enumerate() {
@@ -345,7 +360,7 @@ impl Spec {
     fn js_files(&self) -> Result<Vec<File>> {
         let ts = self.lang == Lang::TypeScript;
         let kit_dep = match &self.kit {
-            KitSource::Version => format!("^{}.0", kit_version()),
+            KitSource::Version => format!("^{}.0", kit_version(self.lang)),
             KitSource::Path(p) => format!("file:{}", p.replace('\\', "/")),
         };
         let (mut uses, mut test_uses, mut implements) = (Vec::new(), Vec::new(), Vec::new());
@@ -392,7 +407,7 @@ impl Spec {
 
     fn python_files(&self) -> Result<Vec<File>> {
         let requirement = match &self.kit {
-            KitSource::Version => format!("cxr-plugin[test]=={}.*", kit_version()),
+            KitSource::Version => format!("cxr-plugin[test]=={}.*", kit_version(Lang::Python)),
             KitSource::Path(p) => format!("cxr-plugin[test] @ file://{}", p.replace('\\', "/")),
         };
         let (mut header, mut uses, mut test_uses, mut implements) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -446,14 +461,14 @@ impl Spec {
             Lang::Python => &format!("`{0}.py` (tests in `test_{0}.py`)", lib_name(&self.name)),
         };
         let kit = match (&self.kit, self.lang) {
-            (KitSource::Version, Lang::Rust) => format!("`cxr-guest = \"{}\"` from crates.io", kit_version()),
-            (KitSource::Version, Lang::TypeScript | Lang::JavaScript) => format!("`cxr-plugin` `^{}.0` from npm", kit_version()),
-            (KitSource::Version, Lang::Python) => format!("`cxr-plugin=={}.*` from PyPI", kit_version()),
+            (KitSource::Version, Lang::Rust) => format!("`cxr-guest = \"{}\"` from crates.io", kit_version(Lang::Rust)),
+            (KitSource::Version, Lang::TypeScript | Lang::JavaScript) => format!("`cxr-plugin` `^{}.0` from npm", kit_version(self.lang)),
+            (KitSource::Version, Lang::Python) => format!("`cxr-plugin=={}.*` from PyPI", kit_version(Lang::Python)),
             (KitSource::Path(p), _) => format!("the local kit at `{p}`"),
         };
         format!(
             "# {name}\n\nA cxr plugin in {lang} implementing **{hooks}** (the component's world is \
-             `cxr:plugin-worlds/{world}@0.2.0`). It depends on {kit}.\n\n```sh\n{commands}```\n\n\
+             `cxr:plugin-worlds/{world}@{contract}`). It depends on {kit}.\n\n```sh\n{commands}```\n\n\
              The logic is in {source}. `configure` receives the plugin's `config` table from the \
              pipeline file as JSON, and each hook gets the typed interaction and a context whose \
              `now` is the only clock a plugin sees.\n\n\
@@ -466,6 +481,7 @@ impl Spec {
             lang = self.lang,
             hooks = self.hook_list(),
             world = self.world(),
+            contract = contract_version(self.lang),
             wasm = self.wasm_path(),
         )
     }

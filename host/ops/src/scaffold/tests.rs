@@ -31,10 +31,39 @@ fn hook_sets_are_parsed_into_pipeline_order_and_named_like_the_worlds() {
     assert_eq!(world_name(&hooks), "sentiment-routing");
     assert_eq!(world_name(&HookKind::ALL), "sentiment-classify-priority-routing");
     assert!(parse_hooks("").is_err() && parse_hooks("mood").is_err());
-    // Every world the scaffold can ask for is in the worlds package the kits carry.
-    let worlds = include_str!("../../../../wit/worlds/v0.2.0/worlds.wit");
-    for set in every_set() {
-        assert!(worlds.contains(&format!("\nworld {} {{", world_name(&set))), "{set:?}");
+    // Every world the scaffold can ask for is in the worlds packages the kits carry.
+    for worlds in [include_str!("../../../../wit/worlds/v0.2.0/worlds.wit"), include_str!("../../../../wit/worlds/v0.3.0/worlds.wit")] {
+        for set in every_set() {
+            assert!(worlds.contains(&format!("\nworld {} {{", world_name(&set))), "{set:?}");
+        }
+    }
+}
+
+#[test]
+fn each_language_asks_for_its_kits_own_version_and_names_the_contract_it_targets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    // The version line of each kit's manifest, and the contract its sources target.
+    let guest: toml::Table = read("guest/Cargo.toml").parse().unwrap();
+    let rust = guest["package"]["version"].as_str().expect("guest/Cargo.toml sets its own version");
+    let js: serde_json::Value = serde_json::from_str(&read("kits/js/package.json")).unwrap();
+    let python: toml::Table = read("kits/python/pyproject.toml").parse().unwrap();
+    let kits = [
+        (Lang::Rust, rust.to_string(), read("guest/src/lib.rs")),
+        (Lang::TypeScript, js["version"].as_str().unwrap().to_string(), String::new()),
+        (Lang::Python, python["project"]["version"].as_str().unwrap().to_string(), String::new()),
+    ];
+    for (lang, version, _) in &kits {
+        assert!(version.starts_with(&format!("{}.", kit_version(*lang))), "{lang}: the kit is {version}, cxr new asks for {}", kit_version(*lang));
+        // A kit's MAJOR.MINOR is the contract's it targets.
+        assert!(contract_version(*lang).starts_with(&format!("{}.", kit_version(*lang))), "{lang}");
+    }
+    assert!(kits[0].2.contains(&format!("@{}\"", contract_version(Lang::Rust))), "the Rust kit's bindings name another world version");
+    // The README of a generated project names its contract.
+    for lang in LANGS {
+        let files = spec(lang, &[HookKind::Routing], KitSource::Version).files().unwrap();
+        let readme = &files.iter().find(|f| f.path == Path::new("README.md")).unwrap().contents;
+        assert!(readme.contains(&format!("cxr:plugin-worlds/routing@{}", contract_version(lang))), "{lang}: {readme}");
     }
 }
 
@@ -81,14 +110,14 @@ fn rust_projects_export_their_hooks_and_build_like_the_reference_plugins() {
     assert!(lib.contains("impl SentimentHook for AcmeVipRouter") && lib.contains("impl RoutingHook for AcmeVipRouter"));
     assert_eq!(lib.matches("#[test]").count(), 6);
     let cargo = get("Cargo.toml");
-    assert!(cargo.contains(&format!("cxr-guest = \"{}\"\n", kit_version())), "{cargo}");
+    assert!(cargo.contains(&format!("cxr-guest = \"{}\"\n", kit_version(Lang::Rust))), "{cargo}");
     for setting in ["opt-level = 3", "lto = true", "codegen-units = 1", "panic = \"abort\"", "strip = \"debuginfo\"", "\n[workspace]\n"] {
         assert!(cargo.contains(setting), "{setting} missing:\n{cargo}");
     }
     assert!(get(".cargo/config.toml").contains("target-feature=+simd128"));
     let local = spec(Lang::Rust, &[HookKind::Classify], KitSource::Path("../cxr/guest".into()));
     let cargo = local.files().unwrap().into_iter().find(|f| f.path == Path::new("Cargo.toml")).unwrap().contents;
-    assert!(cargo.contains(&format!("cxr-guest = {{ version = \"{}\", path = \"../cxr/guest\" }}", kit_version())), "{cargo}");
+    assert!(cargo.contains(&format!("cxr-guest = {{ version = \"{}\", path = \"../cxr/guest\" }}", kit_version(Lang::Rust))), "{cargo}");
 }
 
 #[test]
@@ -98,7 +127,7 @@ fn js_projects_depend_on_the_npm_kit_by_version_or_as_a_local_copy() {
         let files = s.files().unwrap();
         let get = |p: &str| files.iter().find(|f| f.path == Path::new(p)).map(|f| f.contents.clone());
         let pkg: serde_json::Value = serde_json::from_str(&get("package.json").unwrap()).unwrap();
-        assert_eq!(pkg["dependencies"]["cxr-plugin"], format!("^{}.0", kit_version()));
+        assert_eq!(pkg["dependencies"]["cxr-plugin"], format!("^{}.0", kit_version(lang)));
         assert_eq!(pkg["scripts"]["build"], "cxr-plugin build");
         assert!(get(".npmrc").is_none());
         let ext = if lang == Lang::TypeScript { "ts" } else { "js" };
@@ -118,7 +147,7 @@ fn python_projects_name_their_class_and_require_the_kit() {
     let files = s.files().unwrap();
     let get = |p: &str| files.iter().find(|f| f.path == Path::new(p)).unwrap().contents.clone();
     assert!(get("pyproject.toml").contains("plugin = \"acme_vip_router:AcmeVipRouter\""));
-    assert!(get("requirements.txt").contains(&format!("cxr-plugin[test]=={}.*", kit_version())));
+    assert!(get("requirements.txt").contains(&format!("cxr-plugin[test]=={}.*", kit_version(Lang::Python))));
     let module = get("acme_vip_router.py");
     assert!(module.contains("class AcmeVipRouter(PriorityHook, RoutingHook):") && module.contains("\nimport math\n"), "{module}");
     assert!(get("test_acme_vip_router.py").contains("from acme_vip_router import AcmeVipRouter"));
