@@ -521,6 +521,22 @@ impl Lexicon {
         self.ids.get(word).unwrap_or(NONE)
     }
 
+    /// Whether both lexicons know the same emoticons: the only entries
+    /// that decide how text is cut into tokens (`Doc::relex`).
+    pub(crate) fn same_emoticons(&self, other: &Lexicon) -> bool {
+        self.emoticons() == other.emoticons()
+    }
+
+    /// The words flagged as emoticons, sorted.
+    fn emoticons(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = (0..self.entries.len() as u32)
+            .filter(|&id| self.entry(id).has(flag::EMOTICON))
+            .map(|id| self.ids.key(id))
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// The entry of a known id.
     pub(crate) fn entry(&self, id: u32) -> &Entry {
         &self.entries[id as usize]

@@ -67,6 +67,10 @@ pub struct SentimentPlugin {
     /// One lexicon per covered language, in [`Language::ALL`] order
     /// (English first: the language check tokenizes with it).
     lexicons: Vec<Lexicon>,
+    /// Per lexicon, whether it knows the same emoticons as the English one:
+    /// a text tokenized with one of these is switched to another by looking
+    /// its tokens up again ([`Doc::relex`]) instead of cutting it again.
+    relexes: Vec<bool>,
     neutral_band: f64,
 }
 
@@ -95,8 +99,10 @@ impl Plugin for SentimentPlugin {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let relexes = lexicons.iter().map(|lex| lex.same_emoticons(&lexicons[0])).collect();
         let plugin = SentimentPlugin {
             lexicons,
+            relexes,
             neutral_band: config.neutral_band,
         };
         // Grow the scratch buffers now: an instance started from a snapshot
@@ -175,8 +181,9 @@ impl SentimentPlugin {
     /// false (nothing analysed) when the text is in a language not covered.
     ///
     /// The text is tokenized with the English lexicon first (whose counts
-    /// tell the language); a text in another covered language is tokenized
-    /// again with that language's lexicon.
+    /// tell the language); for a text in another covered language its
+    /// tokens are then looked up in that language's lexicon
+    /// ([`Doc::relex`]) rather than cut again.
     fn analyze(&self, scratch: &mut Scratch, subject: Option<&str>, body: &str, language: Option<&str>) -> bool {
         let Scratch {
             doc,
@@ -192,6 +199,14 @@ impl SentimentPlugin {
             }
             doc.push_text(body, lex, false);
         };
+        // from the lexicon the document was tokenized with to another one
+        let switch = |doc: &mut Doc, from: Language, to: Language| {
+            if self.relexes[from.index()] && self.relexes[to.index()] {
+                doc.relex(&self.lexicons[to.index()]);
+            } else {
+                push(doc, &self.lexicons[to.index()]);
+            }
+        };
         let tag = Language::from_tag(language);
         match tag {
             // a language the plugin does not cover: no guess
@@ -201,7 +216,7 @@ impl SentimentPlugin {
             Some(Some(given)) if given != Language::En => {
                 push(doc, &self.lexicons[given.index()]);
                 let lex = if lang::english_overrides(&doc.stats) {
-                    push(doc, &self.lexicons[0]);
+                    switch(doc, given, Language::En);
                     &self.lexicons[0]
                 } else {
                     &self.lexicons[given.index()]
@@ -231,7 +246,7 @@ impl SentimentPlugin {
         if unclear {
             let mut best = st.known;
             for l in &Language::ALL[1..] {
-                push(doc, &self.lexicons[l.index()]);
+                switch(doc, tokenized, *l);
                 tokenized = *l;
                 if doc.stats.known > best.max(1) {
                     best = doc.stats.known;
@@ -241,7 +256,7 @@ impl SentimentPlugin {
         }
         let lex = &self.lexicons[chosen.index()];
         if chosen != tokenized {
-            push(doc, lex);
+            switch(doc, tokenized, chosen);
         }
         rules::analyze(doc, lex, buffers, analysis);
         true

@@ -44,10 +44,12 @@ pub(crate) mod tf {
     pub const COMMA: u8 = 16;
     /// The separator is a colon.
     pub const COLON: u8 = 32;
+    /// A #hashtag word: scored, but not counted for language or coverage.
+    pub const HASHTAG: u8 = 64;
 }
 
 /// One token: a span of [`Doc::lower`] plus its lexicon id.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Token {
     pub start: usize,
     pub end: usize,
@@ -63,7 +65,7 @@ pub(crate) struct Token {
 }
 
 /// Counts kept while tokenizing.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Stats {
     /// Word tokens (letters, no digits).
     pub words: u32,
@@ -401,12 +403,13 @@ impl Doc {
     fn flush(&mut self, w: WordAcc, lex: &Lexicon, sub: u8) {
         let text = &self.lower[w.start..];
         let mut flags = sub;
-        let mut id = lex.lookup(text);
+        let id = lex.lookup(text);
         if w.digit {
             self.push(Kind::Number, w.start, id, flags);
             return;
         }
         let st = if w.hashtag {
+            flags |= tf::HASHTAG;
             &mut Stats::default()
         } else {
             &mut self.stats
@@ -421,39 +424,88 @@ impl Doc {
                 flags |= tf::CAPS;
             }
         }
-        if id == NONE
-            && let Some(stem) = text.strip_suffix("'s")
-        {
-            id = lex.lookup(stem);
-        }
-        if id == NONE && has_run(text, 3) {
-            flags |= tf::ELONG;
-            id = lex.lookup(&squeeze(text, 2));
-            if id == NONE {
-                id = lex.lookup(&squeeze(text, 1));
+        let (id, flags) = word_id(text, id, lex, flags);
+        count_known(st, lex, id);
+        self.push(Kind::Word, w.start, id, flags);
+    }
+
+    /// Looks every token up again in `lex`, as if the text had been
+    /// tokenized with it: the same result as tokenizing again (the tokens'
+    /// spans and kinds do not depend on the lexicon when both know the same
+    /// emoticons, [`Lexicon::same_emoticons`]), without cutting the text a
+    /// second time.
+    pub(crate) fn relex(&mut self, lex: &Lexicon) {
+        let st = &mut self.stats;
+        st.known = 0;
+        st.english = 0;
+        st.foreign = 0;
+        st.function = [0; 5];
+        st.symbols = 0;
+        for t in &mut self.tokens {
+            let text = &self.lower[t.start..t.end];
+            match t.kind {
+                Kind::Word => {
+                    let flags = t.flags & !(tf::ELONG | tf::NEG);
+                    let (id, flags) = word_id(text, lex.lookup(text), lex, flags);
+                    t.id = id;
+                    t.flags = flags;
+                    if flags & tf::HASHTAG == 0 {
+                        count_known(st, lex, id);
+                    }
+                }
+                Kind::Number => t.id = lex.lookup(text),
+                Kind::Symbol => {
+                    t.id = lex.lookup(text);
+                    // an ASCII emoticon always counts (it was cut because the
+                    // lexicon knows it); an emoji when the lexicon knows it
+                    st.symbols += u32::from(text.is_ascii() || t.id != NONE);
+                }
+                Kind::Sep | Kind::End | Kind::Mark | Kind::Break => {}
             }
         }
-        if id == NONE && text.ends_with("n't") {
-            flags |= tf::NEG;
+    }
+}
+
+/// The id and flags of a word that is not a number, given its id as
+/// written (`id`): the fallbacks for possessives, elongation and
+/// inflection, and the `ELONG` and `NEG` flags they set.
+fn word_id(text: &str, mut id: u32, lex: &Lexicon, mut flags: u8) -> (u32, u8) {
+    if id == NONE
+        && let Some(stem) = text.strip_suffix("'s")
+    {
+        id = lex.lookup(stem);
+    }
+    if id == NONE && has_run(text, 3) {
+        flags |= tf::ELONG;
+        id = lex.lookup(&squeeze(text, 2));
+        if id == NONE {
+            id = lex.lookup(&squeeze(text, 1));
         }
-        if id == NONE && lex.inflects() {
-            id = lex.lookup_inflected(text);
-        }
-        if id != NONE {
-            st.known += 1;
-            let e = lex.entry(id);
-            if e.has(flag::EN_STOP) {
-                st.english += 1;
-            } else if e.lang != 0 {
-                st.foreign += 1;
-                for (b, n) in st.function.iter_mut().enumerate() {
-                    if e.lang & (1 << b) != 0 {
-                        *n = n.saturating_add(1);
-                    }
+    }
+    if id == NONE && text.ends_with("n't") {
+        flags |= tf::NEG;
+    }
+    if id == NONE && lex.inflects() {
+        id = lex.lookup_inflected(text);
+    }
+    (id, flags)
+}
+
+/// Counts a word's id in the coverage and language statistics.
+fn count_known(st: &mut Stats, lex: &Lexicon, id: u32) {
+    if id != NONE {
+        st.known += 1;
+        let e = lex.entry(id);
+        if e.has(flag::EN_STOP) {
+            st.english += 1;
+        } else if e.lang != 0 {
+            st.foreign += 1;
+            for (b, n) in st.function.iter_mut().enumerate() {
+                if e.lang & (1 << b) != 0 {
+                    *n = n.saturating_add(1);
                 }
             }
         }
-        self.push(Kind::Word, w.start, id, flags);
     }
 }
 
@@ -731,6 +783,56 @@ mod tests {
             "A",
         ] {
             assert_eq!(cut(chunk, false), cut(chunk, true), "{chunk}");
+        }
+    }
+
+    #[test]
+    fn relex_gives_what_tokenizing_again_gives() {
+        use crate::lang::Language;
+        use crate::lexicon::Shared;
+        let shared = Shared::load();
+        let lexicons: Vec<Lexicon> = Language::ALL
+            .into_iter()
+            .map(|l| Lexicon::build_language(l, &shared, &[]).unwrap())
+            .collect();
+        for lex in &lexicons {
+            assert!(lex.same_emoticons(&lexicons[0]), "{:?}", lex.lookup("a"));
+        }
+        let mut texts: Vec<&str> = vec![
+            "SOOO baaad!!! can't stand it #fail #Schlecht :) :-( 😡 🙂 thanks:) @shop https://x.example/a",
+            "Ich bin sehr enttäuscht, das Paket ist NICHT angekommen... schlechten Service!!! 5/5 nie wieder",
+            "C'est très décevant : l'appli ne marche pas, j'aime pas. Merci :(",
+            "¡Buenísima atención! pero el pedido llegó tarde?? muy mal 👎",
+            "Não recebi o pedido, péssimo atendimento!! obrigado... 3pm",
+            "Non funziona più, dell'hotel pessimo. Grazie lo stesso 😂 XD",
+            "it's the customer's fault, sooooo gooood, dont worry, isn't it?",
+        ];
+        for file in [
+            include_str!("../tests/languages.tsv"),
+            include_str!("../tests/messages.tsv"),
+            include_str!("../tests/social_support_a.tsv"),
+            include_str!("../tests/social_support_b.tsv"),
+            include_str!("../tests/social_support_c.tsv"),
+        ] {
+            texts.extend(file.lines());
+        }
+        let tokenize = |text: &str, lex: &Lexicon| {
+            let mut doc = Doc::with_capacity(text.len());
+            doc.push_text(text, lex, true);
+            doc.push_text(text, lex, false);
+            doc
+        };
+        for text in texts {
+            for (a, from) in lexicons.iter().enumerate() {
+                for (b, to) in lexicons.iter().enumerate() {
+                    let mut doc = tokenize(text, from);
+                    doc.relex(to);
+                    let again = tokenize(text, to);
+                    assert_eq!(doc.lower, again.lower, "{a}->{b}: {text}");
+                    assert_eq!(doc.tokens, again.tokens, "{a}->{b}: {text}");
+                    assert_eq!(doc.stats, again.stats, "{a}->{b}: {text}");
+                }
+            }
         }
     }
 

@@ -85,6 +85,12 @@ impl Vocab {
         id
     }
 
+    /// The key of `id`.
+    pub(crate) fn key(&self, id: u32) -> &str {
+        let k = self.keys[id as usize];
+        &self.arena[k.start as usize..(k.start + k.len) as usize]
+    }
+
     /// Number of keys.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
