@@ -469,6 +469,7 @@ impl Doc {
 /// The id and flags of a word that is not a number, given its id as
 /// written (`id`): the fallbacks for possessives, elongation and
 /// inflection, and the `ELONG` and `NEG` flags they set.
+#[inline(always)]
 fn word_id(text: &str, mut id: u32, lex: &Lexicon, mut flags: u8) -> (u32, u8) {
     if id == NONE
         && let Some(stem) = text.strip_suffix("'s")
@@ -492,6 +493,7 @@ fn word_id(text: &str, mut id: u32, lex: &Lexicon, mut flags: u8) -> (u32, u8) {
 }
 
 /// Counts a word's id in the coverage and language statistics.
+#[inline(always)]
 fn count_known(st: &mut Stats, lex: &Lexicon, id: u32) {
     if id != NONE {
         st.known += 1;
