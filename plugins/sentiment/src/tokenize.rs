@@ -471,10 +471,14 @@ impl Doc {
 /// inflection, and the `ELONG` and `NEG` flags they set.
 #[inline(always)]
 fn word_id(text: &str, mut id: u32, lex: &Lexicon, mut flags: u8) -> (u32, u8) {
-    if id == NONE
-        && let Some(stem) = text.strip_suffix("'s")
-    {
-        id = lex.lookup(stem);
+    if id != NONE {
+        return (id, flags);
+    }
+    // byte comparisons: `strip_suffix` and `ends_with` call `memcmp` in wasm
+    let b = text.as_bytes();
+    if let [stem @ .., b'\'', b's'] = b {
+        // cut before an ASCII apostrophe: a char boundary
+        id = lex.lookup(&text[..stem.len()]);
     }
     if id == NONE && has_run(text, 3) {
         flags |= tf::ELONG;
@@ -483,7 +487,7 @@ fn word_id(text: &str, mut id: u32, lex: &Lexicon, mut flags: u8) -> (u32, u8) {
             id = lex.lookup(&squeeze(text, 1));
         }
     }
-    if id == NONE && text.ends_with("n't") {
+    if id == NONE && matches!(b, [.., b'n', b'\'', b't']) {
         flags |= tf::NEG;
     }
     if id == NONE && lex.inflects() {
