@@ -613,10 +613,20 @@ pub(crate) fn is_emoji(c: char) -> bool {
 /// Whether some letter repeats at least `n` times in a row.
 fn has_run(text: &str, n: usize) -> bool {
     if text.is_ascii() {
+        // one pass, counting the current run of equal bytes
         let b = text.as_bytes();
-        return b
-            .windows(n)
-            .any(|w| w[0].is_ascii_alphabetic() && w.iter().all(|&c| c == w[0]));
+        let mut run = 1;
+        for i in 1..b.len() {
+            if b[i] == b[i - 1] {
+                run += 1;
+                if run >= n && b[i].is_ascii_alphabetic() {
+                    return true;
+                }
+            } else {
+                run = 1;
+            }
+        }
+        return false;
     }
     let mut prev = None;
     let mut run = 0;
@@ -839,6 +849,26 @@ mod tests {
                     assert_eq!(doc.stats, again.stats, "{a}->{b}: {text}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_three_equal_letters() {
+        for (text, run) in [
+            ("baaad", true),
+            ("sooo", true),
+            ("aaa", true),
+            ("bad", false),
+            ("aab", false),
+            ("baab", false),
+            ("1000", false),
+            ("x...", false),
+            ("", false),
+            ("a", false),
+            ("schööön", true),
+            ("schön", false),
+        ] {
+            assert_eq!(has_run(text, 3), run, "{text}");
         }
     }
 
