@@ -125,7 +125,7 @@ impl SentimentHook for SentimentPlugin {
             if !self.analyze(scratch, input.subject.as_deref(), &input.body, input.language.as_deref()) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
-            explain::sentiment(&scratch.doc, &scratch.analysis, history, self.neutral_band)
+            explain::sentiment(&scratch.doc, &scratch.analysis, history, self.neutral_band, &mut scratch.cue)
         }))
     }
 }
@@ -142,7 +142,7 @@ impl SentimentPlugin {
             if !self.analyze(scratch, None, text, language) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
-            explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band)
+            explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band, &mut scratch.cue)
         })
     }
 
@@ -189,6 +189,7 @@ impl SentimentPlugin {
             doc,
             buffers,
             analysis,
+            ..
         } = scratch;
         let subject = subject.map(|s| &s[..s.floor_char_boundary(MAX_SUBJECT_BYTES)]);
         let body = &body[..body.floor_char_boundary(MAX_BODY_BYTES)];
@@ -270,6 +271,8 @@ struct Scratch {
     doc: Doc,
     buffers: rules::Buffers,
     analysis: rules::Analysis,
+    /// The cue text being written ([`explain::sentiment`]).
+    cue: String,
 }
 
 /// Buffers grown past this many bytes of text are dropped after the call.
