@@ -28,7 +28,13 @@ enum Source {
 /// Builds the result. `history` is the valence carried over from the last
 /// inbound message; `text` is a buffer the cue texts are written into
 /// first (kept from call to call: only the cues kept are allocated).
-pub(crate) fn sentiment(doc: &Doc, analysis: &Analysis, history: f32, band: f64, text: &mut String) -> Sentiment {
+pub(crate) fn sentiment(
+    doc: &Doc,
+    analysis: &Analysis,
+    history: f32,
+    band: f64,
+    text: &mut String,
+) -> Sentiment {
     let total = analysis.total + history;
     let norm = (total * total + ALPHA).sqrt();
     let score = round(f64::from(total / norm), 4).clamp(-1.0, 1.0);

@@ -513,7 +513,7 @@ impl Lexicon {
     /// The id of the base form of an inflected word (`schlechten`,
     /// `buenísima`, `l'appli`), or [`NONE`].
     pub(crate) fn lookup_inflected(&self, word: &str) -> u32 {
-        inflect::base_form(self.language, word, |w| self.ids.get(w)).unwrap_or(NONE)
+        inflect::base_form(self.language, word, |w| self.ids.get_bytes(w)).unwrap_or(NONE)
     }
 
     /// The id of a word (lower case), or [`NONE`].
