@@ -265,8 +265,10 @@ impl Doc {
         for k in [3, 2] {
             if chunk.len() > k && chunk.is_char_boundary(chunk.len() - k) {
                 let (head, tail) = chunk.split_at(chunk.len() - k);
-                if head.ends_with(char::is_alphabetic)
-                    && tail.starts_with(|c: char| c.is_ascii_punctuation())
+                // the byte test first: `is_alphabetic` of a non-ASCII
+                // letter searches Unicode's tables
+                if tail.as_bytes()[0].is_ascii_punctuation()
+                    && head.ends_with(char::is_alphabetic)
                     && let Some(id) = emoticon(tail, lex)
                 {
                     self.scan(head, lex, sub);
@@ -294,7 +296,12 @@ impl Doc {
         let mut i = 0;
         while let Some(c) = char_at(s, i) {
             i += c.len_utf8();
-            if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
+            let alphanumeric = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else {
+                latin1_letter_lower(c).is_some() || c.is_alphanumeric()
+            };
+            if alphanumeric {
                 let w = word.get_or_insert(WordAcc {
                     hashtag: prev == '#',
                     start: self.lower.len(),
@@ -313,6 +320,18 @@ impl Doc {
                         w.lower += 1;
                     }
                     self.lower.push(c.to_ascii_lowercase());
+                } else if let Some(lower) = latin1_letter_lower(c) {
+                    // what the branch below does, without Unicode's tables
+                    if lower == c {
+                        w.lower += 1;
+                    } else {
+                        w.upper += 1;
+                    }
+                    w.accented = true;
+                    if let Some(b) = crate::lang::letter_hint(c) {
+                        self.stats.letters[b] = self.stats.letters[b].saturating_add(1);
+                    }
+                    self.lower.push(lower);
                 } else {
                     if c.is_numeric() {
                         w.digit = true;
@@ -554,6 +573,20 @@ fn ascii_word(b: &[u8]) -> AsciiWord {
         w.len += 1;
     }
     w
+}
+
+/// The lower case of a letter of Latin-1 (`À`..`ÿ` but `×` and `÷`: the
+/// accented letters of the covered languages but `œ`), or `None` for any
+/// other character. Each of these is alphabetic, neither numeric nor
+/// outside Latin, upper case from `À` to `Þ` (lower case 0x20 above) and
+/// lower case from `ß` to `ÿ`: the same answers as `char`'s Unicode
+/// methods, without their table searches (a test checks every one).
+fn latin1_letter_lower(c: char) -> Option<char> {
+    match u32::from(c) {
+        0xC0..=0xDE if c != '×' => char::from_u32(u32::from(c) + 0x20),
+        0xDF..=0xFF if c != '÷' => Some(c),
+        _ => None,
+    }
 }
 
 /// The character starting at byte `i` (ASCII without decoding).
@@ -850,6 +883,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn latin1_letters_as_unicode_classifies_them() {
+        for c in '\u{80}'..='\u{17F}' {
+            match latin1_letter_lower(c) {
+                Some(lower) => {
+                    assert!(c.is_alphanumeric() && c.is_alphabetic() && !c.is_numeric(), "{c}");
+                    assert_eq!(c.is_uppercase(), lower != c, "{c}");
+                    assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string(), "{c}");
+                    assert!(u32::from(c) <= 0x24F, "{c}");
+                }
+                None => assert!(
+                    !c.is_alphabetic() || !('\u{C0}'..='\u{FF}').contains(&c),
+                    "{c} is a Latin-1 letter"
+                ),
+            }
+        }
+        let toks = kinds("Très déçue, SCHÖN. Ça NE MARCHE PAS ÀÉÎ straße");
+        let texts: Vec<&str> = toks.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["très", "déçue", "", "schön", "", "ça", "ne", "marche", "pas", "àéî", "straße", ""]
+        );
     }
 
     #[test]
