@@ -54,8 +54,8 @@ const FOREIGN_CONFIDENCE: f64 = 0.15;
 /// Bytes of the body, of the subject and of the last inbound message that
 /// are scored: customers state how they feel early, and the cost of a call
 /// must stay bounded whatever the message (a 1 MiB transcript costs what
-/// its first 16 KiB cost: at most about 1,600 fuel per byte, for a text
-/// in no clear language that is tokenized once per lexicon).
+/// its first 16 KiB cost: at most about 950 fuel per byte, for a text in
+/// no clear language whose words are looked up in every lexicon).
 pub const MAX_BODY_BYTES: usize = 16 << 10;
 pub const MAX_SUBJECT_BYTES: usize = 1 << 10;
 pub const MAX_HISTORY_BYTES: usize = 4 << 10;
