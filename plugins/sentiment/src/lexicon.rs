@@ -521,6 +521,11 @@ impl Lexicon {
         self.ids.get(word).unwrap_or(NONE)
     }
 
+    /// [`Lexicon::lookup`] of a word given as its UTF-8 bytes.
+    pub(crate) fn lookup_bytes(&self, word: &[u8]) -> u32 {
+        self.ids.get_bytes(word).unwrap_or(NONE)
+    }
+
     /// Whether both lexicons know the same emoticons: the only entries
     /// that decide how text is cut into tokens (`Doc::relex`).
     pub(crate) fn same_emoticons(&self, other: &Lexicon) -> bool {

@@ -629,8 +629,8 @@ fn emoticon(s: &str, lex: &Lexicon) -> Option<u32> {
     for (d, b) in buf.iter_mut().zip(s.bytes()) {
         *d = b.to_ascii_lowercase();
     }
-    let key = std::str::from_utf8(&buf[..s.len()]).ok()?;
-    let id = lex.lookup(key);
+    // lower-cased ASCII: no UTF-8 check needed
+    let id = lex.lookup_bytes(&buf[..s.len()]);
     (id != NONE && lex.entry(id).has(flag::EMOTICON)).then_some(id)
 }
 
