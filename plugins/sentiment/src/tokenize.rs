@@ -411,6 +411,7 @@ impl Doc {
 
     /// Ends a word: classifies it, looks it up (with fallbacks for
     /// possessives and elongation) and updates the counts.
+    #[inline(always)]
     fn flush(&mut self, w: WordAcc, lex: &Lexicon, sub: u8) {
         let text = &self.lower[w.start..];
         let mut flags = sub;
