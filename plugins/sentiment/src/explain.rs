@@ -26,8 +26,15 @@ enum Source {
 }
 
 /// Builds the result. `history` is the valence carried over from the last
-/// inbound message.
-pub(crate) fn sentiment(doc: &Doc, analysis: &Analysis, history: f32, band: f64) -> Sentiment {
+/// inbound message; `text` is a buffer the cue texts are written into
+/// first (kept from call to call: only the cues kept are allocated).
+pub(crate) fn sentiment(
+    doc: &Doc,
+    analysis: &Analysis,
+    history: f32,
+    band: f64,
+    text: &mut String,
+) -> Sentiment {
     let total = analysis.total + history;
     let norm = (total * total + ALPHA).sqrt();
     let score = round(f64::from(total / norm), 4).clamp(-1.0, 1.0);
@@ -36,7 +43,7 @@ pub(crate) fn sentiment(doc: &Doc, analysis: &Analysis, history: f32, band: f64)
         score,
         label,
         confidence: round(confidence(doc, analysis, label), 3),
-        cues: cues(doc, analysis, history, norm),
+        cues: cues(doc, analysis, history, norm, text),
     }
 }
 
@@ -56,7 +63,7 @@ pub(crate) fn label(score: f64, band: f64) -> SentimentLabel {
 /// The strongest contributions as cues, each weight on the compound scale:
 /// contribution / sqrt(x² + 15), so that the weights of all contributions
 /// add up to the score. Equal texts are merged.
-fn cues(doc: &Doc, analysis: &Analysis, history: f32, norm: f32) -> Vec<Cue> {
+fn cues(doc: &Doc, analysis: &Analysis, history: f32, norm: f32, text: &mut String) -> Vec<Cue> {
     // the strongest sources, strongest first (ties in text order), without allocating
     let mut top = [(0.0f32, Source::History); CANDIDATES];
     let mut len = 0;
@@ -83,8 +90,6 @@ fn cues(doc: &Doc, analysis: &Analysis, history: f32, norm: f32) -> Vec<Cue> {
     }
 
     let mut out: Vec<Cue> = Vec::with_capacity(MAX_CUES);
-    // each text is written here first: only the cues kept are allocated
-    let mut text = String::with_capacity(64);
     for &(value, source) in &top[..len] {
         let weight = f64::from(value / norm);
         if weight.abs() < 0.005 {
@@ -92,11 +97,11 @@ fn cues(doc: &Doc, analysis: &Analysis, history: f32, norm: f32) -> Vec<Cue> {
         }
         text.clear();
         match source {
-            Source::Term(i) => term_text(doc, analysis, i, &mut text),
-            Source::Punctuation => punctuation_text(doc, &mut text),
+            Source::Term(i) => term_text(doc, analysis, i, text),
+            Source::Punctuation => punctuation_text(doc, text),
             Source::History => text.push_str("earlier message"),
         }
-        if let Some(cue) = out.iter_mut().find(|c| c.text == text) {
+        if let Some(cue) = out.iter_mut().find(|c| c.text == *text) {
             cue.weight += weight;
         } else if out.len() < MAX_CUES {
             out.push(Cue {

@@ -90,12 +90,12 @@ fn elides(language: Language) -> bool {
     matches!(language, Language::Fr | Language::It)
 }
 
-/// Calls `found` with the candidate base forms of `word`, in order, until
-/// it returns a hit.
+/// Calls `found` with the candidate base forms of `word` (UTF-8 bytes), in
+/// order, until it returns a hit.
 pub(crate) fn base_form<T>(
     language: Language,
     word: &str,
-    mut found: impl FnMut(&str) -> Option<T>,
+    mut found: impl FnMut(&[u8]) -> Option<T>,
 ) -> Option<T> {
     let mut word = word;
     if elides(language)
@@ -104,13 +104,14 @@ pub(crate) fn base_form<T>(
         && at + 1 < word.len()
     {
         word = &word[at + 1..];
-        if let Some(hit) = found(word) {
+        if let Some(hit) = found(word.as_bytes()) {
             return Some(hit);
         }
     }
     // candidates are built on the stack: no allocation per unknown word
+    // (and, as two whole strings back to back, need no UTF-8 check)
     let mut buf = [0u8; CANDIDATE_BYTES];
-    let mut long = String::new();
+    let mut long = Vec::new();
     for &(suffix, replacement) in rules(language) {
         let Some(stem) = word.strip_suffix(suffix) else {
             continue;
@@ -122,13 +123,12 @@ pub(crate) fn base_form<T>(
         let candidate = if len <= CANDIDATE_BYTES {
             buf[..stem.len()].copy_from_slice(stem.as_bytes());
             buf[stem.len()..len].copy_from_slice(replacement.as_bytes());
-            // two whole strings back to back: always UTF-8
-            std::str::from_utf8(&buf[..len]).ok()?
+            &buf[..len]
         } else {
             long.clear();
-            long.push_str(stem);
-            long.push_str(replacement);
-            &long
+            long.extend_from_slice(stem.as_bytes());
+            long.extend_from_slice(replacement.as_bytes());
+            &long[..]
         };
         if let Some(hit) = found(candidate) {
             return Some(hit);
@@ -147,7 +147,7 @@ mod tests {
     fn forms(language: Language, word: &str) -> Vec<String> {
         let mut seen = Vec::new();
         base_form::<()>(language, word, |w| {
-            seen.push(w.to_string());
+            seen.push(String::from_utf8(w.to_vec()).unwrap());
             None
         });
         seen

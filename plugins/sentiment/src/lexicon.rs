@@ -513,12 +513,33 @@ impl Lexicon {
     /// The id of the base form of an inflected word (`schlechten`,
     /// `buenísima`, `l'appli`), or [`NONE`].
     pub(crate) fn lookup_inflected(&self, word: &str) -> u32 {
-        inflect::base_form(self.language, word, |w| self.ids.get(w)).unwrap_or(NONE)
+        inflect::base_form(self.language, word, |w| self.ids.get_bytes(w)).unwrap_or(NONE)
     }
 
     /// The id of a word (lower case), or [`NONE`].
     pub(crate) fn lookup(&self, word: &str) -> u32 {
         self.ids.get(word).unwrap_or(NONE)
+    }
+
+    /// [`Lexicon::lookup`] of a word given as its UTF-8 bytes.
+    pub(crate) fn lookup_bytes(&self, word: &[u8]) -> u32 {
+        self.ids.get_bytes(word).unwrap_or(NONE)
+    }
+
+    /// Whether both lexicons know the same emoticons: the only entries
+    /// that decide how text is cut into tokens (`Doc::relex`).
+    pub(crate) fn same_emoticons(&self, other: &Lexicon) -> bool {
+        self.emoticons() == other.emoticons()
+    }
+
+    /// The words flagged as emoticons, sorted.
+    fn emoticons(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = (0..self.entries.len() as u32)
+            .filter(|&id| self.entry(id).has(flag::EMOTICON))
+            .map(|id| self.ids.key(id))
+            .collect();
+        keys.sort_unstable();
+        keys
     }
 
     /// The entry of a known id.

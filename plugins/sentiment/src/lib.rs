@@ -54,8 +54,8 @@ const FOREIGN_CONFIDENCE: f64 = 0.15;
 /// Bytes of the body, of the subject and of the last inbound message that
 /// are scored: customers state how they feel early, and the cost of a call
 /// must stay bounded whatever the message (a 1 MiB transcript costs what
-/// its first 16 KiB cost: at most about 1,600 fuel per byte, for a text
-/// in no clear language that is tokenized once per lexicon).
+/// its first 16 KiB cost: at most about 950 fuel per byte, for a text in
+/// no clear language whose words are looked up in every lexicon).
 pub const MAX_BODY_BYTES: usize = 16 << 10;
 pub const MAX_SUBJECT_BYTES: usize = 1 << 10;
 pub const MAX_HISTORY_BYTES: usize = 4 << 10;
@@ -67,6 +67,10 @@ pub struct SentimentPlugin {
     /// One lexicon per covered language, in [`Language::ALL`] order
     /// (English first: the language check tokenizes with it).
     lexicons: Vec<Lexicon>,
+    /// Per lexicon, whether it knows the same emoticons as the English one:
+    /// a text tokenized with one of these is switched to another by looking
+    /// its tokens up again ([`Doc::relex`]) instead of cutting it again.
+    relexes: Vec<bool>,
     neutral_band: f64,
 }
 
@@ -95,8 +99,10 @@ impl Plugin for SentimentPlugin {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let relexes = lexicons.iter().map(|lex| lex.same_emoticons(&lexicons[0])).collect();
         let plugin = SentimentPlugin {
             lexicons,
+            relexes,
             neutral_band: config.neutral_band,
         };
         // Grow the scratch buffers now: an instance started from a snapshot
@@ -119,7 +125,7 @@ impl SentimentHook for SentimentPlugin {
             if !self.analyze(scratch, input.subject.as_deref(), &input.body, input.language.as_deref()) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
-            explain::sentiment(&scratch.doc, &scratch.analysis, history, self.neutral_band)
+            explain::sentiment(&scratch.doc, &scratch.analysis, history, self.neutral_band, &mut scratch.cue)
         }))
     }
 }
@@ -136,7 +142,7 @@ impl SentimentPlugin {
             if !self.analyze(scratch, None, text, language) {
                 return Sentiment::neutral(FOREIGN_CONFIDENCE);
             }
-            explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band)
+            explain::sentiment(&scratch.doc, &scratch.analysis, 0.0, self.neutral_band, &mut scratch.cue)
         })
     }
 
@@ -175,13 +181,15 @@ impl SentimentPlugin {
     /// false (nothing analysed) when the text is in a language not covered.
     ///
     /// The text is tokenized with the English lexicon first (whose counts
-    /// tell the language); a text in another covered language is tokenized
-    /// again with that language's lexicon.
+    /// tell the language); for a text in another covered language its
+    /// tokens are then looked up in that language's lexicon
+    /// ([`Doc::relex`]) rather than cut again.
     fn analyze(&self, scratch: &mut Scratch, subject: Option<&str>, body: &str, language: Option<&str>) -> bool {
         let Scratch {
             doc,
             buffers,
             analysis,
+            ..
         } = scratch;
         let subject = subject.map(|s| &s[..s.floor_char_boundary(MAX_SUBJECT_BYTES)]);
         let body = &body[..body.floor_char_boundary(MAX_BODY_BYTES)];
@@ -192,6 +200,14 @@ impl SentimentPlugin {
             }
             doc.push_text(body, lex, false);
         };
+        // from the lexicon the document was tokenized with to another one
+        let switch = |doc: &mut Doc, from: Language, to: Language| {
+            if self.relexes[from.index()] && self.relexes[to.index()] {
+                doc.relex(&self.lexicons[to.index()]);
+            } else {
+                push(doc, &self.lexicons[to.index()]);
+            }
+        };
         let tag = Language::from_tag(language);
         match tag {
             // a language the plugin does not cover: no guess
@@ -201,7 +217,7 @@ impl SentimentPlugin {
             Some(Some(given)) if given != Language::En => {
                 push(doc, &self.lexicons[given.index()]);
                 let lex = if lang::english_overrides(&doc.stats) {
-                    push(doc, &self.lexicons[0]);
+                    switch(doc, given, Language::En);
                     &self.lexicons[0]
                 } else {
                     &self.lexicons[given.index()]
@@ -231,7 +247,7 @@ impl SentimentPlugin {
         if unclear {
             let mut best = st.known;
             for l in &Language::ALL[1..] {
-                push(doc, &self.lexicons[l.index()]);
+                switch(doc, tokenized, *l);
                 tokenized = *l;
                 if doc.stats.known > best.max(1) {
                     best = doc.stats.known;
@@ -241,7 +257,7 @@ impl SentimentPlugin {
         }
         let lex = &self.lexicons[chosen.index()];
         if chosen != tokenized {
-            push(doc, lex);
+            switch(doc, tokenized, chosen);
         }
         rules::analyze(doc, lex, buffers, analysis);
         true
@@ -255,6 +271,8 @@ struct Scratch {
     doc: Doc,
     buffers: rules::Buffers,
     analysis: rules::Analysis,
+    /// The cue text being written ([`explain::sentiment`]).
+    cue: String,
 }
 
 /// Buffers grown past this many bytes of text are dropped after the call.

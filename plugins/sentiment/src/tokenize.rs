@@ -44,10 +44,12 @@ pub(crate) mod tf {
     pub const COMMA: u8 = 16;
     /// The separator is a colon.
     pub const COLON: u8 = 32;
+    /// A #hashtag word: scored, but not counted for language or coverage.
+    pub const HASHTAG: u8 = 64;
 }
 
 /// One token: a span of [`Doc::lower`] plus its lexicon id.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Token {
     pub start: usize,
     pub end: usize,
@@ -63,7 +65,7 @@ pub(crate) struct Token {
 }
 
 /// Counts kept while tokenizing.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Stats {
     /// Word tokens (letters, no digits).
     pub words: u32,
@@ -140,15 +142,7 @@ impl Doc {
     /// Tokenizes `text` and appends it, followed by a break.
     pub(crate) fn push_text(&mut self, text: &str, lex: &Lexicon, subject: bool) {
         let bytes = text.as_bytes();
-        // ASCII without decoding; other characters decoded for `is_whitespace`
-        let space_at = |i: usize| match bytes[i] {
-            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
-            b if b < 0x80 => (false, 1),
-            _ => match char_at(text, i) {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => (false, 1),
-            },
-        };
+        let space_at = |i: usize| space_at(text, i);
         let mut i = 0;
         while i < bytes.len() {
             let (space, len) = space_at(i);
@@ -263,8 +257,10 @@ impl Doc {
         for k in [3, 2] {
             if chunk.len() > k && chunk.is_char_boundary(chunk.len() - k) {
                 let (head, tail) = chunk.split_at(chunk.len() - k);
-                if head.ends_with(char::is_alphabetic)
-                    && tail.starts_with(|c: char| c.is_ascii_punctuation())
+                // the byte test first: `is_alphabetic` of a non-ASCII
+                // letter searches Unicode's tables
+                if tail.as_bytes()[0].is_ascii_punctuation()
+                    && head.ends_with(char::is_alphabetic)
                     && let Some(id) = emoticon(tail, lex)
                 {
                     self.scan(head, lex, sub);
@@ -292,7 +288,12 @@ impl Doc {
         let mut i = 0;
         while let Some(c) = char_at(s, i) {
             i += c.len_utf8();
-            if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
+            let alphanumeric = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else {
+                latin1_letter_lower(c).is_some() || c.is_alphanumeric()
+            };
+            if alphanumeric {
                 let w = word.get_or_insert(WordAcc {
                     hashtag: prev == '#',
                     start: self.lower.len(),
@@ -311,6 +312,18 @@ impl Doc {
                         w.lower += 1;
                     }
                     self.lower.push(c.to_ascii_lowercase());
+                } else if let Some(lower) = latin1_letter_lower(c) {
+                    // what the branch below does, without Unicode's tables
+                    if lower == c {
+                        w.lower += 1;
+                    } else {
+                        w.upper += 1;
+                    }
+                    w.accented = true;
+                    if let Some(b) = crate::lang::letter_hint(c) {
+                        self.stats.letters[b] = self.stats.letters[b].saturating_add(1);
+                    }
+                    self.lower.push(lower);
                 } else {
                     if c.is_numeric() {
                         w.digit = true;
@@ -398,15 +411,17 @@ impl Doc {
 
     /// Ends a word: classifies it, looks it up (with fallbacks for
     /// possessives and elongation) and updates the counts.
+    #[inline(always)]
     fn flush(&mut self, w: WordAcc, lex: &Lexicon, sub: u8) {
         let text = &self.lower[w.start..];
         let mut flags = sub;
-        let mut id = lex.lookup(text);
+        let id = lex.lookup(text);
         if w.digit {
             self.push(Kind::Number, w.start, id, flags);
             return;
         }
         let st = if w.hashtag {
+            flags |= tf::HASHTAG;
             &mut Stats::default()
         } else {
             &mut self.stats
@@ -421,39 +436,94 @@ impl Doc {
                 flags |= tf::CAPS;
             }
         }
-        if id == NONE
-            && let Some(stem) = text.strip_suffix("'s")
-        {
-            id = lex.lookup(stem);
-        }
-        if id == NONE && has_run(text, 3) {
-            flags |= tf::ELONG;
-            id = lex.lookup(&squeeze(text, 2));
-            if id == NONE {
-                id = lex.lookup(&squeeze(text, 1));
+        let (id, flags) = word_id(text, id, lex, flags);
+        count_known(st, lex, id);
+        self.push(Kind::Word, w.start, id, flags);
+    }
+
+    /// Looks every token up again in `lex`, as if the text had been
+    /// tokenized with it: the same result as tokenizing again (the tokens'
+    /// spans and kinds do not depend on the lexicon when both know the same
+    /// emoticons, [`Lexicon::same_emoticons`]), without cutting the text a
+    /// second time.
+    pub(crate) fn relex(&mut self, lex: &Lexicon) {
+        let st = &mut self.stats;
+        st.known = 0;
+        st.english = 0;
+        st.foreign = 0;
+        st.function = [0; 5];
+        st.symbols = 0;
+        for t in &mut self.tokens {
+            let text = &self.lower[t.start..t.end];
+            match t.kind {
+                Kind::Word => {
+                    let flags = t.flags & !(tf::ELONG | tf::NEG);
+                    let (id, flags) = word_id(text, lex.lookup(text), lex, flags);
+                    t.id = id;
+                    t.flags = flags;
+                    if flags & tf::HASHTAG == 0 {
+                        count_known(st, lex, id);
+                    }
+                }
+                Kind::Number => t.id = lex.lookup(text),
+                Kind::Symbol => {
+                    t.id = lex.lookup(text);
+                    // an ASCII emoticon always counts (it was cut because the
+                    // lexicon knows it); an emoji when the lexicon knows it
+                    st.symbols += u32::from(text.is_ascii() || t.id != NONE);
+                }
+                Kind::Sep | Kind::End | Kind::Mark | Kind::Break => {}
             }
         }
-        if id == NONE && text.ends_with("n't") {
-            flags |= tf::NEG;
+    }
+}
+
+/// The id and flags of a word that is not a number, given its id as
+/// written (`id`): the fallbacks for possessives, elongation and
+/// inflection, and the `ELONG` and `NEG` flags they set.
+#[inline(always)]
+fn word_id(text: &str, mut id: u32, lex: &Lexicon, mut flags: u8) -> (u32, u8) {
+    if id != NONE {
+        return (id, flags);
+    }
+    // byte comparisons: `strip_suffix` and `ends_with` call `memcmp` in wasm
+    let b = text.as_bytes();
+    if let [stem @ .., b'\'', b's'] = b {
+        // cut before an ASCII apostrophe: a char boundary
+        id = lex.lookup(&text[..stem.len()]);
+    }
+    if id == NONE && has_run(text, 3) {
+        flags |= tf::ELONG;
+        id = lex.lookup(&squeeze(text, 2));
+        if id == NONE {
+            id = lex.lookup(&squeeze(text, 1));
         }
-        if id == NONE && lex.inflects() {
-            id = lex.lookup_inflected(text);
-        }
-        if id != NONE {
-            st.known += 1;
-            let e = lex.entry(id);
-            if e.has(flag::EN_STOP) {
-                st.english += 1;
-            } else if e.lang != 0 {
-                st.foreign += 1;
-                for (b, n) in st.function.iter_mut().enumerate() {
-                    if e.lang & (1 << b) != 0 {
-                        *n = n.saturating_add(1);
-                    }
+    }
+    if id == NONE && matches!(b, [.., b'n', b'\'', b't']) {
+        flags |= tf::NEG;
+    }
+    if id == NONE && lex.inflects() {
+        id = lex.lookup_inflected(text);
+    }
+    (id, flags)
+}
+
+/// Counts a word's id in the coverage and language statistics.
+#[inline(always)]
+fn count_known(st: &mut Stats, lex: &Lexicon, id: u32) {
+    if id != NONE {
+        st.known += 1;
+        let e = lex.entry(id);
+        if e.has(flag::EN_STOP) {
+            st.english += 1;
+        } else if e.lang != 0 {
+            st.foreign += 1;
+            for (b, n) in st.function.iter_mut().enumerate() {
+                if e.lang & (1 << b) != 0 {
+                    *n = n.saturating_add(1);
                 }
             }
         }
-        self.push(Kind::Word, w.start, id, flags);
     }
 }
 
@@ -498,6 +568,35 @@ fn ascii_word(b: &[u8]) -> AsciiWord {
     w
 }
 
+/// The lower case of a letter of Latin-1 (`À`..`ÿ` but `×` and `÷`: the
+/// accented letters of the covered languages but `œ`), or `None` for any
+/// other character. Each of these is alphabetic, neither numeric nor
+/// outside Latin, upper case from `À` to `Þ` (lower case 0x20 above) and
+/// lower case from `ß` to `ÿ`: the same answers as `char`'s Unicode
+/// methods, without their table searches (a test checks every one).
+fn latin1_letter_lower(c: char) -> Option<char> {
+    match u32::from(c) {
+        0xC0..=0xDE if c != '×' => char::from_u32(u32::from(c) + 0x20),
+        0xDF..=0xFF if c != '÷' => Some(c),
+        _ => None,
+    }
+}
+
+/// Whether the character at byte `i` of `text` is whitespace, and its
+/// length: ASCII without decoding, other characters decoded for
+/// `is_whitespace`. Inlined: it runs at every chunk's start and space.
+#[inline(always)]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+        b if b < 0x80 => (false, 1),
+        _ => match char_at(text, i) {
+            Some(c) => (c.is_whitespace(), c.len_utf8()),
+            None => (false, 1),
+        },
+    }
+}
+
 /// The character starting at byte `i` (ASCII without decoding).
 fn char_at(s: &str, i: usize) -> Option<char> {
     let b = *s.as_bytes().get(i)?;
@@ -531,8 +630,8 @@ fn emoticon(s: &str, lex: &Lexicon) -> Option<u32> {
     for (d, b) in buf.iter_mut().zip(s.bytes()) {
         *d = b.to_ascii_lowercase();
     }
-    let key = std::str::from_utf8(&buf[..s.len()]).ok()?;
-    let id = lex.lookup(key);
+    // lower-cased ASCII: no UTF-8 check needed
+    let id = lex.lookup_bytes(&buf[..s.len()]);
     (id != NONE && lex.entry(id).has(flag::EMOTICON)).then_some(id)
 }
 
@@ -555,10 +654,20 @@ pub(crate) fn is_emoji(c: char) -> bool {
 /// Whether some letter repeats at least `n` times in a row.
 fn has_run(text: &str, n: usize) -> bool {
     if text.is_ascii() {
+        // one pass, counting the current run of equal bytes
         let b = text.as_bytes();
-        return b
-            .windows(n)
-            .any(|w| w[0].is_ascii_alphabetic() && w.iter().all(|&c| c == w[0]));
+        let mut run = 1;
+        for i in 1..b.len() {
+            if b[i] == b[i - 1] {
+                run += 1;
+                if run >= n && b[i].is_ascii_alphabetic() {
+                    return true;
+                }
+            } else {
+                run = 1;
+            }
+        }
+        return false;
     }
     let mut prev = None;
     let mut run = 0;
@@ -731,6 +840,100 @@ mod tests {
             "A",
         ] {
             assert_eq!(cut(chunk, false), cut(chunk, true), "{chunk}");
+        }
+    }
+
+    #[test]
+    fn relex_gives_what_tokenizing_again_gives() {
+        use crate::lang::Language;
+        use crate::lexicon::Shared;
+        let shared = Shared::load();
+        let lexicons: Vec<Lexicon> = Language::ALL
+            .into_iter()
+            .map(|l| Lexicon::build_language(l, &shared, &[]).unwrap())
+            .collect();
+        for lex in &lexicons {
+            assert!(lex.same_emoticons(&lexicons[0]), "{:?}", lex.lookup("a"));
+        }
+        let mut texts: Vec<&str> = vec![
+            "SOOO baaad!!! can't stand it #fail #Schlecht :) :-( 😡 🙂 thanks:) @shop https://x.example/a",
+            "Ich bin sehr enttäuscht, das Paket ist NICHT angekommen... schlechten Service!!! 5/5 nie wieder",
+            "C'est très décevant : l'appli ne marche pas, j'aime pas. Merci :(",
+            "¡Buenísima atención! pero el pedido llegó tarde?? muy mal 👎",
+            "Não recebi o pedido, péssimo atendimento!! obrigado... 3pm",
+            "Non funziona più, dell'hotel pessimo. Grazie lo stesso 😂 XD",
+            "it's the customer's fault, sooooo gooood, dont worry, isn't it?",
+        ];
+        for file in [
+            include_str!("../tests/languages.tsv"),
+            include_str!("../tests/messages.tsv"),
+            include_str!("../tests/social_support_a.tsv"),
+            include_str!("../tests/social_support_b.tsv"),
+            include_str!("../tests/social_support_c.tsv"),
+        ] {
+            texts.extend(file.lines());
+        }
+        let tokenize = |text: &str, lex: &Lexicon| {
+            let mut doc = Doc::with_capacity(text.len());
+            doc.push_text(text, lex, true);
+            doc.push_text(text, lex, false);
+            doc
+        };
+        for text in texts {
+            for (a, from) in lexicons.iter().enumerate() {
+                for (b, to) in lexicons.iter().enumerate() {
+                    let mut doc = tokenize(text, from);
+                    doc.relex(to);
+                    let again = tokenize(text, to);
+                    assert_eq!(doc.lower, again.lower, "{a}->{b}: {text}");
+                    assert_eq!(doc.tokens, again.tokens, "{a}->{b}: {text}");
+                    assert_eq!(doc.stats, again.stats, "{a}->{b}: {text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn latin1_letters_as_unicode_classifies_them() {
+        for c in '\u{80}'..='\u{17F}' {
+            match latin1_letter_lower(c) {
+                Some(lower) => {
+                    assert!(c.is_alphanumeric() && c.is_alphabetic() && !c.is_numeric(), "{c}");
+                    assert_eq!(c.is_uppercase(), lower != c, "{c}");
+                    assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string(), "{c}");
+                    assert!(u32::from(c) <= 0x24F, "{c}");
+                }
+                None => assert!(
+                    !c.is_alphabetic() || !('\u{C0}'..='\u{FF}').contains(&c),
+                    "{c} is a Latin-1 letter"
+                ),
+            }
+        }
+        let toks = kinds("Très déçue, SCHÖN. Ça NE MARCHE PAS ÀÉÎ straße");
+        let texts: Vec<&str> = toks.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["très", "déçue", "", "schön", "", "ça", "ne", "marche", "pas", "àéî", "straße", ""]
+        );
+    }
+
+    #[test]
+    fn runs_of_three_equal_letters() {
+        for (text, run) in [
+            ("baaad", true),
+            ("sooo", true),
+            ("aaa", true),
+            ("bad", false),
+            ("aab", false),
+            ("baab", false),
+            ("1000", false),
+            ("x...", false),
+            ("", false),
+            ("a", false),
+            ("schööön", true),
+            ("schön", false),
+        ] {
+            assert_eq!(has_run(text, 3), run, "{text}");
         }
     }
 

@@ -35,10 +35,14 @@ pub(crate) struct Vocab {
 impl Vocab {
     /// The id of `key`, if present.
     pub(crate) fn get(&self, key: &str) -> Option<u32> {
+        self.get_bytes(key.as_bytes())
+    }
+
+    /// The id of the key whose UTF-8 bytes are `key`, if present.
+    pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
         }
-        let key = key.as_bytes();
         let (hash, prefix) = hash_prefix(key);
         let tag = tag(hash, key.len());
         let mask = self.slots.len() - 1;
@@ -83,6 +87,12 @@ impl Vocab {
             id1: id + 1,
         });
         id
+    }
+
+    /// The key of `id`.
+    pub(crate) fn key(&self, id: u32) -> &str {
+        let k = self.keys[id as usize];
+        &self.arena[k.start as usize..(k.start + k.len) as usize]
     }
 
     /// Number of keys.
