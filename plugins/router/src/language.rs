@@ -2,7 +2,7 @@
 //! with whatlang, or the configured default.
 
 use cxr_guest::Interaction;
-use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use crate::stopwords::StopWords;
 use whatlang::{Detector, Lang};
@@ -264,27 +264,48 @@ impl Languages {
     fn detect(&self, input: &Interaction) -> Option<(Lang, f64)> {
         let detector = self.detector.as_ref()?;
         let body = &input.body[..input.body.floor_char_boundary(MAX_DETECT_BYTES)];
-        let text: Cow<'_, str> = match input.subject.as_deref() {
-            Some(subject) if !subject.is_empty() => {
-                let subject = &subject[..subject.floor_char_boundary(MAX_DETECT_BYTES)];
-                Cow::Owned(format!("{subject}\n{body}"))
-            }
-            _ => Cow::Borrowed(body),
+        // The text detected is the subject and the body joined by a line
+        // break; the stop words and the letters are counted in the parts,
+        // and the parts are joined (in a buffer kept between calls) only
+        // for whatlang, which most messages never reach.
+        let subject = input
+            .subject
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| &s[..s.floor_char_boundary(MAX_DETECT_BYTES)]);
+        let parts: &[&str] = match &subject {
+            Some(subject) => &[subject, body],
+            None => &[body],
         };
         // Most messages name their language in their commonest words.
-        if let Some(guess) = self.stop_words.guess(&text) {
+        if let Some(guess) = self.stop_words.guess_parts(parts) {
             return Some(guess);
         }
-        let letters = text
-            .chars()
+        let letters = parts
+            .iter()
+            .flat_map(|p| p.chars())
             .filter(|c| c.is_alphabetic())
             .take(MIN_LETTERS)
             .count();
-        let info = detector.detect(&text)?;
+        let info = match subject {
+            Some(subject) => JOINED.with_borrow_mut(|joined| {
+                joined.clear();
+                joined.push_str(subject);
+                joined.push('\n');
+                joined.push_str(body);
+                detector.detect(joined)
+            }),
+            None => detector.detect(body),
+        }?;
         let trusted =
             info.is_reliable() || (info.confidence() >= MIN_CONFIDENCE && letters >= MIN_LETTERS);
         trusted.then(|| (info.lang(), info.confidence()))
     }
+}
+
+thread_local! {
+    /// The subject and body joined for whatlang, kept between calls.
+    static JOINED: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 #[cfg(test)]

@@ -40,11 +40,18 @@ const SETS: &[(Lang, &[&str])] = &[
 const MIN_HITS: u32 = 3;
 const MARGIN: u32 = 2;
 
+/// Longest word looked up: longer ones are in no list.
+const MAX_WORD_BYTES: usize = 12;
+
 /// Word → bit set of the languages (indexes into `langs`) that use it.
 #[derive(Debug)]
 pub struct StopWords {
     words: HashMap<&'static str, u8>,
     langs: Vec<Lang>,
+    /// For each ASCII lower-case first letter, bit `n` set when a word of
+    /// `n` bytes starts with it: most words of a message are in no list,
+    /// and this spares them the hash look-up.
+    lengths_by_initial: [u16; 26],
 }
 
 impl StopWords {
@@ -52,51 +59,135 @@ impl StopWords {
     pub fn new(allowed: &[Lang]) -> Self {
         let mut words: HashMap<&'static str, u8> = HashMap::default();
         let mut langs = Vec::new();
+        let mut lengths_by_initial = [0u16; 26];
         for (lang, list) in SETS.iter().filter(|(l, _)| allowed.contains(l)) {
             let bit = 1u8 << langs.len();
             langs.push(*lang);
             for w in *list {
                 *words.entry(w).or_default() |= bit;
+                if let Some(i) = initial(w) {
+                    lengths_by_initial[i] |= 1 << w.len();
+                }
             }
         }
-        StopWords { words, langs }
+        StopWords { words, langs, lengths_by_initial }
+    }
+
+    /// Whether `key` (lower case) may be in a list; `false` only when it
+    /// certainly is not.
+    fn may_contain(&self, key: &str) -> bool {
+        match initial(key) {
+            Some(i) => key.len() <= MAX_WORD_BYTES && self.lengths_by_initial[i] & (1 << key.len()) != 0,
+            None => true,
+        }
     }
 
     /// The language when its stop words clearly lead, with a confidence.
+    #[cfg(test)]
     pub fn guess(&self, text: &str) -> Option<(Lang, f64)> {
+        self.guess_parts(&[text])
+    }
+
+    /// [`StopWords::guess`] of the texts `parts` joined by a line break (a
+    /// subject and a body), without joining them: a word never spans two
+    /// parts, since a line break is not a letter.
+    pub fn guess_parts(&self, parts: &[&str]) -> Option<(Lang, f64)> {
         if self.langs.is_empty() {
             return None;
         }
         let mut hits = [0u32; 8];
         let mut lower = String::new();
-        for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty() && w.len() <= 12) {
-            // Most words are ASCII and lower-case already: checked bytewise.
-            let has_upper = if word.is_ascii() {
-                word.bytes().any(|b| b.is_ascii_uppercase())
-            } else {
-                word.chars().any(char::is_uppercase)
-            };
-            let key: &str = if has_upper {
-                lower.clear();
-                lower.extend(word.chars().flat_map(char::to_lowercase));
-                &lower
-            } else {
-                word
-            };
-            if let Some(&mask) = self.words.get(key) {
-                for (i, h) in hits.iter_mut().enumerate().take(self.langs.len()) {
-                    if mask & (1 << i) != 0 {
-                        *h += 1;
+        for part in parts {
+            for_each_word(part, |word| {
+                if word.len() > MAX_WORD_BYTES {
+                    return;
+                }
+                let mut ascii = [0u8; MAX_WORD_BYTES];
+                let key: &str = if word.is_ascii() {
+                    // Most words are ASCII and lower-case already: checked
+                    // bytewise, lowered on the stack when they are not.
+                    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                        let ascii = &mut ascii[..word.len()];
+                        ascii.copy_from_slice(word.as_bytes());
+                        ascii.make_ascii_lowercase();
+                        // Lower-casing ASCII keeps it ASCII.
+                        std::str::from_utf8(ascii).unwrap_or_default()
+                    } else {
+                        word
+                    }
+                } else if word.chars().any(char::is_uppercase) {
+                    lower.clear();
+                    lower.extend(word.chars().flat_map(char::to_lowercase));
+                    &lower
+                } else {
+                    word
+                };
+                if !self.may_contain(key) {
+                    return;
+                }
+                if let Some(&mask) = self.words.get(key) {
+                    for (i, h) in hits.iter_mut().enumerate().take(self.langs.len()) {
+                        if mask & (1 << i) != 0 {
+                            *h += 1;
+                        }
                     }
                 }
+            });
+        }
+        // The leader is the first language with the most hits (as a stable
+        // sort by hits would order them); the runner-up's count is the most
+        // any other language has.
+        let hits = &hits[..self.langs.len()];
+        let mut leader = 0;
+        for (i, &h) in hits.iter().enumerate() {
+            if h > hits[leader] {
+                leader = i;
             }
         }
-        let mut order: Vec<usize> = (0..self.langs.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
-        let best = hits[order[0]];
-        let second = order.get(1).map_or(0, |&i| hits[i]);
+        let best = hits[leader];
+        let second = hits
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != leader)
+            .map(|(_, &h)| h)
+            .max()
+            .unwrap_or(0);
         (best >= MIN_HITS && best >= MARGIN * second.max(1))
-            .then(|| (self.langs[order[0]], f64::from(best) / f64::from(best + second)))
+            .then(|| (self.langs[leader], f64::from(best) / f64::from(best + second)))
+    }
+}
+
+/// The index of `word`'s first byte among `a`..=`z`, if it is one of them.
+fn initial(word: &str) -> Option<usize> {
+    word.bytes().next().filter(u8::is_ascii_lowercase).map(|b| usize::from(b - b'a'))
+}
+
+/// Calls `f` with every maximal run of alphabetic characters of `text` (the
+/// non-empty pieces of `text.split(|c: char| !c.is_alphabetic())`), testing
+/// ASCII bytewise and decoding only other characters.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (alphabetic, len) = if b.is_ascii() {
+            (b.is_ascii_alphabetic(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c.is_alphabetic(), c.len_utf8())
+        };
+        match (alphabetic, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                f(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        f(&text[s..]);
     }
 }
 
@@ -129,6 +220,67 @@ mod tests {
         let s = all();
         assert_eq!(s.guess("Order A123"), None);
         assert_eq!(s.guess("la de que"), None); // shared by several languages
+    }
+
+    /// The word splitter and the leader choice are the plain definitions'
+    /// (`split` on non-letters, a stable sort by hits), over texts with
+    /// upper case, accents, non-Latin letters and ties.
+    #[test]
+    fn words_and_leader_are_the_plain_definitions() {
+        fn plain(s: &StopWords, text: &str) -> Option<(Lang, f64)> {
+            let mut hits = [0u32; 8];
+            for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty() && w.len() <= 12) {
+                let key: String = if word.chars().any(char::is_uppercase) {
+                    word.chars().flat_map(char::to_lowercase).collect()
+                } else {
+                    word.to_string()
+                };
+                if let Some(&mask) = s.words.get(key.as_str()) {
+                    for (i, h) in hits.iter_mut().enumerate().take(s.langs.len()) {
+                        if mask & (1 << i) != 0 {
+                            *h += 1;
+                        }
+                    }
+                }
+            }
+            let mut order: Vec<usize> = (0..s.langs.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
+            let best = hits[order[0]];
+            let second = order.get(1).map_or(0, |&i| hits[i]);
+            (best >= MIN_HITS && best >= MARGIN * second.max(1))
+                .then(|| (s.langs[order[0]], f64::from(best) / f64::from(best + second)))
+        }
+        let s = all();
+        let words: Vec<&str> = SETS.iter().flat_map(|(_, l)| l.iter().copied()).chain([
+            "THE", "Der", "ÉTÉ", "Está", "NÃO", "İst", "x1y", "Straße", "日本語", "привет", "ǅ", "a-b",
+            "verylongwordindeed", "ÀÉÎÕÜ", "'", " ", "\n", "🙂", "Σ",
+        ]).collect();
+        let mut texts: Vec<String> = Vec::new();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for n in 0..4000 {
+            let mut t = String::new();
+            for _ in 0..(n % 17) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                t.push_str(words[(state % words.len() as u64) as usize]);
+                t.push_str([" ", ", ", "\n", "", "-", "1"][(state >> 32) as usize % 6]);
+            }
+            texts.push(t);
+        }
+        for text in &texts {
+            assert_eq!(s.guess(text), plain(&s, text), "{text:?}");
+            if let Some((a, b)) = text.split_once('\n') {
+                assert_eq!(s.guess_parts(&[a, b]), plain(&s, text), "{text:?}");
+            }
+        }
+        // The texts reach both answers (else this would test nothing).
+        let guessed = texts.iter().filter(|t| s.guess(t).is_some()).count();
+        assert!(guessed > 200 && guessed < texts.len() - 200, "{guessed}");
+        let one = StopWords::new(&[Lang::Fra]);
+        for text in &texts {
+            assert_eq!(one.guess(text), plain(&one, text), "{text:?}");
+        }
     }
 
     #[test]
