@@ -5,6 +5,7 @@
 use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, SentimentLabel, Timestamp};
 
 use crate::config::Config;
+use crate::fixed::Fixed;
 use crate::keywords::{self, Phrase};
 use crate::signals::{self, SignalCue};
 use crate::sla;
@@ -253,10 +254,10 @@ fn sentiment_factor(sentiment: &Sentiment, tally: &mut Tally) {
     let score = finite_or(sentiment.score, 0.0).clamp(-1.0, 1.0);
     match sentiment.label {
         SentimentLabel::Negative => {
-            tally.add(NEGATIVE_SENTIMENT, || format!("negative sentiment ({score:.2})"));
+            tally.add(NEGATIVE_SENTIMENT, || format!("negative sentiment ({})", Fixed(score, 2)));
         }
         SentimentLabel::Positive => {
-            tally.add(POSITIVE_SENTIMENT, || format!("positive sentiment ({score:.2})"));
+            tally.add(POSITIVE_SENTIMENT, || format!("positive sentiment ({})", Fixed(score, 2)));
         }
         SentimentLabel::Neutral => {}
     }
@@ -305,7 +306,7 @@ fn value_factors(cfg: &Config, input: &Interaction, tally: &mut Tally) {
         .lifetime_value
         .filter(|v| v.is_finite() && *v >= cfg.high_value_ltv)
     {
-        tally.add(HIGH_VALUE, || format!("high-value customer (LTV {ltv:.0})"));
+        tally.add(HIGH_VALUE, || format!("high-value customer (LTV {})", Fixed(ltv, 0)));
     }
     if let Some(days) = customer
         .tenure_days

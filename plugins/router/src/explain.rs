@@ -5,6 +5,7 @@
 //! `sentiment negative (-0.62) <= -0.3`, `contacts in 30 days 3 >= 3`,
 //! `keyword 'cancel my' in body`.
 
+use crate::fixed::Fixed;
 use crate::keywords::{KeywordHits, Place, place_name};
 use crate::rules::{Condition, CustomerTest, Keyword, PriorityTest, SentimentTest, SignalTest};
 use cxr_guest::{Channel, Customer, Priority, Sentiment, SentimentLabel, Signal};
@@ -100,7 +101,7 @@ impl PriorityTest {
 impl SentimentTest {
     /// Why a sentiment passed, e.g. "sentiment negative (-0.62) <= -0.3".
     pub fn reason(&self, s: &Sentiment) -> String {
-        let mut reason = format!("sentiment {} ({:.2})", s.label.as_str(), s.score);
+        let mut reason = format!("sentiment {} ({})", s.label.as_str(), Fixed(s.score, 2));
         if let Some(n) = self.at_most {
             let _ = write!(reason, " <= {n}");
         }
@@ -108,7 +109,7 @@ impl SentimentTest {
             let _ = write!(reason, " >= {n}");
         }
         if let Some(n) = self.confidence_at_least {
-            let _ = write!(reason, ", confidence {:.2} >= {n}", s.confidence);
+            let _ = write!(reason, ", confidence {} >= {n}", Fixed(s.confidence, 2));
         }
         reason
     }
@@ -148,7 +149,7 @@ impl SignalTest {
 
 /// Why a signal condition matched: "signal intent=billing 0.82 ('charged twice')".
 pub fn signal(s: &Signal) -> String {
-    let mut reason = format!("signal {}={} {:.2}", quote(&s.name), quote(&s.value), s.confidence);
+    let mut reason = format!("signal {}={} {}", quote(&s.name), quote(&s.value), Fixed(s.confidence, 2));
     if let Some(cue) = s.cues.first() {
         let _ = write!(reason, " ('{}')", quote(cue));
     }

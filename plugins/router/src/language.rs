@@ -4,6 +4,7 @@
 use cxr_guest::Interaction;
 use std::cell::RefCell;
 use std::fmt;
+use crate::fixed::Fixed;
 use crate::stopwords::StopWords;
 use whatlang::{Detector, Lang};
 
@@ -169,7 +170,7 @@ impl fmt::Display for Effective {
         match self.source {
             Source::Given => write!(f, "language {} (given)", self.code),
             Source::Detected(c) => {
-                write!(f, "language {} (detected, confidence {c:.2})", self.code)
+                write!(f, "language {} (detected, confidence {})", self.code, Fixed(c, 2))
             }
             Source::Default => write!(f, "language {} (default)", self.code),
         }
