@@ -43,43 +43,71 @@ const MARGIN: u32 = 2;
 /// Longest word looked up: longer ones are in no list.
 const MAX_WORD_BYTES: usize = 12;
 
+/// Buckets per initial letter: one per word length up to [`MAX_WORD_BYTES`].
+const LENGTHS: usize = MAX_WORD_BYTES + 1;
+
 /// Word → bit set of the languages (indexes into `langs`) that use it.
 #[derive(Debug)]
 pub struct StopWords {
-    words: HashMap<&'static str, u8>,
+    /// The words that start with an ASCII letter, by initial (`a` = 0) and
+    /// length in bytes (`initial * LENGTHS + length`): a few words a bucket,
+    /// and most words of a message land in an empty one.
+    by_initial: Vec<Vec<(&'static str, u8)>>,
+    /// The words that start with another character (`été`, `è`, `é`).
+    others: HashMap<&'static str, u8>,
     langs: Vec<Lang>,
-    /// For each ASCII lower-case first letter, bit `n` set when a word of
-    /// `n` bytes starts with it: most words of a message are in no list,
-    /// and this spares them the hash look-up.
-    lengths_by_initial: [u16; 26],
 }
 
 impl StopWords {
     /// The lists of the languages in `allowed`.
     pub fn new(allowed: &[Lang]) -> Self {
-        let mut words: HashMap<&'static str, u8> = HashMap::default();
+        let mut by_initial: Vec<Vec<(&'static str, u8)>> = vec![Vec::new(); 26 * LENGTHS];
+        let mut others: HashMap<&'static str, u8> = HashMap::default();
         let mut langs = Vec::new();
-        let mut lengths_by_initial = [0u16; 26];
         for (lang, list) in SETS.iter().filter(|(l, _)| allowed.contains(l)) {
             let bit = 1u8 << langs.len();
             langs.push(*lang);
-            for w in *list {
-                *words.entry(w).or_default() |= bit;
-                if let Some(i) = initial(w) {
-                    lengths_by_initial[i] |= 1 << w.len();
-                }
+            for &w in *list {
+                let mask = match bucket(w) {
+                    Some(b) => {
+                        let bucket = &mut by_initial[b];
+                        match bucket.iter_mut().find(|(word, _)| *word == w) {
+                            Some((_, mask)) => mask,
+                            None => {
+                                bucket.push((w, 0));
+                                &mut bucket.last_mut().expect("just pushed").1
+                            }
+                        }
+                    }
+                    None => others.entry(w).or_default(),
+                };
+                *mask |= bit;
             }
         }
-        StopWords { words, langs, lengths_by_initial }
+        StopWords { by_initial, others, langs }
     }
 
-    /// Whether `key` (lower case) may be in a list; `false` only when it
-    /// certainly is not.
-    fn may_contain(&self, key: &str) -> bool {
-        match initial(key) {
-            Some(i) => key.len() <= MAX_WORD_BYTES && self.lengths_by_initial[i] & (1 << key.len()) != 0,
-            None => true,
+    /// The languages (bit set) whose lists have `key` (in lower case).
+    fn languages_of(&self, key: &str) -> Option<u8> {
+        match bucket(key) {
+            Some(b) => self.by_initial[b].iter().find(|(w, _)| *w == key).map(|(_, m)| *m),
+            None if key.len() <= MAX_WORD_BYTES => self.others.get(key).copied(),
+            None => None,
         }
+    }
+
+    /// The languages of an ASCII `word` in any case: compared without
+    /// lower-casing it first (an ASCII word's lower case is ASCII, so only
+    /// ASCII list words can equal it).
+    fn languages_of_ascii(&self, word: &str) -> Option<u8> {
+        let initial = word.as_bytes().first()?.to_ascii_lowercase();
+        if !initial.is_ascii_lowercase() || word.len() > MAX_WORD_BYTES {
+            return None;
+        }
+        self.by_initial[usize::from(initial - b'a') * LENGTHS + word.len()]
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|(_, m)| *m)
     }
 
     /// The language when its stop words clearly lead, with a confidence.
@@ -98,34 +126,21 @@ impl StopWords {
         let mut hits = [0u32; 8];
         let mut lower = String::new();
         for part in parts {
-            for_each_word(part, |word| {
+            for_each_word(part, |word, ascii| {
                 if word.len() > MAX_WORD_BYTES {
                     return;
                 }
-                let mut ascii = [0u8; MAX_WORD_BYTES];
-                let key: &str = if word.is_ascii() {
-                    // Most words are ASCII and lower-case already: checked
-                    // bytewise, lowered on the stack when they are not.
-                    if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                        let ascii = &mut ascii[..word.len()];
-                        ascii.copy_from_slice(word.as_bytes());
-                        ascii.make_ascii_lowercase();
-                        // Lower-casing ASCII keeps it ASCII.
-                        std::str::from_utf8(ascii).unwrap_or_default()
-                    } else {
-                        word
-                    }
+                // Most words are ASCII: compared case-insensitively, bytewise.
+                let mask = if ascii {
+                    self.languages_of_ascii(word)
                 } else if word.chars().any(char::is_uppercase) {
                     lower.clear();
                     lower.extend(word.chars().flat_map(char::to_lowercase));
-                    &lower
+                    self.languages_of(&lower)
                 } else {
-                    word
+                    self.languages_of(word)
                 };
-                if !self.may_contain(key) {
-                    return;
-                }
-                if let Some(&mask) = self.words.get(key) {
+                if let Some(mask) = mask {
                     for (i, h) in hits.iter_mut().enumerate().take(self.langs.len()) {
                         if mask & (1 << i) != 0 {
                             *h += 1;
@@ -157,17 +172,22 @@ impl StopWords {
     }
 }
 
-/// The index of `word`'s first byte among `a`..=`z`, if it is one of them.
-fn initial(word: &str) -> Option<usize> {
-    word.bytes().next().filter(u8::is_ascii_lowercase).map(|b| usize::from(b - b'a'))
+/// The bucket of [`StopWords::by_initial`] a lower-case word belongs in, if
+/// it starts with an ASCII letter and is short enough.
+fn bucket(word: &str) -> Option<usize> {
+    let initial = *word.as_bytes().first()?;
+    (initial.is_ascii_lowercase() && word.len() <= MAX_WORD_BYTES)
+        .then(|| usize::from(initial - b'a') * LENGTHS + word.len())
 }
 
 /// Calls `f` with every maximal run of alphabetic characters of `text` (the
-/// non-empty pieces of `text.split(|c: char| !c.is_alphabetic())`), testing
-/// ASCII bytewise and decoding only other characters.
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+/// non-empty pieces of `text.split(|c: char| !c.is_alphabetic())`) and
+/// whether it is all ASCII, testing ASCII bytewise and decoding only other
+/// characters.
+fn for_each_word(text: &str, mut f: impl FnMut(&str, bool)) {
     let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
+    let mut ascii = true;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let (alphabetic, len) = if b.is_ascii() {
@@ -177,17 +197,21 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
             (c.is_alphabetic(), c.len_utf8())
         };
         match (alphabetic, start) {
-            (true, None) => start = Some(i),
+            (true, None) => {
+                start = Some(i);
+                ascii = len == 1;
+            }
+            (true, Some(_)) => ascii &= len == 1,
             (false, Some(s)) => {
-                f(&text[s..i]);
+                f(&text[s..i], ascii);
                 start = None;
             }
-            _ => {}
+            (false, None) => {}
         }
         i += len;
     }
     if let Some(s) = start {
-        f(&text[s..]);
+        f(&text[s..], ascii);
     }
 }
 
@@ -235,7 +259,15 @@ mod tests {
                 } else {
                     word.to_string()
                 };
-                if let Some(&mask) = s.words.get(key.as_str()) {
+                let mask = SETS
+                    .iter()
+                    .filter(|(l, _)| s.langs.contains(l))
+                    .map(|(l, list)| {
+                        let bit = s.langs.iter().position(|x| x == l).unwrap();
+                        if list.contains(&key.as_str()) { 1u8 << bit } else { 0 }
+                    })
+                    .fold(0, |a, b| a | b);
+                if mask != 0 {
                     for (i, h) in hits.iter_mut().enumerate().take(s.langs.len()) {
                         if mask & (1 << i) != 0 {
                             *h += 1;
