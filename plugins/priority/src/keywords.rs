@@ -14,6 +14,8 @@
 //! 230 short phrases make a small one, and it takes a fifth fewer
 //! instructions per message than the NFA).
 
+use std::cell::RefCell;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::cues::cues;
@@ -249,6 +251,11 @@ impl Keywords {
     }
 }
 
+thread_local! {
+    /// Which patterns of a [`Scanner`] were found, kept between calls.
+    static HIT: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
+}
+
 /// `N` phrase lists and the one automaton that finds the phrases of all of
 /// them in a single pass over a message (the config's urgent and churn
 /// lists share one: the text is read once, not once per list).
@@ -293,22 +300,25 @@ impl<const N: usize> Scanner<N> {
     /// form), each once, in configured order.
     pub fn found(&self, text: &str) -> [Vec<&Phrase>; N] {
         let total = self.starts.last().map_or(0, |s| s + self.lists[N - 1].len());
-        let mut hit = vec![false; total];
-        for m in self.automaton.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
-            if !hit[i] && self.phrase(i).counts_at(text, m.start()) {
-                hit[i] = true;
+        HIT.with_borrow_mut(|hit| {
+            hit.clear();
+            hit.resize(total, false);
+            for m in self.automaton.find_overlapping_iter(text) {
+                let i = m.pattern().as_usize();
+                if !hit[i] && self.phrase(i).counts_at(text, m.start()) {
+                    hit[i] = true;
+                }
             }
-        }
-        std::array::from_fn(|l| {
-            let start = self.starts[l];
-            self.lists[l]
-                .phrases
-                .iter()
-                .zip(&hit[start..])
-                .filter(|(_, h)| **h)
-                .map(|(p, _)| p)
-                .collect()
+            std::array::from_fn(|l| {
+                let start = self.starts[l];
+                self.lists[l]
+                    .phrases
+                    .iter()
+                    .zip(&hit[start..])
+                    .filter(|(_, h)| **h)
+                    .map(|(p, _)| p)
+                    .collect()
+            })
         })
     }
 

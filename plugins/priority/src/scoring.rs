@@ -2,6 +2,8 @@
 //! moves the score by at least half a point, a reason; the score is the
 //! clamped sum, the reasons are sorted by how much they moved it.
 
+use std::cell::RefCell;
+
 use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, SentimentLabel, Timestamp};
 
 use crate::config::Config;
@@ -73,10 +75,17 @@ pub fn channel_base(channel: Channel) -> f64 {
 }
 
 /// Running total of points and the reasons behind them.
-#[derive(Default)]
 struct Tally {
     points: f64,
     reasons: Vec<(f64, String)>,
+}
+
+impl Default for Tally {
+    /// Room for a reason from every factor (channel, urgency, churn,
+    /// sentiment, four contact factors, tier, value, tenure, wait).
+    fn default() -> Self {
+        Tally { points: 0.0, reasons: Vec::with_capacity(12) }
+    }
 }
 
 impl Tally {
@@ -148,6 +157,12 @@ pub fn prioritize(
     }
 }
 
+thread_local! {
+    /// The subject and body in matching form, kept between calls (at most
+    /// `MAX_SUBJECT_BYTES + MAX_BODY_BYTES` and their folding's growth).
+    static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// Empty message, urgency and churn: from the classifiers' signals and
 /// from keywords (see `urgency` for which cues come from where).
 fn text_factors(cfg: &Config, input: &Interaction, ctx: &Context, tally: &mut Tally) {
@@ -162,14 +177,16 @@ fn text_factors(cfg: &Config, input: &Interaction, ctx: &Context, tally: &mut Ta
     // cost of a call stays bounded whatever the message.
     let subject = &subject[..subject.floor_char_boundary(MAX_SUBJECT_BYTES)];
     let body = &input.body[..input.body.floor_char_boundary(MAX_BODY_BYTES)];
-    let mut text = String::with_capacity(subject.len() + body.len() + 1);
-    keywords::normalize_into(subject, &mut text);
-    // A line break keeps phrases from spanning subject and body.
-    text.push('\n');
-    keywords::normalize_into(body, &mut text);
+    let [urgent, churn] = TEXT.with_borrow_mut(|text| {
+        text.clear();
+        keywords::normalize_into(subject, text);
+        // A line break keeps phrases from spanning subject and body.
+        text.push('\n');
+        keywords::normalize_into(body, text);
+        cfg.keywords_found(text)
+    });
 
     let classifier = signals::classifier_present(ctx);
-    let [urgent, churn] = cfg.keywords_found(&text);
     let urgent = Evidence::gather(signals::urgent(ctx), urgent, classifier);
     let points = keyword_points(urgent.count(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP);
     tally.add(points, || urgent.reason("urgent", "urgent keyword", "urgent keywords"));
