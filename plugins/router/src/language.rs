@@ -282,12 +282,6 @@ impl Languages {
         if let Some(guess) = self.stop_words.guess_parts(parts) {
             return Some(guess);
         }
-        let letters = parts
-            .iter()
-            .flat_map(|p| p.chars())
-            .filter(|c| c.is_alphabetic())
-            .take(MIN_LETTERS)
-            .count();
         let info = match subject {
             Some(subject) => JOINED.with_borrow_mut(|joined| {
                 joined.clear();
@@ -298,8 +292,17 @@ impl Languages {
             }),
             None => detector.detect(body),
         }?;
-        let trusted =
-            info.is_reliable() || (info.confidence() >= MIN_CONFIDENCE && letters >= MIN_LETTERS);
+        // Letters are counted only when whatlang's own verdict is not enough.
+        let letters = || {
+            parts
+                .iter()
+                .flat_map(|p| p.chars())
+                .filter(|c| c.is_alphabetic())
+                .take(MIN_LETTERS)
+                .count()
+        };
+        let trusted = info.is_reliable()
+            || (info.confidence() >= MIN_CONFIDENCE && letters() >= MIN_LETTERS);
         trusted.then(|| (info.lang(), info.confidence()))
     }
 }
