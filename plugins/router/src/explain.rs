@@ -149,9 +149,10 @@ impl SignalTest {
 
 /// Why a signal condition matched: "signal intent=billing 0.82 ('charged twice')".
 pub fn signal(s: &Signal) -> String {
-    let mut reason = format!("signal {}={} {}", quote(&s.name), quote(&s.value), Fixed(s.confidence, 2));
+    let mut reason = String::with_capacity(64);
+    let _ = write!(reason, "signal {}={} {}", Quoted(&s.name), Quoted(&s.value), Fixed(s.confidence, 2));
     if let Some(cue) = s.cues.first() {
-        let _ = write!(reason, " ('{}')", quote(cue));
+        let _ = write!(reason, " ('{}')", Quoted(cue));
     }
     reason
 }
@@ -195,7 +196,7 @@ impl Condition {
             ));
         }
         if let Some(re) = &self.regex {
-            parts.push(format!("regex /{}/", quote(re.as_str())));
+            parts.push(format!("regex /{}/", Quoted(re.as_str())));
         }
         if !self.any.is_empty() {
             let branches: Vec<String> = self
@@ -246,7 +247,7 @@ pub fn regex_match(re: &Regex, text: &str, place: Place) -> String {
     } else {
         "regex".to_string()
     };
-    format!("{shown} matched '{}' in {}", quote(text), place_name(place))
+    format!("{shown} matched '{}' in {}", Quoted(text), place_name(place))
 }
 
 fn list(keywords: &[Keyword], sep: &str) -> String {
@@ -261,15 +262,20 @@ fn list(keywords: &[Keyword], sep: &str) -> String {
     listed.join(sep)
 }
 
-/// The first characters of a text, on one line.
-fn quote(text: &str) -> String {
-    let mut quoted: String = text
-        .chars()
-        .take(MAX_QUOTED)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(MAX_QUOTED).is_some() {
-        quoted.push('…');
+/// Displays the first characters of a text, on one line (control
+/// characters as spaces, `…` when cut), without copying it first.
+struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        let mut chars = self.0.chars();
+        for c in chars.by_ref().take(MAX_QUOTED) {
+            f.write_char(if c.is_control() { ' ' } else { c })?;
+        }
+        if chars.next().is_some() {
+            f.write_char('…')?;
+        }
+        Ok(())
     }
-    quoted
 }
