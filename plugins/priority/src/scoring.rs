@@ -217,34 +217,43 @@ impl<'a> Evidence<'a> {
     /// Distinct pieces of evidence: each signal's cue, each further cue of
     /// the built-in phrases, each operator keyword.
     fn count(&self) -> usize {
-        let mut cues = Vec::new();
+        // The cues seen, one bit each (a handful of kinds).
+        let mut cues = 0u64;
         let mut own = 0;
         let signal_cues = self.signals.iter().map(|s| Some(s.cue));
         for cue in signal_cues.chain(self.keywords.iter().map(|p| p.cue)) {
             match cue {
-                Some(c) if cues.contains(&c) => {}
-                Some(c) => cues.push(c),
+                Some(c) => cues |= 1 << c as u32,
                 None => own += 1,
             }
         }
-        cues.len() + own
+        cues.count_ones() as usize + own
     }
 
     /// `urgent: intent=outage 0.86 (classifier signal)`, `urgent keyword:
     /// charged twice`, or both joined with "; ".
     fn reason(&self, signal_label: &str, one_keyword: &str, many_keywords: &str) -> String {
-        let mut parts = Vec::new();
+        let mut out = String::with_capacity(64);
         if !self.signals.is_empty() {
-            let names: Vec<&str> = self.signals.iter().map(|s| s.name.as_str()).collect();
-            let plural = if names.len() == 1 { "signal" } else { "signals" };
-            parts.push(format!("{signal_label}: {} (classifier {plural})", names.join(", ")));
+            out.push_str(signal_label);
+            out.push_str(": ");
+            for (i, s) in self.signals.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&s.name);
+            }
+            out.push_str(if self.signals.len() == 1 { " (classifier signal)" } else { " (classifier signals)" });
         }
         if !self.keywords.is_empty() {
-            let labels: Vec<&str> = self.keywords.iter().map(|p| p.label.as_str()).collect();
-            let label = if labels.len() == 1 { one_keyword } else { many_keywords };
-            parts.push(format!("{label}: {}", name_list(&labels)));
+            if !self.signals.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(if self.keywords.len() == 1 { one_keyword } else { many_keywords });
+            out.push_str(": ");
+            push_name_list(&mut out, self.keywords.iter().map(|p| p.label.as_str()));
         }
-        parts.join("; ")
+        out
     }
 }
 
@@ -255,12 +264,18 @@ fn keyword_points(found: usize, first: f64, each_more: f64, cap: f64) -> f64 {
     }
 }
 
-fn name_list(names: &[&str]) -> String {
-    let mut out = names[..names.len().min(KEYWORDS_NAMED)].join(", ");
-    if names.len() > KEYWORDS_NAMED {
-        out.push_str(&format!(" (+{} more)", names.len() - KEYWORDS_NAMED));
+fn push_name_list<'n>(out: &mut String, names: impl ExactSizeIterator<Item = &'n str>) {
+    use std::fmt::Write as _;
+    let total = names.len();
+    for (i, name) in names.take(KEYWORDS_NAMED).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
     }
-    out
+    if total > KEYWORDS_NAMED {
+        let _ = write!(out, " (+{} more)", total - KEYWORDS_NAMED);
+    }
 }
 
 /// A negative label raises the score, a positive one lowers it a little.
@@ -351,6 +366,11 @@ mod tests {
 
     #[test]
     fn long_keyword_lists_are_shortened_in_reasons() {
+        let name_list = |names: &[&str]| {
+            let mut out = String::new();
+            push_name_list(&mut out, names.iter().copied());
+            out
+        };
         assert_eq!(name_list(&["a", "b"]), "a, b");
         assert_eq!(
             name_list(&["a", "b", "c", "d", "e", "f"]),
