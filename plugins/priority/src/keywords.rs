@@ -36,7 +36,12 @@ pub fn normalize_into(text: &str, out: &mut String) {
 }
 
 fn normalize_bytes(text: &str, out: &mut Vec<u8>) {
-    let mut pending_space = false;
+    // A run of separators is written as one space as soon as it starts
+    // (none at the start or after a space), and a space left at the end
+    // of this text is taken back: the same as writing it before the next
+    // kept character, since only dropped characters and separators, which
+    // write nothing, can come between.
+    let start = out.len();
     let mut rest = text;
     loop {
         let bytes = rest.as_bytes();
@@ -45,37 +50,33 @@ fn normalize_bytes(text: &str, out: &mut Vec<u8>) {
             if !b.is_ascii() {
                 break;
             }
+            i += 1;
             match ASCII_CLASS[usize::from(b)] {
-                SEPARATOR => {
-                    pending_space = true;
-                    i += 1;
-                }
-                DROPPED => i += 1,
-                lower => {
-                    space_before_next(out, &mut pending_space);
-                    out.push(lower);
-                    i += 1;
-                }
+                SEPARATOR => space(out),
+                DROPPED => {}
+                lower => out.push(lower),
             }
         }
         let Some(ch) = rest[i..].chars().next() else {
-            return;
+            break;
         };
         rest = &rest[i + ch.len_utf8()..];
         if matches!(ch, '\u{2018}' | '\u{2019}' | '\u{02BC}') {
             continue;
         }
         if ch.is_whitespace() || matches!(ch, '\u{2010}'..='\u{2015}') {
-            pending_space = true;
+            space(out);
             continue;
         }
-        space_before_next(out, &mut pending_space);
         for lower in ch.to_lowercase() {
             match fold(lower) {
                 Some(plain) => out.extend_from_slice(plain.as_bytes()),
                 None => out.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes()),
             }
         }
+    }
+    if out.len() > start && out.last() == Some(&b' ') {
+        out.pop();
     }
 }
 
@@ -123,11 +124,11 @@ fn fold(c: char) -> Option<&'static str> {
     })
 }
 
-/// Writes the single space that a run of separators stands for, before the
-/// next kept text (none at the start or after a space already written).
+/// Writes the single space that a run of separators stands for (none at
+/// the start of the text or after a space already written).
 #[inline]
-fn space_before_next(out: &mut Vec<u8>, pending: &mut bool) {
-    if std::mem::take(pending) && out.last().is_some_and(|&b| b != b' ') {
+fn space(out: &mut Vec<u8>) {
+    if out.last().is_some_and(|&b| b != b' ') {
         out.push(b' ');
     }
 }
