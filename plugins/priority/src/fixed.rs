@@ -21,7 +21,7 @@ pub struct Fixed(pub f64, pub u32);
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Fixed(v, decimals) = *self;
-        if decimals > MAX_DECIMALS || !(v.abs() < MAX_FAST) {
+        if decimals > MAX_DECIMALS || !v.is_finite() || v.abs() >= MAX_FAST {
             return write!(f, "{v:.prec$}", prec = decimals as usize);
         }
         let bits = v.to_bits();
