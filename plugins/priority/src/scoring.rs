@@ -2,9 +2,12 @@
 //! moves the score by at least half a point, a reason; the score is the
 //! clamped sum, the reasons are sorted by how much they moved it.
 
+use std::cell::RefCell;
+
 use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, SentimentLabel, Timestamp};
 
 use crate::config::Config;
+use crate::fixed::Fixed;
 use crate::keywords::{self, Phrase};
 use crate::signals::{self, SignalCue};
 use crate::sla;
@@ -72,10 +75,17 @@ pub fn channel_base(channel: Channel) -> f64 {
 }
 
 /// Running total of points and the reasons behind them.
-#[derive(Default)]
 struct Tally {
     points: f64,
     reasons: Vec<(f64, String)>,
+}
+
+impl Default for Tally {
+    /// Room for a reason from every factor (channel, urgency, churn,
+    /// sentiment, four contact factors, tier, value, tenure, wait).
+    fn default() -> Self {
+        Tally { points: 0.0, reasons: Vec::with_capacity(12) }
+    }
 }
 
 impl Tally {
@@ -147,6 +157,12 @@ pub fn prioritize(
     }
 }
 
+thread_local! {
+    /// The subject and body in matching form, kept between calls (at most
+    /// `MAX_SUBJECT_BYTES + MAX_BODY_BYTES` and their folding's growth).
+    static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// Empty message, urgency and churn: from the classifiers' signals and
 /// from keywords (see `urgency` for which cues come from where).
 fn text_factors(cfg: &Config, input: &Interaction, ctx: &Context, tally: &mut Tally) {
@@ -161,14 +177,16 @@ fn text_factors(cfg: &Config, input: &Interaction, ctx: &Context, tally: &mut Ta
     // cost of a call stays bounded whatever the message.
     let subject = &subject[..subject.floor_char_boundary(MAX_SUBJECT_BYTES)];
     let body = &input.body[..input.body.floor_char_boundary(MAX_BODY_BYTES)];
-    let mut text = String::with_capacity(subject.len() + body.len() + 1);
-    keywords::normalize_into(subject, &mut text);
-    // A line break keeps phrases from spanning subject and body.
-    text.push('\n');
-    keywords::normalize_into(body, &mut text);
+    let [urgent, churn] = TEXT.with_borrow_mut(|text| {
+        text.clear();
+        keywords::normalize_into(subject, text);
+        // A line break keeps phrases from spanning subject and body.
+        text.push('\n');
+        keywords::normalize_into(body, text);
+        cfg.keywords_found(text)
+    });
 
     let classifier = signals::classifier_present(ctx);
-    let [urgent, churn] = cfg.keywords_found(&text);
     let urgent = Evidence::gather(signals::urgent(ctx), urgent, classifier);
     let points = keyword_points(urgent.count(), URGENT_FIRST, URGENT_EACH_MORE, URGENT_CAP);
     tally.add(points, || urgent.reason("urgent", "urgent keyword", "urgent keywords"));
@@ -199,34 +217,43 @@ impl<'a> Evidence<'a> {
     /// Distinct pieces of evidence: each signal's cue, each further cue of
     /// the built-in phrases, each operator keyword.
     fn count(&self) -> usize {
-        let mut cues = Vec::new();
+        // The cues seen, one bit each (a handful of kinds).
+        let mut cues = 0u64;
         let mut own = 0;
         let signal_cues = self.signals.iter().map(|s| Some(s.cue));
         for cue in signal_cues.chain(self.keywords.iter().map(|p| p.cue)) {
             match cue {
-                Some(c) if cues.contains(&c) => {}
-                Some(c) => cues.push(c),
+                Some(c) => cues |= 1 << c as u32,
                 None => own += 1,
             }
         }
-        cues.len() + own
+        cues.count_ones() as usize + own
     }
 
     /// `urgent: intent=outage 0.86 (classifier signal)`, `urgent keyword:
     /// charged twice`, or both joined with "; ".
     fn reason(&self, signal_label: &str, one_keyword: &str, many_keywords: &str) -> String {
-        let mut parts = Vec::new();
+        let mut out = String::with_capacity(64);
         if !self.signals.is_empty() {
-            let names: Vec<&str> = self.signals.iter().map(|s| s.name.as_str()).collect();
-            let plural = if names.len() == 1 { "signal" } else { "signals" };
-            parts.push(format!("{signal_label}: {} (classifier {plural})", names.join(", ")));
+            out.push_str(signal_label);
+            out.push_str(": ");
+            for (i, s) in self.signals.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&s.name);
+            }
+            out.push_str(if self.signals.len() == 1 { " (classifier signal)" } else { " (classifier signals)" });
         }
         if !self.keywords.is_empty() {
-            let labels: Vec<&str> = self.keywords.iter().map(|p| p.label.as_str()).collect();
-            let label = if labels.len() == 1 { one_keyword } else { many_keywords };
-            parts.push(format!("{label}: {}", name_list(&labels)));
+            if !self.signals.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(if self.keywords.len() == 1 { one_keyword } else { many_keywords });
+            out.push_str(": ");
+            push_name_list(&mut out, self.keywords.iter().map(|p| p.label.as_str()));
         }
-        parts.join("; ")
+        out
     }
 }
 
@@ -237,12 +264,18 @@ fn keyword_points(found: usize, first: f64, each_more: f64, cap: f64) -> f64 {
     }
 }
 
-fn name_list(names: &[&str]) -> String {
-    let mut out = names[..names.len().min(KEYWORDS_NAMED)].join(", ");
-    if names.len() > KEYWORDS_NAMED {
-        out.push_str(&format!(" (+{} more)", names.len() - KEYWORDS_NAMED));
+fn push_name_list<'n>(out: &mut String, names: impl ExactSizeIterator<Item = &'n str>) {
+    use std::fmt::Write as _;
+    let total = names.len();
+    for (i, name) in names.take(KEYWORDS_NAMED).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
     }
-    out
+    if total > KEYWORDS_NAMED {
+        let _ = write!(out, " (+{} more)", total - KEYWORDS_NAMED);
+    }
 }
 
 /// A negative label raises the score, a positive one lowers it a little.
@@ -253,10 +286,10 @@ fn sentiment_factor(sentiment: &Sentiment, tally: &mut Tally) {
     let score = finite_or(sentiment.score, 0.0).clamp(-1.0, 1.0);
     match sentiment.label {
         SentimentLabel::Negative => {
-            tally.add(NEGATIVE_SENTIMENT, || format!("negative sentiment ({score:.2})"));
+            tally.add(NEGATIVE_SENTIMENT, || format!("negative sentiment ({})", Fixed(score, 2)));
         }
         SentimentLabel::Positive => {
-            tally.add(POSITIVE_SENTIMENT, || format!("positive sentiment ({score:.2})"));
+            tally.add(POSITIVE_SENTIMENT, || format!("positive sentiment ({})", Fixed(score, 2)));
         }
         SentimentLabel::Neutral => {}
     }
@@ -305,7 +338,7 @@ fn value_factors(cfg: &Config, input: &Interaction, tally: &mut Tally) {
         .lifetime_value
         .filter(|v| v.is_finite() && *v >= cfg.high_value_ltv)
     {
-        tally.add(HIGH_VALUE, || format!("high-value customer (LTV {ltv:.0})"));
+        tally.add(HIGH_VALUE, || format!("high-value customer (LTV {})", Fixed(ltv, 0)));
     }
     if let Some(days) = customer
         .tenure_days
@@ -333,6 +366,11 @@ mod tests {
 
     #[test]
     fn long_keyword_lists_are_shortened_in_reasons() {
+        let name_list = |names: &[&str]| {
+            let mut out = String::new();
+            push_name_list(&mut out, names.iter().copied());
+            out
+        };
         assert_eq!(name_list(&["a", "b"]), "a, b");
         assert_eq!(
             name_list(&["a", "b", "c", "d", "e", "f"]),

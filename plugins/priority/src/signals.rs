@@ -18,6 +18,7 @@
 use cxr_guest::{Context, Signal};
 
 use crate::cues::{SignalRule, cues};
+use crate::fixed::Fixed;
 use crate::urgency::Cue;
 
 /// The signal whose presence means the pipeline has a classifier.
@@ -55,7 +56,7 @@ fn read(ctx: &Context, table: &[SignalRule]) -> Vec<SignalCue> {
                 .filter(|s| s.confidence >= rule.min_confidence)
                 .map(|s| SignalCue {
                     cue: rule.cue,
-                    name: format!("{}={} {:.2}", rule.name, rule.value, s.confidence),
+                    name: format!("{}={} {}", rule.name, rule.value, Fixed(s.confidence, 2)),
                 })
         })
         .collect()

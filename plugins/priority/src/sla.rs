@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::business_time::{self, HORIZON_DAYS};
 use crate::calendar::{Calendar, MAX_NAME_BYTES, tzdb_version};
 use crate::config::{Config, Tier, channel_index, channel_minutes};
+use crate::fixed::Fixed;
 
 /// Most policies one config may list.
 pub const MAX_POLICIES: usize = 64;
@@ -571,12 +572,12 @@ fn push_number(out: &mut String, v: f64) {
     use std::fmt::Write as _;
     let start = out.len();
     if v < 10.0 {
-        let _ = write!(out, "{v:.1}");
+        let _ = write!(out, "{}", Fixed(v, 1));
         if out[start..].ends_with(".0") {
             out.truncate(out.len() - 2);
         }
     } else {
-        let _ = write!(out, "{v:.0}");
+        let _ = write!(out, "{}", Fixed(v, 0));
     }
 }
 

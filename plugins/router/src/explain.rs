@@ -5,6 +5,7 @@
 //! `sentiment negative (-0.62) <= -0.3`, `contacts in 30 days 3 >= 3`,
 //! `keyword 'cancel my' in body`.
 
+use crate::fixed::Fixed;
 use crate::keywords::{KeywordHits, Place, place_name};
 use crate::rules::{Condition, CustomerTest, Keyword, PriorityTest, SentimentTest, SignalTest};
 use cxr_guest::{Channel, Customer, Priority, Sentiment, SentimentLabel, Signal};
@@ -100,7 +101,7 @@ impl PriorityTest {
 impl SentimentTest {
     /// Why a sentiment passed, e.g. "sentiment negative (-0.62) <= -0.3".
     pub fn reason(&self, s: &Sentiment) -> String {
-        let mut reason = format!("sentiment {} ({:.2})", s.label.as_str(), s.score);
+        let mut reason = format!("sentiment {} ({})", s.label.as_str(), Fixed(s.score, 2));
         if let Some(n) = self.at_most {
             let _ = write!(reason, " <= {n}");
         }
@@ -108,7 +109,7 @@ impl SentimentTest {
             let _ = write!(reason, " >= {n}");
         }
         if let Some(n) = self.confidence_at_least {
-            let _ = write!(reason, ", confidence {:.2} >= {n}", s.confidence);
+            let _ = write!(reason, ", confidence {} >= {n}", Fixed(s.confidence, 2));
         }
         reason
     }
@@ -148,9 +149,10 @@ impl SignalTest {
 
 /// Why a signal condition matched: "signal intent=billing 0.82 ('charged twice')".
 pub fn signal(s: &Signal) -> String {
-    let mut reason = format!("signal {}={} {:.2}", quote(&s.name), quote(&s.value), s.confidence);
+    let mut reason = String::with_capacity(64);
+    let _ = write!(reason, "signal {}={} {}", Quoted(&s.name), Quoted(&s.value), Fixed(s.confidence, 2));
     if let Some(cue) = s.cues.first() {
-        let _ = write!(reason, " ('{}')", quote(cue));
+        let _ = write!(reason, " ('{}')", Quoted(cue));
     }
     reason
 }
@@ -194,7 +196,7 @@ impl Condition {
             ));
         }
         if let Some(re) = &self.regex {
-            parts.push(format!("regex /{}/", quote(re.as_str())));
+            parts.push(format!("regex /{}/", Quoted(re.as_str())));
         }
         if !self.any.is_empty() {
             let branches: Vec<String> = self
@@ -245,7 +247,7 @@ pub fn regex_match(re: &Regex, text: &str, place: Place) -> String {
     } else {
         "regex".to_string()
     };
-    format!("{shown} matched '{}' in {}", quote(text), place_name(place))
+    format!("{shown} matched '{}' in {}", Quoted(text), place_name(place))
 }
 
 fn list(keywords: &[Keyword], sep: &str) -> String {
@@ -260,15 +262,20 @@ fn list(keywords: &[Keyword], sep: &str) -> String {
     listed.join(sep)
 }
 
-/// The first characters of a text, on one line.
-fn quote(text: &str) -> String {
-    let mut quoted: String = text
-        .chars()
-        .take(MAX_QUOTED)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(MAX_QUOTED).is_some() {
-        quoted.push('…');
+/// Displays the first characters of a text, on one line (control
+/// characters as spaces, `…` when cut), without copying it first.
+struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        let mut chars = self.0.chars();
+        for c in chars.by_ref().take(MAX_QUOTED) {
+            f.write_char(if c.is_control() { ' ' } else { c })?;
+        }
+        if chars.next().is_some() {
+            f.write_char('…')?;
+        }
+        Ok(())
     }
-    quoted
 }

@@ -29,6 +29,7 @@ use cxr_guest::text::{self, Field, Lexicon};
 // Keys are fixed at configure time and only looked up per call, so a
 // fast non-keyed hash is safe (no insertion of attacker-chosen keys).
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// Identifies a phrase in a [`KeywordIndex`].
@@ -436,12 +437,20 @@ pub struct KeywordHits {
     found: Vec<KeywordId>,
 }
 
+thread_local! {
+    /// The buffers of the last [`KeywordHits`] dropped, all places zero
+    /// again: the next call reuses them instead of allocating and zeroing.
+    static SPARE: RefCell<(Vec<Place>, Vec<KeywordId>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
 impl KeywordHits {
     fn new(phrases: usize) -> KeywordHits {
-        KeywordHits {
-            places: vec![0; phrases],
-            found: Vec::new(),
+        let (mut places, found) = SPARE.with_borrow_mut(std::mem::take);
+        if places.len() != phrases {
+            places.clear();
+            places.resize(phrases, 0);
         }
+        KeywordHits { places, found }
     }
 
     fn mark(&mut self, id: KeywordId, place: Place) {
@@ -466,6 +475,18 @@ impl KeywordHits {
     /// Whether the phrase was found anywhere.
     pub fn found(&self, id: KeywordId) -> bool {
         self.place(id) != 0
+    }
+}
+
+impl Drop for KeywordHits {
+    /// Zeroes the places found (a message has few) and keeps the buffers.
+    fn drop(&mut self) {
+        for &id in &self.found {
+            self.places[id as usize] = 0;
+        }
+        self.found.clear();
+        let buffers = (std::mem::take(&mut self.places), std::mem::take(&mut self.found));
+        let _ = SPARE.try_with(|spare| *spare.borrow_mut() = buffers);
     }
 }
 

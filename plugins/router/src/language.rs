@@ -2,8 +2,9 @@
 //! with whatlang, or the configured default.
 
 use cxr_guest::Interaction;
-use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
+use crate::fixed::Fixed;
 use crate::stopwords::StopWords;
 use whatlang::{Detector, Lang};
 
@@ -169,7 +170,7 @@ impl fmt::Display for Effective {
         match self.source {
             Source::Given => write!(f, "language {} (given)", self.code),
             Source::Detected(c) => {
-                write!(f, "language {} (detected, confidence {c:.2})", self.code)
+                write!(f, "language {} (detected, confidence {})", self.code, Fixed(c, 2))
             }
             Source::Default => write!(f, "language {} (default)", self.code),
         }
@@ -264,27 +265,51 @@ impl Languages {
     fn detect(&self, input: &Interaction) -> Option<(Lang, f64)> {
         let detector = self.detector.as_ref()?;
         let body = &input.body[..input.body.floor_char_boundary(MAX_DETECT_BYTES)];
-        let text: Cow<'_, str> = match input.subject.as_deref() {
-            Some(subject) if !subject.is_empty() => {
-                let subject = &subject[..subject.floor_char_boundary(MAX_DETECT_BYTES)];
-                Cow::Owned(format!("{subject}\n{body}"))
-            }
-            _ => Cow::Borrowed(body),
+        // The text detected is the subject and the body joined by a line
+        // break; the stop words and the letters are counted in the parts,
+        // and the parts are joined (in a buffer kept between calls) only
+        // for whatlang, which most messages never reach.
+        let subject = input
+            .subject
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| &s[..s.floor_char_boundary(MAX_DETECT_BYTES)]);
+        let parts: &[&str] = match &subject {
+            Some(subject) => &[subject, body],
+            None => &[body],
         };
         // Most messages name their language in their commonest words.
-        if let Some(guess) = self.stop_words.guess(&text) {
+        if let Some(guess) = self.stop_words.guess_parts(parts) {
             return Some(guess);
         }
-        let letters = text
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .take(MIN_LETTERS)
-            .count();
-        let info = detector.detect(&text)?;
-        let trusted =
-            info.is_reliable() || (info.confidence() >= MIN_CONFIDENCE && letters >= MIN_LETTERS);
+        let info = match subject {
+            Some(subject) => JOINED.with_borrow_mut(|joined| {
+                joined.clear();
+                joined.push_str(subject);
+                joined.push('\n');
+                joined.push_str(body);
+                detector.detect(joined)
+            }),
+            None => detector.detect(body),
+        }?;
+        // Letters are counted only when whatlang's own verdict is not enough.
+        let letters = || {
+            parts
+                .iter()
+                .flat_map(|p| p.chars())
+                .filter(|c| c.is_alphabetic())
+                .take(MIN_LETTERS)
+                .count()
+        };
+        let trusted = info.is_reliable()
+            || (info.confidence() >= MIN_CONFIDENCE && letters() >= MIN_LETTERS);
         trusted.then(|| (info.lang(), info.confidence()))
     }
+}
+
+thread_local! {
+    /// The subject and body joined for whatlang, kept between calls.
+    static JOINED: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 mod compile;
 mod config;
 mod explain;
+mod fixed;
 mod keywords;
 mod language;
 mod rules;

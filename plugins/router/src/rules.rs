@@ -12,6 +12,7 @@ use cxr_guest::{
 };
 use regex::Regex;
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 
 /// Everything a condition looks at for one interaction.
 pub struct Facts<'a> {
@@ -413,15 +414,24 @@ pub struct Rule {
 impl Rule {
     /// Builds the route for an interaction this rule matched, with reasons.
     pub fn route(&self, facts: &Facts<'_>, language_skill: bool) -> Route {
-        let mut reasons = Vec::new();
-        self.when.check(facts, Some(&mut reasons));
-        let prefix = format!("rule {}: ", self.name);
-        for reason in &mut reasons {
-            reason.insert_str(0, &prefix);
-        }
+        let mut found = Vec::with_capacity(8);
+        self.when.check(facts, Some(&mut found));
+        // Each reason once more with the rule's name in front, in a string
+        // of the right size (inserting the prefix would move and regrow it).
+        let mut reasons = Vec::with_capacity(found.len() + 1);
+        reasons.extend(found.into_iter().map(|reason| {
+            let mut prefixed = String::with_capacity(self.name.len() + reason.len() + 7);
+            prefixed.push_str("rule ");
+            prefixed.push_str(&self.name);
+            prefixed.push_str(": ");
+            prefixed.push_str(&reason);
+            prefixed
+        }));
         let language = facts.language();
         if self.when.languages.is_none() {
-            reasons.push(language.to_string());
+            let mut reason = String::with_capacity(48);
+            let _ = write!(reason, "{language}");
+            reasons.push(reason);
         }
         let mut skills = self.then.skills.clone();
         if language_skill && !skills.contains(&language.code) {
