@@ -123,6 +123,7 @@ pub trait RoutingHook: Plugin {
 mod helpers;
 pub use helpers::*;
 
+pub mod fixed;
 pub mod log;
 pub mod text;
 

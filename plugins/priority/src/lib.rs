@@ -24,7 +24,6 @@ pub mod business_time;
 pub mod calendar;
 pub mod config;
 pub mod cues;
-mod fixed;
 pub mod keywords;
 pub mod scoring;
 pub mod signals;

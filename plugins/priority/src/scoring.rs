@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use cxr_guest::{Channel, Context, HOUR, Interaction, Priority, Sentiment, SentimentLabel, Timestamp};
 
 use crate::config::Config;
-use crate::fixed::Fixed;
+use cxr_guest::fixed::Fixed;
 use crate::keywords::{self, Phrase};
 use crate::signals::{self, SignalCue};
 use crate::sla;

@@ -18,7 +18,7 @@
 use cxr_guest::{Context, Signal};
 
 use crate::cues::{SignalRule, cues};
-use crate::fixed::Fixed;
+use cxr_guest::fixed::Fixed;
 use crate::urgency::Cue;
 
 /// The signal whose presence means the pipeline has a classifier.

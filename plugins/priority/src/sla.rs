@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::business_time::{self, HORIZON_DAYS};
 use crate::calendar::{Calendar, MAX_NAME_BYTES, tzdb_version};
 use crate::config::{Config, Tier, channel_index, channel_minutes};
-use crate::fixed::Fixed;
+use cxr_guest::fixed::Fixed;
 
 /// Most policies one config may list.
 pub const MAX_POLICIES: usize = 64;

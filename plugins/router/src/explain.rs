@@ -5,7 +5,7 @@
 //! `sentiment negative (-0.62) <= -0.3`, `contacts in 30 days 3 >= 3`,
 //! `keyword 'cancel my' in body`.
 
-use crate::fixed::Fixed;
+use cxr_guest::fixed::Fixed;
 use crate::keywords::{KeywordHits, Place, place_name};
 use crate::rules::{Condition, CustomerTest, Keyword, PriorityTest, SentimentTest, SignalTest};
 use cxr_guest::{Channel, Customer, Priority, Sentiment, SentimentLabel, Signal};

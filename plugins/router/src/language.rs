@@ -4,7 +4,7 @@
 use cxr_guest::Interaction;
 use std::cell::RefCell;
 use std::fmt;
-use crate::fixed::Fixed;
+use cxr_guest::fixed::Fixed;
 use crate::stopwords::StopWords;
 use whatlang::{Detector, Lang};
 

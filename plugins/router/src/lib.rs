@@ -15,7 +15,6 @@
 mod compile;
 mod config;
 mod explain;
-mod fixed;
 mod keywords;
 mod language;
 mod rules;
