@@ -13,6 +13,48 @@
 //! variant of [`ContractVersion`], [`Exports`] and [`Guests`], a line in
 //! [`link`], and (when it becomes the current one) the [`wit`] alias.
 
+/// The `Exports` (where a component's exports are, found once per
+/// component) and `Guests` (the exported functions of one instance) of a
+/// version module, for its lifecycle interface and the hooks it has:
+/// `version_exports!("0.2.0"; sentiment => Sentiment, ...)`. The paths
+/// (`lifecycle::GuestIndices`, `sentiment::Guest`, ...) are the calling
+/// module's bindings, so each version gets its own types from one text.
+macro_rules! version_exports {
+    ($version:literal; $($hook:ident => $variant:ident),+ $(,)?) => {
+        #[doc = concat!("Where the exports of a ", $version, " component are, found once per component.")]
+        pub(crate) struct Exports {
+            lifecycle: lifecycle::GuestIndices,
+            $($hook: Option<$hook::GuestIndices>,)+
+        }
+
+        #[doc = concat!("The exported functions of one ", $version, " instance.")]
+        #[derive(Clone)]
+        pub(crate) struct Guests {
+            lifecycle: lifecycle::Guest,
+            $($hook: Option<$hook::Guest>,)+
+        }
+
+        impl Exports {
+            /// Finds the lifecycle export and those of `hooks`; the error names the export that does not match.
+            pub(super) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
+                let has = |h: Hook| hooks.contains(&h);
+                Ok(Exports {
+                    lifecycle: lifecycle::GuestIndices::new(pre).map_err(|e| ("lifecycle", e))?,
+                    $($hook: has(Hook::$variant).then(|| $hook::GuestIndices::new(pre)).transpose().map_err(|e| (stringify!($hook), e))?,)+
+                })
+            }
+
+            /// The functions of a fresh instance.
+            pub(super) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
+                Ok(Guests {
+                    lifecycle: self.lifecycle.load(&mut *store, instance)?,
+                    $($hook: self.$hook.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,)+
+                })
+            }
+        }
+    };
+}
+
 mod since_v0_1_0;
 mod since_v0_2_0;
 mod since_v0_3_0;

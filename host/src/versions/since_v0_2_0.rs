@@ -37,49 +37,7 @@ impl host::Host for PluginState {
     }
 }
 
-/// Where the exports of a 0.2.0 component are, found once per component.
-pub(crate) struct Exports {
-    lifecycle: lifecycle::GuestIndices,
-    sentiment: Option<sentiment::GuestIndices>,
-    classify: Option<classify::GuestIndices>,
-    priority: Option<priority::GuestIndices>,
-    routing: Option<routing::GuestIndices>,
-}
-
-/// The exported functions of one 0.2.0 instance.
-#[derive(Clone)]
-pub(crate) struct Guests {
-    lifecycle: lifecycle::Guest,
-    sentiment: Option<sentiment::Guest>,
-    classify: Option<classify::Guest>,
-    priority: Option<priority::Guest>,
-    routing: Option<routing::Guest>,
-}
-
-impl Exports {
-    /// Finds the lifecycle export and those of `hooks`; the error names the export that does not match.
-    pub(super) fn new(pre: &InstancePre<PluginState>, hooks: &[Hook]) -> std::result::Result<Self, (&'static str, wasmtime::Error)> {
-        let has = |h: Hook| hooks.contains(&h);
-        Ok(Exports {
-            lifecycle: lifecycle::GuestIndices::new(pre).map_err(|e| ("lifecycle", e))?,
-            sentiment: has(Hook::Sentiment).then(|| sentiment::GuestIndices::new(pre)).transpose().map_err(|e| ("sentiment", e))?,
-            classify: has(Hook::Classify).then(|| classify::GuestIndices::new(pre)).transpose().map_err(|e| ("classify", e))?,
-            priority: has(Hook::Priority).then(|| priority::GuestIndices::new(pre)).transpose().map_err(|e| ("priority", e))?,
-            routing: has(Hook::Routing).then(|| routing::GuestIndices::new(pre)).transpose().map_err(|e| ("routing", e))?,
-        })
-    }
-
-    /// The functions of a fresh instance.
-    pub(super) fn load(&self, store: &mut Store<PluginState>, instance: &Instance) -> Result<Guests> {
-        Ok(Guests {
-            lifecycle: self.lifecycle.load(&mut *store, instance)?,
-            sentiment: self.sentiment.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
-            classify: self.classify.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
-            priority: self.priority.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
-            routing: self.routing.as_ref().map(|i| i.load(&mut *store, instance)).transpose()?,
-        })
-    }
-}
+version_exports!("0.2.0"; sentiment => Sentiment, classify => Classify, priority => Priority, routing => Routing);
 
 use super::Returned;
 
