@@ -17,7 +17,7 @@
 //! compiled (what a wasm plugin needs to prepare its phrases).
 
 mod normalize;
-pub use normalize::{CLAUSE, Token, normalize, normalize_into, tokens};
+pub use normalize::{CLAUSE, Token, fold_letter, normalize, normalize_into, tokens};
 
 #[cfg(feature = "analysis")]
 mod analysis;

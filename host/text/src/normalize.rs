@@ -59,7 +59,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
             space(&mut buf);
         } else {
             for l in c.to_lowercase() {
-                match fold(l) {
+                match fold_letter(l) {
                     Some(folded) => buf.extend_from_slice(folded.as_bytes()),
                     None => buf.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes()),
                 }
@@ -93,8 +93,8 @@ fn space(out: &mut Vec<u8>) {
 }
 
 /// The ASCII letters a lower-case accented Latin letter is written as when
-/// the accent is dropped.
-fn fold(c: char) -> Option<&'static str> {
+/// the accent is dropped (`None`: kept as it is).
+pub fn fold_letter(c: char) -> Option<&'static str> {
     Some(match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
         'ç' | 'ć' | 'č' => "c",

@@ -103,25 +103,15 @@ static ASCII_CLASS: [u8; 128] = {
 };
 
 /// The ASCII a lower-case accented Latin letter is written as without its
-/// accent (`None`: kept as it is).
+/// accent (`None`: kept as it is): the host's folding
+/// ([`cxr_text::fold_letter`]), except that `ð`, `þ`, `ª` and `º` are kept
+/// as written, as this plugin has always done (and its TypeScript and
+/// Python ports do).
 fn fold(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'ç' | 'ć' | 'č' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => "i",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
-        'ý' | 'ÿ' => "y",
-        'ß' => "ss",
-        'œ' => "oe",
-        'æ' => "ae",
-        'š' | 'ś' => "s",
-        'ž' | 'ź' | 'ż' => "z",
-        'ł' => "l",
-        _ => return None,
-    })
+    match c {
+        'ð' | 'þ' | 'ª' | 'º' => None,
+        c => cxr_text::fold_letter(c),
+    }
 }
 
 /// Writes the single space that a run of separators stands for (none at
