@@ -67,10 +67,19 @@ else
 fi
 cargo "${args[@]}"
 
-# cargo writes the .crate files under the target dir it was given.
+# cargo writes the .crate files under the target dir it was given. List
+# each package's current version only: the directory keeps the packages of
+# earlier versions (cxr-guest has a version of its own, ahead of the rest).
 crates_dir="${CXR_PACKAGE_TARGET_DIR:-$target_dir/package-verify}/package"
 [ "$verify" = 1 ] || crates_dir="$target_dir/package"
 echo "packages:" >&2
-for p in "${packages[@]}"; do
-    ls "$crates_dir/$p-"[0-9]*.crate
+cargo metadata --format-version 1 --no-deps "${offline[@]}" | python3 -c '
+import json, sys
+versions = {p["name"]: p["version"] for p in json.load(sys.stdin)["packages"]}
+crates_dir, names = sys.argv[1], sys.argv[2:]
+for name in names:
+    print(f"{crates_dir}/{name}-{versions[name]}.crate")
+' "$crates_dir" "${packages[@]}" | while read -r f; do
+    [ -f "$f" ] || { echo "scripts/package.sh: cargo made no $f" >&2; exit 1; }
+    echo "$f"
 done

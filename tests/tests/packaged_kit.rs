@@ -37,11 +37,14 @@ fn run(cmd: &mut Command, what: &str) -> String {
 /// from them goes to this workspace's target directory.
 struct Unpacked {
     dir: PathBuf,
+    /// Crate name → the folder its .crate unpacked to (`name-version`:
+    /// the crates do not all share one version; cxr-guest has its own).
+    folders: std::collections::HashMap<&'static str, String>,
 }
 
 impl Unpacked {
     fn krate(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}-{}", env!("CARGO_PKG_VERSION")))
+        self.dir.join(&self.folders[name])
     }
 }
 
@@ -64,17 +67,25 @@ fn unpacked() -> &'static Unpacked {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let files: Vec<&str> = crates.lines().filter(|l| l.ends_with(".crate")).collect();
+        let mut folders = std::collections::HashMap::new();
         for name in ["cxr-text", "cxr-guest", "cxr-model", "cxr-wasm-build", "cxr-workspace-hack", "cxr-host", "cxr"] {
-            let file = files
+            // `name-X.Y.Z.crate`, and exactly one of them: the script lists
+            // each package's current version only.
+            let of_name: Vec<&&str> = files
                 .iter()
-                .find(|f| Path::new(f).file_name().unwrap().to_str().unwrap() == format!("{name}-{}.crate", env!("CARGO_PKG_VERSION")))
-                .unwrap_or_else(|| panic!("scripts/package.sh made no {name} package: {files:?}"));
+                .filter(|f| {
+                    let stem = Path::new(f).file_stem().unwrap().to_str().unwrap();
+                    stem.strip_prefix(name).and_then(|v| v.strip_prefix('-')).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+                })
+                .collect();
+            let [file] = of_name[..] else { panic!("scripts/package.sh listed {} {name} packages (one expected): {files:?}", of_name.len()) };
+            folders.insert(name, Path::new(file).file_stem().unwrap().to_str().unwrap().to_string());
             // -m: the files get the time of unpacking, not the one stored
             // in the .crate, so that cargo rebuilds what changed since the
             // last run (its freshness check of path crates is by mtime).
             run(Command::new("tar").arg("xzmf").arg(file).arg("-C").arg(&dir), "unpacking a .crate");
         }
-        Unpacked { dir }
+        Unpacked { dir, folders }
     })
 }
 
