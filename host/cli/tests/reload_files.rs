@@ -208,3 +208,58 @@ fn a_tenant_file_deleted_before_sighup_is_warned_about_and_reported() {
     assert!(log.contains("tenant `initech` is no longer served: its file tenants/initech.toml is gone"), "{log}");
     assert_eq!(serve.queue("acme"), "acme-one");
 }
+
+/// The sha256 of the component that decided `tenant`'s routing just now
+/// (from the decision's trace).
+fn routing_plugin_sha256(serve: &Serve, tenant: &str) -> String {
+    let (status, body) = serve.http("POST", "/v1/decide", tenant, ONE);
+    assert_eq!(status, 200, "{body}");
+    let d: Value = serde_json::from_str(&body).unwrap();
+    let trace = d["trace"].as_array().unwrap();
+    let routing = trace.iter().find(|t| t["hook"] == "routing").unwrap_or_else(|| panic!("no routing in the trace: {d}"));
+    routing["sha256"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn watch_reloads_a_tenant_whose_plugin_file_was_replaced() {
+    use sha2::Digest;
+    let dir = scratch("watch-plugin");
+    let t = dir.join("tenants");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::create_dir_all(dir.join("plugins")).unwrap();
+    // The router of contract 0.2.0, then today's: two components for one file.
+    let old = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/compat/v0.2.0/cxr_router.wasm")).unwrap();
+    let new = cxr_host::builtin::ROUTER;
+    let sha = |bytes: &[u8]| hex::encode(sha2::Sha256::digest(bytes));
+    assert_ne!(sha(&old), sha(new));
+    std::fs::write(dir.join("plugins/router.wasm"), &old).unwrap();
+    // The pipeline names the plugin relative to itself.
+    std::fs::write(
+        t.join("acme.toml"),
+        "name = \"acme\"\n[fallback]\nqueue = \"general\"\ndiscipline = \"service\"\nlevel = 3\n\
+         [[routers]]\nplugin = \"../plugins/router.wasm\"\n",
+    )
+    .unwrap();
+    let serve = Serve::start(&dir, &["--watch", "--watch-interval", "200ms"]);
+    assert_eq!(routing_plugin_sha256(&serve, "acme"), sha(&old));
+    let version = serve.ready()["tenants"][0]["version"].clone();
+
+    // Replaced by a rename, as a deployment does: the pipeline file is untouched.
+    std::fs::write(dir.join("plugins/router.wasm.new"), new).unwrap();
+    std::fs::rename(dir.join("plugins/router.wasm.new"), dir.join("plugins/router.wasm")).unwrap();
+    serve.wait_for("the replaced plugin deciding", |s| routing_plugin_sha256(s, "acme") == sha(new));
+    let ready = serve.ready();
+    assert_ne!(ready["tenants"][0]["version"], version, "the tenant's version follows its plugin: {ready}");
+    assert!(serve.log().contains("tenant files changed: reloading"), "{}", serve.log());
+
+    // A plugin file replaced by garbage: reported, the loaded plugin keeps deciding.
+    let generation = ready["generation"].as_u64().unwrap();
+    std::fs::write(dir.join("plugins/router.wasm"), b"not a component").unwrap();
+    serve.wait_for("the failed reload in /readyz", |s| {
+        let r = s.ready();
+        r["last_reload"]["ok"] == false && r["last_reload"]["generation"].as_u64().unwrap() > generation
+    });
+    let ready = serve.ready();
+    assert!(ready["last_reload"]["errors"].to_string().contains("router.wasm"), "{ready}");
+    assert_eq!(routing_plugin_sha256(&serve, "acme"), sha(new), "the previous pipeline keeps serving");
+}

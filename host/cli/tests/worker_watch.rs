@@ -1,6 +1,7 @@
 //! `cxr worker --watch` against a real nats-server: an edited tenant file is
 //! decided with without a signal, a deleted one is warned about and reported
-//! in `/readyz`; the reloads are the SIGHUP ones (same metrics).
+//! in `/readyz`, a replaced plugin file reloads its tenant; the reloads are
+//! the SIGHUP ones (same metrics).
 
 mod nats;
 
@@ -8,7 +9,7 @@ use nats::{Nats, Out, Stored, Worker};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn watch_reloads_edited_and_deleted_tenant_files_without_a_signal() {
+async fn watch_reloads_edited_and_deleted_tenant_files_and_replaced_plugins_without_a_signal() {
     let Some(bin) = nats::nats_server() else { return };
     let broker = Nats::start(&bin);
     let dir = nats::scratch("watch");
@@ -63,7 +64,39 @@ async fn watch_reloads_edited_and_deleted_tenant_files_without_a_signal() {
     assert!(log.contains("WARN") && log.contains("tenant `beta` is no longer served"), "{log}");
     let (_, metrics) = nats::http_get(&addr, "/metrics").await;
     assert_eq!(nats::metric(&metrics, "cxr_reloads_total{outcome=\"ok\"}"), Some(2.0), "{metrics}");
+
+    // A plugin file the pipeline names, outside the config directory,
+    // replaced: the tenant reloads without a signal.
+    let plugins = dir.with_extension("plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    let router = plugins.join("router.wasm");
+    let old = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/compat/v0.2.0/cxr_router.wasm")).unwrap();
+    let new = cxr_host::builtin::ROUTER;
+    let sha = |bytes: &[u8]| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(bytes))
+    };
+    std::fs::write(&router, &old).unwrap();
+    let with_router = format!("{}[[routers]]\nplugin = {:?}\n", nats::fallback_pipeline("acme-b"), router.display().to_string());
+    std::fs::write(dir.join("acme.toml"), with_router).unwrap();
+    wait_generation(4).await;
+    let routed_by = |stored: &[Stored], id: &str| {
+        let d = stored.iter().map(Stored::json).find(|d| d["id"] == id).unwrap_or_else(|| panic!("no record for {id}"));
+        let routing = d["trace"].as_array().unwrap().iter().find(|t| t["hook"] == "routing").cloned();
+        routing.unwrap_or_else(|| panic!("no routing in the trace: {d}"))["sha256"].as_str().unwrap().to_string()
+    };
+    nats::publish_all(&js, vec![send("w3")]).await;
+    nats::wait_for(&js, "CXR_OUT", 3, Duration::from_secs(60), "with the router").await;
+    assert_eq!(routed_by(&nats::read_all(&js, "CXR_OUT").await, "w3"), sha(&old));
+    std::fs::write(plugins.join("router.wasm.new"), new).unwrap();
+    std::fs::rename(plugins.join("router.wasm.new"), &router).unwrap();
+    wait_generation(5).await;
+    nats::publish_all(&js, vec![send("w4")]).await;
+    nats::wait_for(&js, "CXR_OUT", 4, Duration::from_secs(60), "after the plugin's replacement").await;
+    assert_eq!(routed_by(&nats::read_all(&js, "CXR_OUT").await, "w4"), sha(new));
+
     let status = w.terminate(Duration::from_secs(40));
     assert!(status.success());
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&plugins);
 }

@@ -28,9 +28,10 @@ pub struct FleetArgs {
     /// pool). Default: 16 per core.
     #[arg(long, value_name = "N", env = "CXR_POOL_INSTANCES")]
     pub pool_instances: Option<u32>,
-    /// Reload when the tenant files change, as on SIGHUP: the files (and the
-    /// directories' listings, symlinks resolved, so a config map's swap
-    /// counts) are polled every --watch-interval; a burst of writes gives
+    /// Reload when the tenant files change, as on SIGHUP: the files, the
+    /// plugin .wasm files they name, and the directories' listings (symlinks
+    /// resolved, so a config map's swap counts) are polled every
+    /// --watch-interval; a burst of writes gives
     /// one reload; a file that fails keeps its tenant's previous pipeline.
     #[arg(long)]
     pub watch: bool,

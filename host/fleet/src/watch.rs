@@ -8,7 +8,9 @@
 //! pipeline file, the *resolved* target's canonical path, size,
 //! modification time and inode. A Kubernetes config map swaps its files by
 //! renaming a `..data` symlink to a new directory: the names stay, the
-//! resolved targets change, and the fingerprint sees it. Polling a few
+//! resolved targets change, and the fingerprint sees it. The plugin files
+//! (`.wasm`) each pipeline file names are part of the fingerprint too, so
+//! that replacing a tenant's plugin reloads it. Polling a few
 //! `stat`s every two seconds costs nothing measurable and needs no
 //! dependency; event APIs miss changes behind symlinks they do not watch.
 //!
@@ -20,7 +22,8 @@
 
 use crate::fleet::Fleet;
 use crate::tenants::TenantSource;
-use cxr_host::PipelineSource;
+use cxr_host::{PipelineConfig, PipelineSource, PluginSpec};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -67,29 +70,96 @@ fn seen(name: &Path) -> Seen {
     }
 }
 
-fn add_dir(dir: &Path, out: &mut Vec<Seen>) {
-    out.push(seen(dir));
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    names.sort();
-    for name in names {
-        out.push(seen(&name));
+/// The plugin files each pipeline file names, remembered by the pipeline
+/// file's [`Seen`]: a file is read and parsed again only when it changed, so
+/// a poll costs `stat` calls, not a parse of every tenant's file. It holds
+/// the pipeline files of the last poll only.
+#[derive(Debug, Default)]
+pub struct NamedPlugins {
+    now: HashMap<PathBuf, (Seen, Vec<PathBuf>)>,
+    before: HashMap<PathBuf, (Seen, Vec<PathBuf>)>,
+}
+
+impl NamedPlugins {
+    /// Starts a poll: what was seen so far becomes the last poll's.
+    fn start_poll(&mut self) {
+        self.before = std::mem::take(&mut self.now);
+    }
+
+    /// The `.wasm` files `pipeline` (as `pipeline_seen` shows it now) names,
+    /// resolved as loading resolves them (relative to the file's
+    /// directory). A file that cannot be read or parsed names none: its own
+    /// entry in the fingerprint shows its change, and the reload reports it.
+    fn of(&mut self, pipeline: &Path, pipeline_seen: &Seen) -> Vec<PathBuf> {
+        let files = match self.before.remove(pipeline) {
+            Some((was, files)) if was == *pipeline_seen => files,
+            _ => {
+                let base = pipeline.parent().unwrap_or(Path::new(""));
+                cxr_host::fs::read_pipeline_text(pipeline)
+                    .ok()
+                    .and_then(|text| PipelineConfig::from_toml(&text).ok())
+                    .map(|config| {
+                        config
+                            .stages()
+                            .filter_map(|stage| match PluginSpec::parse_in(&stage.plugin, base) {
+                                PluginSpec::File(path) => Some(path),
+                                PluginSpec::Builtin(_) => None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+        };
+        self.now.insert(pipeline.to_path_buf(), (pipeline_seen.clone(), files.clone()));
+        files
+    }
+
+    /// Adds `pipeline` and the plugin files it names to `out`.
+    fn add_pipeline(&mut self, pipeline: &Path, out: &mut Vec<Seen>) {
+        let file = seen(pipeline);
+        let plugins: Vec<Seen> = self.of(pipeline, &file).iter().map(|p| seen(p)).collect();
+        out.push(file);
+        out.extend(plugins);
+    }
+
+    /// Adds a directory's listing to `out`, with the plugin files its
+    /// pipeline files (`*.toml`) name.
+    fn add_dir(&mut self, dir: &Path, out: &mut Vec<Seen>) {
+        out.push(seen(dir));
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        names.sort();
+        for name in names {
+            if name.extension().is_some_and(|e| e == "toml") && name.is_file() {
+                self.add_pipeline(&name, out);
+            } else {
+                out.push(seen(&name));
+            }
+        }
     }
 }
 
 impl Fingerprint {
-    /// The fingerprint of `source`'s files now. Files that cannot be read
-    /// are part of it (as absent), so that their return is a change too.
+    /// The fingerprint of `source`'s files now: its pipeline files and the
+    /// plugin files they name. Files that cannot be read are part of it
+    /// (as absent), so that their return is a change too.
     pub fn of(source: &TenantSource) -> Fingerprint {
+        Fingerprint::with(source, &mut NamedPlugins::default())
+    }
+
+    /// [`Fingerprint::of`], reading only the pipeline files that changed
+    /// since `named` last saw them.
+    pub fn with(source: &TenantSource, named: &mut NamedPlugins) -> Fingerprint {
+        named.start_poll();
         let mut out = Vec::new();
         match (&source.config_dir, &source.pipeline) {
-            (Some(dir), _) => add_dir(dir, &mut out),
-            (None, Some(PipelineSource::File(path))) => out.push(seen(path)),
-            (None, Some(PipelineSource::Plugin(cxr_host::PluginSpec::File(path)))) => out.push(seen(path)),
+            (Some(dir), _) => named.add_dir(dir, &mut out),
+            (None, Some(PipelineSource::File(path))) => named.add_pipeline(path, &mut out),
+            (None, Some(PipelineSource::Plugin(PluginSpec::File(path)))) => out.push(seen(path)),
             (None, _) => {}
         }
         if let Some(dir) = &source.shadow_dir {
-            add_dir(dir, &mut out);
+            named.add_dir(dir, &mut out);
         }
         Fingerprint(out)
     }
@@ -101,9 +171,15 @@ impl Fingerprint {
 pub fn reload_on_change(fleet: Fleet, interval: Duration) {
     let source = fleet.source().clone();
     tokio::spawn(async move {
+        let named = std::sync::Arc::new(std::sync::Mutex::new(NamedPlugins::default()));
         let fingerprint = |source: &TenantSource| {
             let source = source.clone();
-            async move { tokio::task::spawn_blocking(move || Fingerprint::of(&source)).await.unwrap_or_default() }
+            let named = named.clone();
+            async move {
+                tokio::task::spawn_blocking(move || Fingerprint::with(&source, &mut named.lock().unwrap_or_else(|e| e.into_inner())))
+                    .await
+                    .unwrap_or_default()
+            }
         };
         let mut loaded = fingerprint(&source).await;
         tracing::info!(interval_ms = interval.as_millis() as u64, "watching the tenant files for changes");
@@ -206,6 +282,59 @@ mod tests {
         let before = Fingerprint::of(&source);
         std::fs::write(root.join("globex.toml"), "x").unwrap();
         assert_ne!(before, Fingerprint::of(&source), "a new file");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn the_fingerprint_sees_the_plugin_files_a_pipeline_names() {
+        let root = std::env::temp_dir().join(format!("cxr-watch-plugins-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("tenants")).unwrap();
+        std::fs::create_dir_all(root.join("plugins")).unwrap();
+        std::fs::create_dir_all(root.join("shadow")).unwrap();
+        std::fs::write(root.join("plugins/router.wasm"), "one").unwrap();
+        std::fs::write(root.join("plugins/candidate.wasm"), "one").unwrap();
+        std::fs::write(root.join("plugins/unnamed.wasm"), "one").unwrap();
+        // Relative to the pipeline file, as loading resolves it; builtins name no file.
+        std::fs::write(
+            root.join("tenants/acme.toml"),
+            "[sentiment]\nplugin = \"builtin:sentiment\"\n[[routers]]\nplugin = \"../plugins/router.wasm\"\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("shadow/acme.toml"), "[[routers]]\nplugin = \"../plugins/candidate.wasm\"\n").unwrap();
+        let source = TenantSource {
+            config_dir: Some(root.join("tenants")),
+            shadow_dir: Some(root.join("shadow")),
+            ..TenantSource::default()
+        };
+        let mut named = NamedPlugins::default();
+        let mut last = Fingerprint::with(&source, &mut named);
+        assert_eq!(last, Fingerprint::with(&source, &mut named), "nothing changed");
+        assert_eq!(last, Fingerprint::of(&source), "remembering the parsed files changes nothing");
+
+        macro_rules! changed {
+            ($what:expr, $change:expr) => {{
+                $change();
+                let now = Fingerprint::with(&source, &mut named);
+                assert_ne!(last, now, "{}", $what);
+                last = now;
+            }};
+        }
+        changed!("the live plugin replaced", || std::fs::write(root.join("plugins/router.wasm"), "two!").unwrap());
+        changed!("the shadow plugin replaced", || std::fs::write(root.join("plugins/candidate.wasm"), "two!").unwrap());
+        changed!("the live plugin deleted", || std::fs::remove_file(root.join("plugins/router.wasm")).unwrap());
+        changed!("the live plugin back", || std::fs::write(root.join("plugins/router.wasm"), "three").unwrap());
+        // The pipeline now names another file: that one is watched instead.
+        changed!("the pipeline edited", || {
+            std::fs::write(root.join("tenants/acme.toml"), "[[routers]]\nplugin = \"../plugins/unnamed.wasm\"\n").unwrap()
+        });
+        changed!("the newly named plugin replaced", || std::fs::write(root.join("plugins/unnamed.wasm"), "two!").unwrap());
+        std::fs::write(root.join("plugins/router.wasm"), "four!").unwrap();
+        assert_eq!(last, Fingerprint::with(&source, &mut named), "a plugin no pipeline names any more");
+        // A pipeline that does not parse names no plugin (its own change is seen).
+        changed!("a broken pipeline", || std::fs::write(root.join("tenants/acme.toml"), "[[routers]\n").unwrap());
+        std::fs::write(root.join("plugins/unnamed.wasm"), "three").unwrap();
+        assert_eq!(last, Fingerprint::with(&source, &mut named));
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -351,6 +351,12 @@ impl PipelineConfig {
         Ok(config)
     }
 
+    /// Every stage, in the order the pipeline runs them: sentiment, the
+    /// classifiers, priority, the routers.
+    pub fn stages(&self) -> impl Iterator<Item = &StageConfig> {
+        self.sentiment.iter().chain(&self.classifiers).chain(&self.priority).chain(&self.routers)
+    }
+
     fn validate(&self) -> Result<()> {
         let l = &self.limits;
         if l.timeout_ms == 0 || l.timeout_ms > 60_000 {
