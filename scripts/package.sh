@@ -40,7 +40,10 @@ packages=(cxr-text cxr-guest cxr-model cxr-wasm-build cxr-workspace-hack cxr-hos
           cxr-sentiment cxr-classify cxr-priority cxr-router)
 
 # 1. The reference components, from source.
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+# The workspace's metadata, read once: the target dir here, each package's
+# version at the end.
+metadata=$(cargo metadata --format-version 1 --no-deps "${offline[@]}")
+target_dir=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$metadata")
 echo "building the reference plugins from source (cargo build --release -p cxr-host)" >&2
 cargo build --release --quiet "${offline[@]}" -p cxr-host
 built="$target_dir/wasm-plugins/wasm32-wasip2/release"
@@ -73,13 +76,13 @@ cargo "${args[@]}"
 crates_dir="${CXR_PACKAGE_TARGET_DIR:-$target_dir/package-verify}/package"
 [ "$verify" = 1 ] || crates_dir="$target_dir/package"
 echo "packages:" >&2
-cargo metadata --format-version 1 --no-deps "${offline[@]}" | python3 -c '
+python3 -c '
 import json, sys
 versions = {p["name"]: p["version"] for p in json.load(sys.stdin)["packages"]}
 crates_dir, names = sys.argv[1], sys.argv[2:]
 for name in names:
     print(f"{crates_dir}/{name}-{versions[name]}.crate")
-' "$crates_dir" "${packages[@]}" | while read -r f; do
+' "$crates_dir" "${packages[@]}" <<<"$metadata" | while read -r f; do
     [ -f "$f" ] || { echo "scripts/package.sh: cargo made no $f" >&2; exit 1; }
     echo "$f"
 done
